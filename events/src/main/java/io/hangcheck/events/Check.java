@@ -1,0 +1,78 @@
+package io.hangcheck.events;
+
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/** Small argument checks for the records' constructors; each failure names the field. */
+public final class Check {
+    private Check() {
+    }
+
+    public static <T> T required(T value, String field) {
+        if (value == null) {
+            throw new InvalidEventException(field, "is required");
+        }
+        return value;
+    }
+
+    public static String text(String value, String field, int maxLength) {
+        required(value, field);
+        if (value.isBlank()) {
+            throw new InvalidEventException(field, "must not be blank");
+        }
+        if (value.length() > maxLength) {
+            throw new InvalidEventException(field, "longer than " + maxLength + " characters");
+        }
+        return value;
+    }
+
+    public static String matches(String value, String field, Pattern pattern, int maxLength) {
+        text(value, field, maxLength);
+        if (!pattern.matcher(value).matches()) {
+            throw new InvalidEventException(field, "does not match " + pattern.pattern());
+        }
+        return value;
+    }
+
+    public static long nonNegative(long value, String field) {
+        if (value < 0) {
+            throw new InvalidEventException(field, "must be >= 0");
+        }
+        return value;
+    }
+
+    public static double share(double value, String field) {
+        if (!(value >= 0.0 && value <= 1.0)) {
+            throw new InvalidEventException(field, "must be within [0, 1]");
+        }
+        return value;
+    }
+
+    public static <T> List<T> list(List<T> value, String field) {
+        if (value == null) {
+            return List.of();
+        }
+        for (T t : value) {
+            if (t == null) {
+                throw new InvalidEventException(field, "must not contain null elements");
+            }
+        }
+        return List.copyOf(value);
+    }
+
+    /** An unmodifiable, key-ordered copy (so JSON output is deterministic); null entries are refused. */
+    public static <K extends Comparable<K>, V> Map<K, V> map(Map<K, V> value, String field) {
+        if (value == null || value.isEmpty()) {
+            return Map.of();
+        }
+        java.util.TreeMap<K, V> copy = new java.util.TreeMap<>();
+        for (Map.Entry<K, V> e : value.entrySet()) {
+            if (e.getKey() == null || e.getValue() == null) {
+                throw new InvalidEventException(field, "must not contain null keys or values");
+            }
+            copy.put(e.getKey(), e.getValue());
+        }
+        return java.util.Collections.unmodifiableMap(copy);
+    }
+}

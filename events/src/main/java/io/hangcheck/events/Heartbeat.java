@@ -1,0 +1,84 @@
+package io.hangcheck.events;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * One heartbeat of one host. The first six fields come from the host; ingest stamps {@code receivedAt},
+ * {@code transport} and {@code via} (and the host's send time is recorded, never trusted for verdicts).
+ *
+ * @param hostId        stable host name, {@value #HOST_ID_PATTERN_TEXT}, at most {@value #HOST_ID_MAX} chars
+ * @param bootId        changes on every boot of the host
+ * @param seq           per-boot sequence number, starting anywhere >= 0, increasing
+ * @param sentAt        the host's own clock when it sent the heartbeat
+ * @param labels        at most {@value #LABELS_MAX} labels (pool, os, ...)
+ * @param uptimeSeconds seconds since the host booted, if known
+ * @param receivedAt    ingest's clock when the heartbeat arrived (null only on the raw topic)
+ * @param transport     path the heartbeat took (null only on the raw topic)
+ * @param via           id of the ingest instance that took it (null only on the raw topic)
+ */
+public record Heartbeat(
+        String hostId,
+        String bootId,
+        long seq,
+        Instant sentAt,
+        Map<String, String> labels,
+        Long uptimeSeconds,
+        Instant receivedAt,
+        Transport transport,
+        String via) implements HeartbeatTopicRecord {
+
+    public static final int HOST_ID_MAX = 128;
+    public static final String HOST_ID_PATTERN_TEXT = "^[A-Za-z0-9][A-Za-z0-9._-]*$";
+    public static final Pattern HOST_ID_PATTERN = Pattern.compile(HOST_ID_PATTERN_TEXT);
+    public static final int BOOT_ID_MAX = 64;
+    public static final Pattern BOOT_ID_PATTERN = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._:-]*$");
+    public static final int LABELS_MAX = 16;
+    public static final int LABEL_KEY_MAX = 63;
+    public static final Pattern LABEL_KEY_PATTERN = Pattern.compile("^[a-z][a-z0-9_.-]*$");
+    public static final int LABEL_VALUE_MAX = 128;
+    public static final int VIA_MAX = 128;
+
+    public Heartbeat {
+        Check.matches(hostId, "hostId", HOST_ID_PATTERN, HOST_ID_MAX);
+        Check.matches(bootId, "bootId", BOOT_ID_PATTERN, BOOT_ID_MAX);
+        Check.nonNegative(seq, "seq");
+        Check.required(sentAt, "sentAt");
+        labels = Check.map(labels, "labels");
+        if (labels.size() > LABELS_MAX) {
+            throw new InvalidEventException("labels", "more than " + LABELS_MAX + " labels");
+        }
+        for (Map.Entry<String, String> e : labels.entrySet()) {
+            Check.matches(e.getKey(), "labels", LABEL_KEY_PATTERN, LABEL_KEY_MAX);
+            if (e.getValue().length() > LABEL_VALUE_MAX) {
+                throw new InvalidEventException("labels." + e.getKey(), "longer than " + LABEL_VALUE_MAX + " characters");
+            }
+        }
+        if (uptimeSeconds != null) {
+            Check.nonNegative(uptimeSeconds, "uptimeSeconds");
+        }
+        if (via != null) {
+            Check.text(via, "via", VIA_MAX);
+        }
+    }
+
+    /** A heartbeat as a host sends it, before ingest stamps it. */
+    public static Heartbeat fromHost(String hostId, String bootId, long seq, Instant sentAt,
+                                     Map<String, String> labels, Long uptimeSeconds) {
+        return new Heartbeat(hostId, bootId, seq, sentAt, labels, uptimeSeconds, null, null, null);
+    }
+
+    /** This heartbeat as ingest accepted it. */
+    public Heartbeat stamped(Instant receivedAt, Transport transport, String via) {
+        return new Heartbeat(hostId, bootId, seq, sentAt, labels, uptimeSeconds,
+                Check.required(receivedAt, "receivedAt"), Check.required(transport, "transport"),
+                Check.text(via, "via", VIA_MAX));
+    }
+
+    /** Host clock minus ingest clock; positive when the host's clock runs ahead. Null before stamping. */
+    public Duration skew() {
+        return receivedAt == null ? null : Duration.between(receivedAt, sentAt);
+    }
+}
