@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
@@ -19,7 +21,7 @@ import java.util.stream.Collectors;
  * every failure becomes an {@link InvalidEventException} naming the field at fault.
  *
  * <p>Readers ignore properties they do not know (adding an optional field is not a breaking change);
- * writers omit null fields. Instants are ISO-8601 strings.
+ * writers omit null fields and empty lists and maps. Instants are ISO-8601 strings.
  */
 public final class EventCodec {
 
@@ -30,7 +32,11 @@ public final class EventCodec {
 
     /** A mapper configured for the contract; callers may copy it but must not reconfigure the shared one. */
     public static ObjectMapper newMapper() {
-        return new ObjectMapper()
+        return JsonMapper.builder()
+                // A heartbeat read as Heartbeat needs no "type" property (hosts never send one);
+                // read as HeartbeatTopicRecord, the type is required.
+                .enable(MapperFeature.USE_BASE_TYPE_AS_DEFAULT_IMPL)
+                .build()
                 .registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
@@ -38,7 +44,7 @@ public final class EventCodec {
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                .setSerializationInclusion(JsonInclude.Include.NON_NULL);
+                .setSerializationInclusion(JsonInclude.Include.NON_EMPTY);
     }
 
     public static ObjectMapper mapper() {
