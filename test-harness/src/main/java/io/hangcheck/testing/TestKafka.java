@@ -1,0 +1,319 @@
+package io.hangcheck.testing;
+
+import io.hangcheck.events.Topics;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.server.common.MetadataVersion;
+
+/**
+ * One real, in-process KRaft Kafka broker per JVM (Kafka's own {@link KafkaClusterTestKit}: one combined
+ * broker+controller node), started on first use and closed by a shutdown hook. Tests share it; they keep
+ * out of each other's way with their own topics or consumer groups.
+ *
+ * <p>Contract topics ({@link #createContractTopics()}): every {@code Topics.*} constant and its
+ * {@code .dlq}. Host-keyed topics get {@value #HOST_KEYED_PARTITIONS} partitions so per-host ordering and
+ * the evaluator's per-partition clock are exercised for real: heartbeats, raw heartbeats, liveness events,
+ * liveness state (compacted) and reboots. Fleet health, socket snapshots, socket alerts and every
+ * dead-letter topic get one partition. {@link #CONTRACT_PARTITIONS} is the table; {@code ./lab} creates the
+ * same one.
+ */
+public final class TestKafka {
+
+    /** Partitions of host-keyed contract topics (co-partitioned, so Kafka Streams may join them). */
+    public static final int HOST_KEYED_PARTITIONS = 4;
+
+    /** Partition count per contract topic; topics not listed here (and all DLQs) get one partition. */
+    public static final Map<String, Integer> CONTRACT_PARTITIONS = Map.of(
+            Topics.HEARTBEATS, HOST_KEYED_PARTITIONS,
+            Topics.HEARTBEATS_RAW, HOST_KEYED_PARTITIONS,
+            Topics.LIVENESS_EVENTS, HOST_KEYED_PARTITIONS,
+            Topics.LIVENESS_STATE, HOST_KEYED_PARTITIONS,
+            Topics.REBOOTS, HOST_KEYED_PARTITIONS);
+
+    /** Contract topics with {@code cleanup.policy=compact}. */
+    public static final List<String> COMPACTED = List.of(Topics.LIVENESS_STATE);
+
+    /** How long {@link #drain} waits for another record once it has seen at least one. */
+    public static final Duration DRAIN_QUIET = Duration.ofSeconds(1);
+
+    private static TestKafka shared;
+
+    private final KafkaClusterTestKit cluster;
+    private final long startMillis;
+
+    private TestKafka(KafkaClusterTestKit cluster, long startMillis) {
+        this.cluster = cluster;
+        this.startMillis = startMillis;
+    }
+
+    /** The broker of this JVM, started on the first call (about 1.5–3 s). */
+    public static synchronized TestKafka shared() {
+        if (shared == null) {
+            shared = start();
+            TestKafka broker = shared;
+            Runtime.getRuntime().addShutdownHook(new Thread(broker::closeQuietly, "test-kafka-shutdown"));
+        }
+        return shared;
+    }
+
+    private static TestKafka start() {
+        long t0 = System.nanoTime();
+        KafkaClusterTestKit cluster = null;
+        try {
+            TestKitNodes nodes = new TestKitNodes.Builder()
+                    .setCombined(true)
+                    .setNumBrokerNodes(1)
+                    .setNumControllerNodes(1)
+                    // Otherwise the kit picks the newest, possibly unreleased, metadata version.
+                    .setBootstrapMetadataVersion(MetadataVersion.latestProduction())
+                    .build();
+            KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes);
+            singleNodeConfig().forEach(builder::setConfigProp);
+            cluster = builder.build();
+            cluster.format();
+            cluster.startup();
+            cluster.waitForReadyBrokers();
+            return new TestKafka(cluster, (System.nanoTime() - t0) / 1_000_000);
+        } catch (Exception e) {
+            if (cluster != null) {
+                try {
+                    cluster.close();
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw new IllegalStateException("could not start the in-process Kafka broker: " + e, e);
+        }
+    }
+
+    /** Broker settings that make a one-node cluster behave: internal topics with one replica, no join delay. */
+    static Map<String, String> singleNodeConfig() {
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("offsets.topic.replication.factor", "1");
+        config.put("offsets.topic.num.partitions", "4");
+        config.put("transaction.state.log.replication.factor", "1");
+        config.put("transaction.state.log.min.isr", "1");
+        config.put("share.coordinator.state.topic.replication.factor", "1");
+        config.put("share.coordinator.state.topic.min.isr", "1");
+        config.put("min.insync.replicas", "1");
+        config.put("default.replication.factor", "1");
+        config.put("group.initial.rebalance.delay.ms", "0");
+        config.put("auto.create.topics.enable", "true");
+        return config;
+    }
+
+    /** {@code host:port} of the broker listener. */
+    public String bootstrapServers() {
+        return cluster.bootstrapServers();
+    }
+
+    /** Milliseconds the broker took to format, start and become ready. */
+    public long startMillis() {
+        return startMillis;
+    }
+
+    /** Creates the topics with {@code partitions} partitions; topics that already exist are left as they are. */
+    public void createTopics(int partitions, String... names) {
+        List<NewTopic> topics = new ArrayList<>();
+        for (String name : names) {
+            topics.add(newTopic(name, partitions));
+        }
+        create(topics);
+    }
+
+    /** Creates every contract topic and its dead-letter topic (see the class comment); idempotent. */
+    public void createContractTopics() {
+        create(contractTopics());
+    }
+
+    /** The contract topics as {@link #createContractTopics()} creates them: name → partitions. */
+    public static Map<String, Integer> contractTopicPartitions() {
+        Map<String, Integer> topics = new LinkedHashMap<>();
+        for (String topic : contractTopicNames()) {
+            topics.put(topic, CONTRACT_PARTITIONS.getOrDefault(topic, 1));
+            topics.put(Topics.dlq(topic), 1);
+        }
+        return topics;
+    }
+
+    /** Every topic-name constant of {@link Topics} (the {@code hangcheck.*} ones), in declaration order. */
+    public static List<String> contractTopicNames() {
+        List<String> names = new ArrayList<>();
+        for (Field field : Topics.class.getDeclaredFields()) {
+            int m = field.getModifiers();
+            if (Modifier.isPublic(m) && Modifier.isStatic(m) && Modifier.isFinal(m) && field.getType() == String.class) {
+                try {
+                    String value = (String) field.get(null);
+                    if (value.startsWith("hangcheck.")) {
+                        names.add(value);
+                    }
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        return names;
+    }
+
+    private static List<NewTopic> contractTopics() {
+        return contractTopicPartitions().entrySet().stream()
+                .map(e -> newTopic(e.getKey(), e.getValue()))
+                .collect(Collectors.toList());
+    }
+
+    private static NewTopic newTopic(String name, int partitions) {
+        NewTopic topic = new NewTopic(name, partitions, (short) 1);
+        if (COMPACTED.contains(name)) {
+            topic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+        }
+        return topic;
+    }
+
+    private void create(Collection<NewTopic> topics) {
+        try (Admin admin = Admin.create(adminProps())) {
+            var result = admin.createTopics(topics);
+            for (var entry : result.values().entrySet()) {
+                try {
+                    entry.getValue().get();
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("could not create topic " + entry.getKey() + ": " + e.getCause(), e);
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topics", e);
+        }
+    }
+
+    /** Admin client settings for this broker. */
+    public Properties adminProps() {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        return props;
+    }
+
+    /**
+     * Producer settings: this broker, byte-array key and value serializers (override them as needed),
+     * {@code acks=all}, and short timeouts so a test that cannot send fails in seconds, not minutes.
+     */
+    public Properties producerProps() {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "15000");
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
+        return props;
+    }
+
+    /**
+     * Consumer settings: this broker, the group, {@code auto.offset.reset=earliest}, string keys and
+     * byte-array values (override them as needed).
+     */
+    public Properties consumerProps(String groupId) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        return props;
+    }
+
+    /**
+     * Reads {@code topic} from the beginning of every partition, without a consumer group, and returns
+     * the records (String keys, values through {@code valueDeserializer}). Returns when {@code timeout} has
+     * passed, or earlier once at least one record has arrived and then none for {@link #DRAIN_QUIET}. So
+     * "expect nothing" costs the whole timeout; "expect something" costs about one second after the last
+     * record. Records are in partition order within a partition; partitions are interleaved.
+     */
+    public <V> List<ConsumerRecord<String, V>> drain(String topic, Duration timeout, Deserializer<V> valueDeserializer) {
+        Properties props = consumerProps("drain-" + UUID.randomUUID());
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        // Draining must not create the topic it looks at (with the broker's default of one partition).
+        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
+        List<ConsumerRecord<String, V>> records = new ArrayList<>();
+        try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(props, new StringDeserializer(), valueDeserializer)) {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            List<TopicPartition> partitions = List.of();
+            while (partitions.isEmpty() && System.nanoTime() < deadline) {
+                try {
+                    partitions = consumer.partitionsFor(topic, Duration.ofMillis(Math.min(1000, Math.max(1, remainingMillis(deadline))))).stream()
+                            .map(p -> new TopicPartition(p.topic(), p.partition()))
+                            .collect(Collectors.toList());
+                } catch (org.apache.kafka.common.errors.TimeoutException notYet) {
+                    partitions = List.of();
+                }
+                if (partitions.isEmpty()) {
+                    sleep(100);
+                }
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            long lastRecordAt = 0;
+            while (System.nanoTime() < deadline) {
+                var batch = consumer.poll(Duration.ofMillis(Math.min(200, Math.max(1, remainingMillis(deadline)))));
+                if (!batch.isEmpty()) {
+                    batch.forEach(records::add);
+                    lastRecordAt = System.nanoTime();
+                } else if (lastRecordAt != 0 && System.nanoTime() - lastRecordAt >= DRAIN_QUIET.toNanos()) {
+                    break;
+                }
+            }
+        }
+        return records;
+    }
+
+    private static long remainingMillis(long deadlineNanos) {
+        return (deadlineNanos - System.nanoTime()) / 1_000_000;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void closeQuietly() {
+        try {
+            cluster.close();
+        } catch (Exception e) {
+            System.err.println("test Kafka broker did not close cleanly: " + e);
+        }
+    }
+}
