@@ -1,0 +1,375 @@
+package io.hangcheck.sockets.domain;
+
+import io.hangcheck.events.LeakAlert;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Turns scans into leak alerts.
+ *
+ * <p>Algorithm, per scan:
+ * <ol>
+ *   <li>For each budget (the whole table, and each watched port), add (time, used) to a sliding window and fit
+ *       a least-squares line over it (as Prometheus {@code predict_linear}); the forecast is the seconds until
+ *       the line reaches the limit, none when it does not rise or the window holds fewer than
+ *       {@code minSamples} scans.</li>
+ *   <li>EXHAUSTION_FORECAST breaches when the forecast is within the horizon, is clear when it is absent or
+ *       beyond horizon × {@code resolveHorizonFactor}; USAGE_WARNING breaches at {@code warnShare} of the
+ *       budget, is clear below {@code resolveShare}.</li>
+ *   <li>STUCK_SOCKETS breaches when sockets stuck in closing states (older than {@code stuckOldAfter}) number
+ *       at least {@code stuckMinCount} and their fit over the window rises; clear below half that count.</li>
+ *   <li>PG_IDLE_GROWTH, per PostgreSQL client × application × user: breaches when it holds at least
+ *       {@code pgMinIdle} idle connections and their fit rises by {@code pgIdleGrowthPerMinute}; clear when the
+ *       fit no longer rises (or the client is gone).</li>
+ *   <li>Each alert goes through its own {@link AlertGate} (N breaching scans to open, M clear scans to
+ *       resolve); OPENED and RESOLVED records carry the same alert id.</li>
+ * </ol>
+ * The text of an alert names the peers that grew most over the window, the states that grew, and which side
+ * holds the leak (CLOSE_WAIT: the local program never closed; FIN_WAIT2: the peer never finished closing).
+ */
+public final class LeakDetector {
+    private final LeakRules rules;
+    private final String monitorId;
+    private final String node;
+    private final Map<String, SeriesWindow<Integer>> budgetSeries = new HashMap<>();
+    private final SeriesWindow<Integer> stuckSeries;
+    private final Map<String, SeriesWindow<Integer>> pgSeries = new HashMap<>();
+    private final SeriesWindow<Map<String, Integer>> peerHistory;
+    private final SeriesWindow<Map<TcpState, Integer>> stateHistory;
+    private final Map<String, AlertGate> gates = new HashMap<>();
+    private final Map<String, LeakAlert> open = new LinkedHashMap<>();
+    /** Peers remembered per scan for growth: the largest this many (memory stays bounded). */
+    private static final int PEERS_REMEMBERED = 256;
+
+    public LeakDetector(LeakRules rules, String monitorId, String node) {
+        this.rules = rules;
+        this.monitorId = monitorId;
+        this.node = node;
+        this.stuckSeries = new SeriesWindow<>(rules.window());
+        this.peerHistory = new SeriesWindow<>(rules.window());
+        this.stateHistory = new SeriesWindow<>(rules.window());
+    }
+
+    /** How much of a budget one scan uses. {@code id} is stable (e.g. {@code table}, {@code port-5432}). */
+    public record BudgetUsage(String id, String description, int used, int limit) {
+    }
+
+    /** Idle connections of one PostgreSQL client × application × user at one scan. */
+    public record PgIdle(String server, String client, String application, String user, int idle) {
+        String key() {
+            return server + "|" + client + "|" + application + "|" + user;
+        }
+    }
+
+    /** Everything one scan tells the detector. */
+    public record ScanFacts(long nowMillis, int total, Map<TcpState, Integer> byState,
+                            Map<String, Integer> peerTotals, List<BudgetUsage> budgets, StuckTracker.Result stuck,
+                            List<PgIdle> pgIdle, int finTimeoutSeconds) {
+    }
+
+    /** A budget's forecast: seconds to exhaustion (null when not rising) and the slope. */
+    public record Forecast(String budgetId, Double secondsToExhaustion, Double growthPerMinute) {
+    }
+
+    /** What one scan produced: the alert records to publish, and a forecast per budget. */
+    public record Evaluation(List<LeakAlert> transitions, Map<String, Forecast> forecasts) {
+    }
+
+    /** A peer's growth over the window. */
+    record Growth(String peer, int now, int delta) {
+    }
+
+    public Evaluation evaluate(ScanFacts f, Function<String, String> names) {
+        long now = f.nowMillis();
+        peerHistory.add(now, topPeers(f.peerTotals()));
+        stateHistory.add(now, Map.copyOf(f.byState()));
+        List<LeakAlert> out = new ArrayList<>();
+        Map<String, Forecast> forecasts = new LinkedHashMap<>();
+
+        for (BudgetUsage b : f.budgets()) {
+            SeriesWindow<Integer> series = budgetSeries.computeIfAbsent(b.id(), k -> new SeriesWindow<>(rules.window()));
+            series.add(now, b.used());
+            LinearFit fit = series.size() >= rules.minSamples() ? LinearFit.of(series.samples(Integer::doubleValue)) : null;
+            Double eta = fit == null || b.limit() <= 0 ? null : fit.secondsUntil(b.limit(), now);
+            Double slope = fit == null ? null : fit.slopePerMinute();
+            forecasts.put(b.id(), new Forecast(b.id(), eta, slope));
+            double horizon = rules.horizon().toSeconds();
+            boolean breachEta = eta != null && eta <= horizon;
+            boolean clearEta = eta == null || eta > horizon * rules.resolveHorizonFactor();
+            gate(out, f, names, LeakAlert.Kind.EXHAUSTION_FORECAST, b.id(), breachEta, clearEta, b, eta, slope);
+            double share = b.limit() <= 0 ? 0 : (double) b.used() / b.limit();
+            gate(out, f, names, LeakAlert.Kind.USAGE_WARNING, b.id(), share >= rules.warnShare(),
+                    share < rules.resolveShare(), b, eta, slope);
+        }
+
+        stuckSeries.add(now, f.stuck().old());
+        LinearFit stuckFit = stuckSeries.size() >= rules.minSamples()
+                ? LinearFit.of(stuckSeries.samples(Integer::doubleValue)) : null;
+        boolean stuckBreach = f.stuck().old() >= rules.stuckMinCount() && stuckFit != null
+                && stuckFit.slopePerSecond() > 0;
+        boolean stuckClear = f.stuck().old() < rules.stuckMinCount() / 2.0;
+        BudgetUsage table = f.budgets().isEmpty() ? new BudgetUsage("table", "the socket table", f.total(), 0)
+                : f.budgets().get(0);
+        gate(out, f, names, LeakAlert.Kind.STUCK_SOCKETS, "stuck", stuckBreach, stuckClear, table, null,
+                stuckFit == null ? null : stuckFit.slopePerMinute());
+
+        Map<String, PgIdle> seenPg = new HashMap<>();
+        for (PgIdle p : f.pgIdle()) {
+            seenPg.put(p.key(), p);
+            pgSeries.computeIfAbsent(p.key(), k -> new SeriesWindow<>(rules.window())).add(now, p.idle());
+        }
+        for (Iterator<Map.Entry<String, SeriesWindow<Integer>>> it = pgSeries.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, SeriesWindow<Integer>> e = it.next();
+            PgIdle p = seenPg.get(e.getKey());
+            if (p == null) {
+                e.getValue().add(now, 0);
+            }
+            LinearFit fit = e.getValue().size() >= rules.minSamples()
+                    ? LinearFit.of(e.getValue().samples(Integer::doubleValue)) : null;
+            double perMinute = fit == null ? 0 : fit.slopePerMinute();
+            int idle = p == null ? 0 : p.idle();
+            boolean breach = idle >= rules.pgMinIdle() && perMinute >= rules.pgIdleGrowthPerMinute();
+            boolean clear = p == null || perMinute <= 0;
+            String subject = "pg-" + e.getKey();
+            PgIdle shown = p != null ? p : pgFromKey(e.getKey());
+            pgGate(out, f, subject, breach, clear, shown, perMinute);
+            AlertGate g = gates.get(subject);
+            if (p == null && (g == null || g.isIdle())) {
+                it.remove();
+                gates.remove(subject);
+            }
+        }
+        return new Evaluation(out, forecasts);
+    }
+
+    /** The alerts open now, oldest first. */
+    public List<LeakAlert> openAlerts() {
+        return List.copyOf(open.values());
+    }
+
+    private static PgIdle pgFromKey(String key) {
+        String[] p = key.split("\\|", -1);
+        return new PgIdle(p[0], p[1], p[2], p[3], 0);
+    }
+
+    private void gate(List<LeakAlert> out, ScanFacts f, Function<String, String> names, LeakAlert.Kind kind,
+                      String subject, boolean breach, boolean clear, BudgetUsage b, Double eta, Double slope) {
+        String gateKey = kind + "/" + subject;
+        AlertGate g = gates.computeIfAbsent(gateKey, k -> new AlertGate(rules.openAfter(), rules.resolveAfter()));
+        AlertGate.Transition t = g.update(breach, clear, f.nowMillis());
+        if (t == AlertGate.Transition.NONE) {
+            return;
+        }
+        List<Growth> growers = growers();
+        List<String> peers = new ArrayList<>();
+        for (Growth gr : growers) {
+            String name = names.apply(gr.peer());
+            peers.add(name == null ? gr.peer() : gr.peer() + " (" + name + ")");
+        }
+        Map<TcpState, Integer> stateGrowth = stateGrowth();
+        List<String> states = stateGrowth.keySet().stream().map(Enum::name).collect(Collectors.toList());
+        String summary = t == AlertGate.Transition.OPENED
+                ? openedText(kind, f, b, eta, slope, growers, names, stateGrowth)
+                : resolvedText(kind, f, b, eta);
+        emit(out, gateKey, g, t, kind, f, summary, peers, states, b.used(), b.limit(), eta);
+    }
+
+    private void pgGate(List<LeakAlert> out, ScanFacts f, String subject, boolean breach, boolean clear,
+                        PgIdle p, double perMinute) {
+        String gateKey = LeakAlert.Kind.PG_IDLE_GROWTH + "/" + subject;
+        AlertGate g = gates.computeIfAbsent(gateKey, k -> new AlertGate(rules.openAfter(), rules.resolveAfter()));
+        AlertGate.Transition t = g.update(breach, clear, f.nowMillis());
+        if (t == AlertGate.Transition.NONE) {
+            return;
+        }
+        String who = "client " + p.client() + " (application '" + p.application() + "', user " + p.user() + ")";
+        String summary = t == AlertGate.Transition.OPENED
+                ? String.format(Locale.ROOT, "PostgreSQL %s: %s holds %d idle connections, growing %.1f per minute "
+                        + "over the last %d min: the client opens connections and never closes or reuses them.",
+                p.server(), who, p.idle(), perMinute, rules.window().toMinutes())
+                : String.format(Locale.ROOT, "PostgreSQL %s: idle connections of %s no longer grow (%d idle now).",
+                p.server(), who, p.idle());
+        emit(out, gateKey, g, t, LeakAlert.Kind.PG_IDLE_GROWTH, f, summary, List.of(p.client()), List.of("idle"),
+                p.idle(), 0, null);
+    }
+
+    private void emit(List<LeakAlert> out, String gateKey, AlertGate g, AlertGate.Transition t, LeakAlert.Kind kind,
+                      ScanFacts f, String summary, List<String> peers, List<String> states, int used, int limit,
+                      Double eta) {
+        Instant openedAt = Instant.ofEpochMilli(g.openedAtMillis());
+        String id = monitorId + ":" + gateKey + ":" + openedAt.getEpochSecond();
+        LeakAlert.Status status = t == AlertGate.Transition.OPENED ? LeakAlert.Status.OPENED : LeakAlert.Status.RESOLVED;
+        if (status == LeakAlert.Status.RESOLVED) {
+            LeakAlert opened = open.remove(gateKey);
+            if (opened != null) {
+                peers = opened.peers();
+                states = opened.states();
+            }
+        }
+        LeakAlert a = new LeakAlert(id, monitorId, node, status, kind, Instant.ofEpochMilli(f.nowMillis()), openedAt,
+                summary.length() > 2000 ? summary.substring(0, 1997) + "..." : summary, peers, states, used, limit,
+                eta);
+        if (status == LeakAlert.Status.OPENED) {
+            open.put(gateKey, a);
+        }
+        out.add(a);
+    }
+
+    private String openedText(LeakAlert.Kind kind, ScanFacts f, BudgetUsage b, Double eta, Double slope,
+                              List<Growth> growers, Function<String, String> names, Map<TcpState, Integer> stateGrowth) {
+        StringBuilder s = new StringBuilder();
+        switch (kind) {
+            case EXHAUSTION_FORECAST -> s.append(String.format(Locale.ROOT,
+                    "%s on %s: %d of %d sockets, growing %.1f per minute; the limit is reached in about %s.",
+                    cap(b.description()), node, b.used(), b.limit(), slope == null ? 0.0 : slope, duration(eta)));
+            case USAGE_WARNING -> s.append(String.format(Locale.ROOT,
+                    "%s on %s: %d of %d sockets (%.0f %%), past the warning share of %.0f %%.",
+                    cap(b.description()), node, b.used(), b.limit(), 100.0 * b.used() / Math.max(1, b.limit()),
+                    100 * rules.warnShare()));
+            case STUCK_SOCKETS -> s.append(String.format(Locale.ROOT,
+                    "%d sockets on %s stuck in closing states for over %s, and growing.", f.stuck().old(), node,
+                    StuckTracker.label(rules.stuckOldAfter())));
+            default -> s.append(kind);
+        }
+        if (!growers.isEmpty()) {
+            s.append(" Growing peers: ");
+            for (int i = 0; i < growers.size(); i++) {
+                Growth g = growers.get(i);
+                String name = names.apply(g.peer());
+                s.append(i == 0 ? "" : ", ").append(g.peer()).append(name == null ? "" : " (" + name + ")")
+                        .append(" +").append(g.delta()).append(" (").append(g.now()).append(" now)");
+            }
+            s.append('.');
+        }
+        if (!stateGrowth.isEmpty()) {
+            s.append(" Growing states: ").append(stateGrowth.entrySet().stream()
+                    .map(e -> e.getKey() + " +" + e.getValue()).collect(Collectors.joining(", "))).append('.');
+        }
+        s.append(whoHoldsTheLeak(f));
+        return s.toString();
+    }
+
+    /** The side that holds the leak, from the stuck sockets' states. */
+    private String whoHoldsTheLeak(ScanFacts f) {
+        StringBuilder s = new StringBuilder();
+        StuckTracker.Result st = f.stuck();
+        int closeWait = st.oldByState().getOrDefault(TcpState.CLOSE_WAIT, 0);
+        if (closeWait > 0) {
+            s.append(" CLOSE_WAIT (").append(closeWait).append(" old): the peer closed but the LOCAL program never"
+                    + " closed its sockets — the leak is in the local process");
+            if (!st.closeWaitByLocalPort().isEmpty()) {
+                s.append(" (local ports ").append(top(st.closeWaitByLocalPort())).append("; uid ")
+                        .append(top(st.closeWaitByUid())).append(')');
+            }
+            s.append('.');
+        }
+        int fin2 = f.byState().getOrDefault(TcpState.FIN_WAIT2, 0);
+        if (fin2 > 0) {
+            s.append(" FIN_WAIT2 (").append(fin2).append("): this machine closed and the PEER never finished closing;")
+                    .append(' ').append(st.finWait2Orphaned()).append(" orphaned ones expire after tcp_fin_timeout = ")
+                    .append(f.finTimeoutSeconds()).append(" s, ").append(st.finWait2Owned())
+                    .append(" still owned by a local process (half-closed) do not.");
+        }
+        int fin1 = st.oldByState().getOrDefault(TcpState.FIN_WAIT1, 0);
+        if (fin1 > 0) {
+            s.append(" FIN_WAIT1 (").append(fin1).append(" old): our FIN is not acknowledged — the peer is gone or"
+                    + " not reading.");
+        }
+        int lastAck = st.oldByState().getOrDefault(TcpState.LAST_ACK, 0);
+        if (lastAck > 0) {
+            s.append(" LAST_ACK (").append(lastAck).append(" old): waiting for the peer's final ACK.");
+        }
+        return s.toString();
+    }
+
+    private static String top(Map<Integer, Integer> counts) {
+        return counts.entrySet().stream().sorted(Map.Entry.<Integer, Integer>comparingByValue().reversed()).limit(3)
+                .map(e -> e.getKey() + " ×" + e.getValue()).collect(Collectors.joining(", "));
+    }
+
+    private String resolvedText(LeakAlert.Kind kind, ScanFacts f, BudgetUsage b, Double eta) {
+        return switch (kind) {
+            case EXHAUSTION_FORECAST -> String.format(Locale.ROOT,
+                    "%s on %s: %d of %d sockets; the forecast no longer reaches the limit within %d min.",
+                    cap(b.description()), node, b.used(), b.limit(), rules.horizon().toMinutes());
+            case USAGE_WARNING -> String.format(Locale.ROOT, "%s on %s: back to %d of %d sockets.",
+                    cap(b.description()), node, b.used(), b.limit());
+            case STUCK_SOCKETS -> String.format(Locale.ROOT, "%d sockets on %s stuck in closing states, below the"
+                    + " resolve level.", f.stuck().old(), node);
+            default -> kind + " resolved";
+        };
+    }
+
+    private static String cap(String s) {
+        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    }
+
+    private static String duration(Double seconds) {
+        if (seconds == null) {
+            return "never";
+        }
+        long s = Math.round(seconds);
+        if (s < 120) {
+            return s + " s";
+        }
+        if (s < 7200) {
+            return (s / 60) + " min";
+        }
+        return String.format(Locale.ROOT, "%.1f h", s / 3600.0);
+    }
+
+    /** Peers with the largest growth between the oldest and newest scan of the window, largest first. */
+    List<Growth> growers() {
+        SeriesWindow.Entry<Map<String, Integer>> then = peerHistory.oldest();
+        SeriesWindow.Entry<Map<String, Integer>> now = peerHistory.newest();
+        if (then == null || then == now) {
+            return List.of();
+        }
+        List<Growth> g = new ArrayList<>();
+        now.value().forEach((peer, c) -> {
+            int delta = c - then.value().getOrDefault(peer, 0);
+            if (delta > 0) {
+                g.add(new Growth(peer, c, delta));
+            }
+        });
+        g.sort(Comparator.comparingInt(Growth::delta).reversed().thenComparing(Growth::peer));
+        return g.subList(0, Math.min(rules.topGrowers(), g.size()));
+    }
+
+    /** States that grew between the oldest and newest scan of the window, largest growth first. */
+    Map<TcpState, Integer> stateGrowth() {
+        SeriesWindow.Entry<Map<TcpState, Integer>> then = stateHistory.oldest();
+        SeriesWindow.Entry<Map<TcpState, Integer>> now = stateHistory.newest();
+        Map<TcpState, Integer> out = new LinkedHashMap<>();
+        if (then == null || then == now) {
+            return out;
+        }
+        now.value().entrySet().stream()
+                .map(e -> Map.entry(e.getKey(), e.getValue() - then.value().getOrDefault(e.getKey(), 0)))
+                .filter(e -> e.getValue() > 0 && e.getKey() != TcpState.LISTEN)
+                .sorted(Map.Entry.<TcpState, Integer>comparingByValue().reversed())
+                .forEach(e -> out.put(e.getKey(), e.getValue()));
+        return out;
+    }
+
+    private static Map<String, Integer> topPeers(Map<String, Integer> all) {
+        if (all.size() <= PEERS_REMEMBERED) {
+            return Map.copyOf(all);
+        }
+        Map<String, Integer> top = new TreeMap<>();
+        all.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+                .limit(PEERS_REMEMBERED).forEach(e -> top.put(e.getKey(), e.getValue()));
+        return top;
+    }
+}

@@ -1,0 +1,249 @@
+package io.hangcheck.sockets.domain;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * Reads {@code /proc/net/tcp} and {@code /proc/net/tcp6} straight from bytes: no regex, no split, no String
+ * per line. One parser is meant to be reused scan after scan (it keeps its read buffer); it is not thread-safe.
+ *
+ * <p>The line format is the kernel's ({@code net/ipv4/tcp_ipv4.c get_tcp4_sock}, {@code net/ipv6/tcp_ipv6.c}):
+ * <pre>
+ *   sl  local_address rem_address   st tx_queue rx_queue tr tm-&gt;when retrnsmt   uid  timeout inode ...
+ *    0: 0100007F:1F90 0100007F:A2C4 01 00000000:00000000 00:00000000 00000000  1000        0 51234 1 ...
+ * </pre>
+ * {@code sl} is {@code %4d}, so it grows wider past 9,999 sockets; {@code tcp} lines are padded with trailing
+ * spaces to 149 characters, {@code tcp6} lines are not; the parser depends on none of these widths and
+ * reads fields by position (whitespace-separated). Addresses are the kernel's in-memory {@code __be32} words
+ * printed with {@code %08X}: on a little-endian machine (x86-64, arm64 — every target of this monitor) each
+ * 32-bit word appears byte-reversed; IPv6 is four such words.
+ *
+ * <p>A line the parser cannot read (a wrong field, an unknown state code) is counted in
+ * {@link SocketTable#rejected()}, never silently dropped and never fatal to the scan.
+ */
+public final class ProcNetTcpParser {
+    private byte[] buf = new byte[1 << 20];
+    private int len;
+
+    /**
+     * Reads {@code <procRoot>/net/tcp} and {@code <procRoot>/net/tcp6} into {@code table} (cleared first).
+     * A missing {@code tcp6} (IPv6 disabled) is not an error; a missing {@code tcp} is.
+     */
+    public SocketTable scan(Path procRoot, SocketTable table) throws IOException {
+        table.clear();
+        readInto(procRoot.resolve("net/tcp"), table, 4);
+        try {
+            readInto(procRoot.resolve("net/tcp6"), table, 6);
+        } catch (NoSuchFileException e) {
+            // IPv6 disabled on this machine: an empty tcp6 table.
+        }
+        return table;
+    }
+
+    /** Reads one file (tcp or tcp6, by {@code family}) and appends its sockets to {@code table}. */
+    public void readInto(Path file, SocketTable table, int family) throws IOException {
+        len = 0;
+        try (InputStream in = Files.newInputStream(file)) {
+            // /proc files report size 0: read until end of file, growing the reused buffer when needed.
+            while (true) {
+                if (len == buf.length) {
+                    buf = Arrays.copyOf(buf, buf.length * 2);
+                }
+                int n = in.read(buf, len, buf.length - len);
+                if (n < 0) {
+                    break;
+                }
+                len += n;
+            }
+        }
+        parse(buf, 0, len, table, family);
+    }
+
+    /** Parses the text of one file ({@code from} inclusive, {@code to} exclusive), header line included. */
+    public static void parse(byte[] b, int from, int to, SocketTable table, int family) {
+        int p = from;
+        // The first line is the column header.
+        while (p < to && b[p] != '\n') {
+            p++;
+        }
+        p++;
+        while (p < to) {
+            int end = p;
+            while (end < to && b[end] != '\n') {
+                end++;
+            }
+            if (!parseLine(b, p, end, table, family)) {
+                if (!blank(b, p, end)) {
+                    table.reject();
+                }
+            }
+            p = end + 1;
+        }
+    }
+
+    private static boolean blank(byte[] b, int p, int end) {
+        for (int i = p; i < end; i++) {
+            if (b[i] != ' ' && b[i] != '\t' && b[i] != '\r') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Parses one socket line; false when it is not one. Field positions are tracked in {@code p}. */
+    private static boolean parseLine(byte[] b, int p, int end, SocketTable table, int family) {
+        int words = family == 6 ? 4 : 1;
+        // sl: decimal, then ':'
+        p = skipSpaces(b, p, end);
+        int digits = 0;
+        while (p < end && b[p] >= '0' && b[p] <= '9') {
+            p++;
+            digits++;
+        }
+        if (digits == 0 || p >= end || b[p] != ':') {
+            return false;
+        }
+        p = skipSpaces(b, p + 1, end);
+        // local address: words x 8 hex digits, ':', 4 hex digits of port
+        if (p + words * 8 + 5 > end || b[p + words * 8] != ':') {
+            return false;
+        }
+        long lHi;
+        long lLo;
+        if (words == 1) {
+            long w = hex(b, p, 8);
+            if (w < 0) {
+                return false;
+            }
+            lHi = 0;
+            lLo = Addresses.v4Lo(Integer.reverseBytes((int) w));
+        } else {
+            long w0 = hex(b, p, 8);
+            long w1 = hex(b, p + 8, 8);
+            long w2 = hex(b, p + 16, 8);
+            long w3 = hex(b, p + 24, 8);
+            if ((w0 | w1 | w2 | w3) < 0) {
+                return false;
+            }
+            lHi = word(w0) << 32 | word(w1);
+            lLo = word(w2) << 32 | word(w3);
+        }
+        p += words * 8 + 1;
+        long lPort = hex(b, p, 4);
+        if (lPort < 0) {
+            return false;
+        }
+        p = skipSpaces(b, p + 4, end);
+        // remote address
+        if (p + words * 8 + 5 > end || b[p + words * 8] != ':') {
+            return false;
+        }
+        long rHi;
+        long rLo;
+        if (words == 1) {
+            long w = hex(b, p, 8);
+            if (w < 0) {
+                return false;
+            }
+            rHi = 0;
+            rLo = Addresses.v4Lo(Integer.reverseBytes((int) w));
+        } else {
+            long w0 = hex(b, p, 8);
+            long w1 = hex(b, p + 8, 8);
+            long w2 = hex(b, p + 16, 8);
+            long w3 = hex(b, p + 24, 8);
+            if ((w0 | w1 | w2 | w3) < 0) {
+                return false;
+            }
+            rHi = word(w0) << 32 | word(w1);
+            rLo = word(w2) << 32 | word(w3);
+        }
+        p += words * 8 + 1;
+        long rPort = hex(b, p, 4);
+        if (rPort < 0) {
+            return false;
+        }
+        p = skipSpaces(b, p + 4, end);
+        // st: 2 hex digits
+        if (p + 2 > end) {
+            return false;
+        }
+        long st = hex(b, p, 2);
+        if (st <= 0 || st >= TcpState.CODES) {
+            return false;
+        }
+        p += 2;
+        // tx_queue:rx_queue, tr:tm->when, retrnsmt
+        p = skipField(b, p, end);
+        p = skipField(b, p, end);
+        p = skipField(b, p, end);
+        // uid
+        p = skipSpaces(b, p, end);
+        long uid = 0;
+        int start = p;
+        while (p < end && b[p] >= '0' && b[p] <= '9') {
+            uid = uid * 10 + (b[p++] - '0');
+        }
+        if (p == start) {
+            return false;
+        }
+        // timeout (may be negative), then inode
+        p = skipField(b, p, end);
+        p = skipSpaces(b, p, end);
+        long inode = 0;
+        start = p;
+        while (p < end && b[p] >= '0' && b[p] <= '9') {
+            inode = inode * 10 + (b[p++] - '0');
+        }
+        if (p == start) {
+            return false;
+        }
+        table.add(family, (int) st, lHi, lLo, (int) lPort, rHi, rLo, (int) rPort, (int) uid, inode);
+        return true;
+    }
+
+    /** A printed 32-bit word in network order. */
+    private static long word(long printed) {
+        return Integer.reverseBytes((int) printed) & 0xFFFF_FFFFL;
+    }
+
+    private static int skipSpaces(byte[] b, int p, int end) {
+        while (p < end && b[p] == ' ') {
+            p++;
+        }
+        return p;
+    }
+
+    /** Skips leading spaces and one non-space field. */
+    private static int skipField(byte[] b, int p, int end) {
+        p = skipSpaces(b, p, end);
+        while (p < end && b[p] != ' ') {
+            p++;
+        }
+        return p;
+    }
+
+    /** {@code n} hex digits at {@code p} as a non-negative value, or -1 if one is not a hex digit. */
+    private static long hex(byte[] b, int p, int n) {
+        long v = 0;
+        for (int i = p; i < p + n; i++) {
+            int c = b[i];
+            int d;
+            if (c >= '0' && c <= '9') {
+                d = c - '0';
+            } else if (c >= 'A' && c <= 'F') {
+                d = c - 'A' + 10;
+            } else if (c >= 'a' && c <= 'f') {
+                d = c - 'a' + 10;
+            } else {
+                return -1;
+            }
+            v = (v << 4) | d;
+        }
+        return v;
+    }
+}

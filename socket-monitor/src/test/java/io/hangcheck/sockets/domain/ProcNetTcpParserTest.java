@@ -1,0 +1,125 @@
+package io.hangcheck.sockets.domain;
+
+import org.junit.jupiter.api.Test;
+
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ProcNetTcpParserTest {
+
+    private static Path fixture(String name) throws URISyntaxException {
+        return Path.of(ProcNetTcpParserTest.class.getResource("/fixtures/" + name + "/net/tcp").toURI())
+                .getParent().getParent();
+    }
+
+    @Test
+    void everyStateCodeOfIpv4IsReadWithAddressesPortsUidAndInode() throws Exception {
+        SocketTable t = new ProcNetTcpParser().scan(fixture("basic"), new SocketTable());
+
+        assertThat(t.size()).isEqualTo(12 + 5);
+        assertThat(t.rejected()).isZero();
+        Set<TcpState> seen = EnumSet.noneOf(TcpState.class);
+        for (int i = 0; i < 12; i++) {
+            seen.add(t.state(i));
+            assertThat(t.family(i)).isEqualTo(4);
+        }
+        assertThat(seen).containsExactlyInAnyOrder(TcpState.values());
+
+        assertThat(t.socket(0)).isEqualTo(new SocketTable.TcpSocket(4, TcpState.LISTEN, "0.0.0.0", 8080, "0.0.0.0", 0,
+                1000, 1001));
+        assertThat(t.socket(1)).isEqualTo(new SocketTable.TcpSocket(4, TcpState.ESTABLISHED, "127.0.0.1", 8080,
+                "10.1.2.3", 50000, 1000, 1002));
+        assertThat(t.socket(2)).isEqualTo(new SocketTable.TcpSocket(4, TcpState.SYN_SENT, "192.168.7.20", 41000,
+                "10.1.2.3", 5432, 1000, 1003));
+        // TIME_WAIT lines have another layout (get_timewait4_sock): uid 0, inode 0
+        assertThat(t.socket(6)).isEqualTo(new SocketTable.TcpSocket(4, TcpState.TIME_WAIT, "127.0.0.1", 8080,
+                "10.1.2.5", 50004, 0, 0));
+        assertThat(t.socket(8).remoteAddress()).isEqualTo("255.254.253.252");
+        assertThat(t.socket(8).remotePort()).isEqualTo(65535);
+        assertThat(t.state(11)).isEqualTo(TcpState.NEW_SYN_RECV);
+    }
+
+    @Test
+    void ipv6AndV4MappedAddressesAreReadWordByWord() throws Exception {
+        SocketTable t = new ProcNetTcpParser().scan(fixture("basic"), new SocketTable());
+
+        assertThat(t.socket(12)).isEqualTo(new SocketTable.TcpSocket(6, TcpState.LISTEN, "::", 5432, "::", 0, 106, 2001));
+        assertThat(t.socket(13)).isEqualTo(new SocketTable.TcpSocket(6, TcpState.ESTABLISHED, "::1", 5432, "::1", 40000,
+                106, 2002));
+        assertThat(t.socket(14)).isEqualTo(new SocketTable.TcpSocket(6, TcpState.CLOSE_WAIT, "2001:db8::1", 443,
+                "2001:db8:0:1::abcd", 61000, 0, 2003));
+        // v4-mapped: the same peer as the IPv4 10.1.2.3 of the tcp file
+        assertThat(t.socket(15)).isEqualTo(new SocketTable.TcpSocket(6, TcpState.FIN_WAIT2, "127.0.0.1", 5432,
+                "10.1.2.3", 50010, 106, 0));
+        assertThat(t.remoteHi(15)).isEqualTo(t.remoteHi(1));
+        assertThat(t.remoteLo(15)).isEqualTo(t.remoteLo(1));
+        assertThat(t.socket(16)).isEqualTo(new SocketTable.TcpSocket(6, TcpState.TIME_WAIT, "fe80::1:2:3:4", 22,
+                "fe80::aaaa:bbbb:cccc:dddd", 1, 0, 0));
+    }
+
+    @Test
+    void oddWidthsLowerCaseHexHugeNumbersAreReadAndBrokenLinesCountedNotDropped() throws Exception {
+        SocketTable t = new ProcNetTcpParser().scan(fixture("odd"), new SocketTable());
+
+        assertThat(t.size()).isEqualTo(4);
+        assertThat(t.rejected()).as("the garbage line; the blank line is not a socket").isEqualTo(1);
+        assertThat(t.socket(2)).isEqualTo(new SocketTable.TcpSocket(4, TcpState.ESTABLISHED, "10.0.0.1", 80,
+                "10.9.9.9", 1026, 1000, 3003));
+        assertThat(t.socket(3).state()).isEqualTo(TcpState.CLOSE_WAIT);
+        assertThat(t.socket(3).remoteAddress()).isEqualTo("10.9.9.8");
+        assertThat(Integer.toUnsignedLong(t.uid(3))).isEqualTo(4294967294L);
+        assertThat(t.inode(3)).isEqualTo(18446744073709551L);
+    }
+
+    @Test
+    void aMissingTcp6IsAnEmptyTableNotAnError(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        java.nio.file.Files.createDirectories(dir.resolve("net"));
+        java.nio.file.Files.copy(fixture("basic").resolve("net/tcp"), dir.resolve("net/tcp"));
+
+        SocketTable t = new ProcNetTcpParser().scan(dir, new SocketTable());
+
+        assertThat(t.size()).isEqualTo(12);
+    }
+
+    @Test
+    void crLfUnknownStateAndTruncatedLinesAreRejectedOneByOne() {
+        String text = "  sl  local_address rem_address   st\n"
+                + "   0: 0100007F:1F90 0100007F:A2C4 01 00000000:00000000 00:00000000 00000000  1000        0 7 1\r\n"
+                + "   1: 0100007F:1F90 0100007F:A2C4 0D 00000000:00000000 00:00000000 00000000  1000        0 7 1\n"
+                + "   2: 0100007F:1F90 0100007F:A2\n"
+                + "   3: 0100007G:1F90 0100007F:A2C4 01 00000000:00000000 00:00000000 00000000  1000        0 7 1\n"
+                + "   4: 0100007F:1F90 0100007F:A2C4 01 00000000:00000000 00:00000000 00000000  1000        0 8 1";
+        byte[] b = text.getBytes(StandardCharsets.US_ASCII);
+        SocketTable t = new SocketTable();
+
+        ProcNetTcpParser.parse(b, 0, b.length, t, 4);
+
+        assertThat(t.size()).isEqualTo(2);
+        assertThat(t.rejected()).isEqualTo(3);
+        assertThat(t.inode(1)).as("last line without newline").isEqualTo(8);
+        assertThat(t.remotePort(0)).isEqualTo(0xA2C4);
+    }
+
+    @Test
+    void aTableLargerThanTheReadBufferIsReadWhole(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        ProcFixture f = new ProcFixture(dir);
+        for (int i = 0; i < 20_000; i++) { // ~2.4 MB, twice the initial buffer
+            f.add("10.0.0.1", 8080, "10.7.0." + (i % 250 + 1), 1024 + i % 60000, TcpState.ESTABLISHED, i + 1);
+        }
+        f.write();
+        ProcNetTcpParser parser = new ProcNetTcpParser();
+        SocketTable t = new SocketTable(16);
+
+        parser.scan(dir, t);
+        parser.scan(dir, t); // reused buffers and table give the same answer
+
+        assertThat(t.size()).isEqualTo(20_000);
+        assertThat(t.inode(19_999)).isEqualTo(20_000);
+        assertThat(t.rejected()).isZero();
+    }
+}
