@@ -1,5 +1,6 @@
 package io.hangcheck.testing;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -9,11 +10,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -174,6 +177,10 @@ public final class KafkaProcess implements AutoCloseable {
         props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
         props.put("controller.quorum.bootstrap.servers", "127.0.0.1:" + controllerPort);
         props.put("log.dirs", dir.resolve("data").toString());
+        // After a SIGKILL the controller keeps the dead incarnation registered until its session expires
+        // (9 s by default) and refuses the new one meanwhile: a short session makes a killed broker come back fast.
+        props.put("broker.session.timeout.ms", "3000");
+        props.put("broker.heartbeat.interval.ms", "500");
         for (Map.Entry<String, String> e : TestKafka.singleNodeConfig().entrySet()) {
             props.put(e.getKey(), e.getValue());
         }
@@ -182,6 +189,38 @@ public final class KafkaProcess implements AutoCloseable {
             props.store(out, "hangcheck test broker");
         }
         return config;
+    }
+
+    private Path loggingConfig() {
+        Path jboss = dir.resolve("logging.properties");
+        Path log4j2 = dir.resolve("log4j2.properties");
+        try {
+            if (!Files.exists(jboss)) {
+                Files.writeString(jboss, String.join("\n",
+                        "logger.level=INFO",
+                        "logger.handlers=CONSOLE",
+                        "loggers=org.apache.kafka.clients,org.apache.kafka.common.config",
+                        "logger.org.apache.kafka.clients.level=WARN",
+                        "logger.org.apache.kafka.common.config.level=WARN",
+                        "handler.CONSOLE=org.jboss.logmanager.handlers.ConsoleHandler",
+                        "handler.CONSOLE.formatter=PATTERN",
+                        "formatter.PATTERN=org.jboss.logmanager.formatters.PatternFormatter",
+                        "formatter.PATTERN.properties=pattern",
+                        "formatter.PATTERN.pattern=%d{HH:mm:ss,SSS} %-5p [%c] %s%e%n",
+                        ""));
+                Files.writeString(log4j2, String.join("\n",
+                        "rootLogger.level=INFO",
+                        "rootLogger.appenderRef.out.ref=OUT",
+                        "appender.out.type=Console",
+                        "appender.out.name=OUT",
+                        "appender.out.layout.type=PatternLayout",
+                        "appender.out.layout.pattern=%d{HH:mm:ss,SSS} %-5p [%c] %m%n",
+                        ""));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return jboss;
     }
 
     private void runToCompletion(List<String> mainAndArgs) throws IOException {
@@ -213,6 +252,11 @@ public final class KafkaProcess implements AutoCloseable {
         cmd.add("-XX:+UseSerialGC");
         cmd.add("-XX:TieredStopAtLevel=1");
         cmd.add("-Djava.awt.headless=true");
+        // Quarkus test class paths bind SLF4J to the JBoss LogManager: give it a config (INFO to the log file).
+        cmd.add("-Djava.util.logging.manager=org.jboss.logmanager.LogManager");
+        cmd.add("-Dlogging.configuration=" + loggingConfig().toUri());
+        // Class paths with log4j2 bindings read this one instead.
+        cmd.add("-Dlog4j2.configurationFile=" + loggingConfig().resolveSibling("log4j2.properties").toUri());
         cmd.add("-cp");
         cmd.add(classPath());
         cmd.addAll(mainAndArgs);
@@ -222,7 +266,17 @@ public final class KafkaProcess implements AutoCloseable {
     /** The test class path: Surefire puts it in {@code surefire.test.class.path} (java.class.path may be a booter jar). */
     static String classPath() {
         String surefire = System.getProperty("surefire.test.class.path");
-        return surefire != null && !surefire.isBlank() ? surefire : System.getProperty("java.class.path");
+        String full = surefire != null && !surefire.isBlank() ? surefire : System.getProperty("java.class.path");
+        // Quarkus jars install a JBoss LogManager configurator that buffers every log line until a Quarkus
+        // application starts, which in the broker never happens: leave them out, and the broker logs.
+        return Arrays.stream(full.split(File.pathSeparator))
+                .filter(entry -> !isQuarkusJar(entry))
+                .collect(Collectors.joining(File.pathSeparator));
+    }
+
+    private static boolean isQuarkusJar(String entry) {
+        String name = Path.of(entry).getFileName() == null ? "" : Path.of(entry).getFileName().toString();
+        return name.startsWith("quarkus-") && name.endsWith(".jar");
     }
 
     private void awaitReady() {

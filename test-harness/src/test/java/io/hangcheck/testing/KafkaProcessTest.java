@@ -59,6 +59,7 @@ class KafkaProcessTest {
             broker.kill();
             assertThat(broker.isRunning()).isFalse();
             broker.start();
+            System.out.println("child-process broker restart after SIGKILL: " + broker.lastStartMillis() + " ms");
             assertThat(broker.isRunning()).isTrue();
             assertThat(broker.bootstrapServers()).isEqualTo(address);
         }
