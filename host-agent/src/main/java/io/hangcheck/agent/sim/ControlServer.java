@@ -1,0 +1,553 @@
+package io.hangcheck.agent.sim;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.hangcheck.agent.Log;
+import io.hangcheck.agent.config.ConfigException;
+import io.hangcheck.agent.config.Durations;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The simulator's HTTP face: the control API that scripts faults, and the Redfish BMC of every virtual host.
+ * Every action runs on the simulator thread ({@link FleetSimulator#call}), so the fleet has one writer.
+ */
+final class ControlServer {
+    static final String SYSTEMS = "/redfish/v1/Systems";
+    static final List<String> RESET_TYPES = List.of("On", "ForceOff", "GracefulShutdown", "ForceRestart",
+            "GracefulRestart", "PowerCycle");
+    private static final int LIST_MAX = 100;
+
+    /** An answer: HTTP status and a JSON body (null for none). */
+    record Result(int status, Object body) {
+    }
+
+    private final FleetSimulator sim;
+    private final SimConfig config;
+    private final ObjectMapper json = new ObjectMapper();
+    private HttpServer server;
+    private ExecutorService executor;
+
+    ControlServer(FleetSimulator sim, SimConfig config) {
+        this.sim = sim;
+        this.config = config;
+    }
+
+    void start() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(config.controlBind()), config.controlPort()), 64);
+        executor = Executors.newFixedThreadPool(4, r -> {
+            Thread t = new Thread(r, "hangcheck-sim-control");
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(executor);
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    int port() {
+        return server.getAddress().getPort();
+    }
+
+    void stop() {
+        if (server != null) {
+            server.stop(0);
+            executor.shutdownNow();
+        }
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        try (ex) {
+            Result r;
+            try {
+                String path = ex.getRequestURI().getRawPath();
+                String method = ex.getRequestMethod();
+                byte[] body = readBody(ex.getRequestBody());
+                if (path.startsWith("/redfish/")) {
+                    r = redfish(ex, method, path, body);
+                } else {
+                    String action = path.replaceFirst("^/+", "").replaceFirst("/+$", "");
+                    if (action.equals("status") ? !method.equals("GET") : !method.equals("POST")) {
+                        r = problem(405, "method", method + " not allowed on " + path);
+                    } else {
+                        r = execute(action, query(ex.getRequestURI().getRawQuery()));
+                    }
+                }
+            } catch (ConfigException e) {
+                r = problem(400, e.field(), e.getMessage());
+            } catch (RuntimeException e) {
+                r = problem(500, "$", e.toString());
+            }
+            byte[] out = r.body() == null ? null : json.writerWithDefaultPrettyPrinter().writeValueAsBytes(r.body());
+            if (out != null) {
+                ex.getResponseHeaders().set("Content-Type", r.status() >= 400 && !ex.getRequestURI().getPath().startsWith("/redfish/")
+                        ? "application/problem+json" : "application/json");
+            }
+            ex.sendResponseHeaders(r.status(), out == null ? -1 : out.length);
+            if (out != null) {
+                ex.getResponseBody().write(out);
+            }
+        }
+    }
+
+    /** Runs one control action; the scenario runner calls this too. */
+    Result execute(String action, Map<String, String> q) {
+        switch (action) {
+            case "status":
+                return new Result(200, status());
+            case "hang":
+                return onHosts(action, q, (f, h) -> f.flags[h] |= Fleet.HUNG);
+            case "unhang":
+                return onHosts(action, q, (f, h) -> {
+                    if ((f.flags[h] & Fleet.HUNG) != 0) {
+                        f.flags[h] &= ~Fleet.HUNG;
+                        sim.wake(h);
+                    }
+                });
+            case "slow": {
+                double factor = number(q.getOrDefault("factor", "3"), "factor");
+                if (!(factor >= 0.1 && factor <= 100)) {
+                    throw new ConfigException("factor", "must be within [0.1, 100]");
+                }
+                return onHosts(action, q, (f, h) -> f.slow[h] = (float) factor);
+            }
+            case "flap": {
+                Duration up = Durations.parse(q.getOrDefault("up", Durations.format(config.interval().multipliedBy(3))), "up");
+                Duration down = Durations.parse(q.getOrDefault("down", Durations.format(config.interval().multipliedBy(3))), "down");
+                if (up.isZero() || down.isZero()) {
+                    throw new ConfigException("up", "up and down must be positive");
+                }
+                return onHosts(action, q, (f, h) -> f.flaps.put(h, new long[]{up.toNanos(), down.toNanos(), sim.now()}));
+            }
+            case "skew": {
+                long seconds = (long) number(q.getOrDefault("seconds", "3600"), "seconds");
+                return onHosts(action, q, (f, h) -> f.skewMillis[h] = seconds * 1000);
+            }
+            case "clear":
+                return onHosts(action, q, (f, h) -> {
+                    boolean wasHung = (f.flags[h] & Fleet.HUNG) != 0 || f.flaps.containsKey(h);
+                    f.flags[h] &= ~Fleet.HUNG;
+                    f.slow[h] = 1f;
+                    f.skewMillis[h] = 0;
+                    f.flaps.remove(h);
+                    if (wasHung) {
+                        sim.wake(h);
+                    }
+                });
+            case "leak":
+                return leak(q);
+            case "leak/stop": {
+                int closed = sim.leaker().stop();
+                Log.info("leak stopped: " + closed + " connections closed");
+                return new Result(200, Map.of("action", "leak/stop", "closed", closed));
+            }
+            default:
+                return problem(404, "path", "no action '" + action + "' (see --simulate --help)");
+        }
+    }
+
+    interface HostAction {
+        void apply(Fleet f, int host);
+    }
+
+    private Result onHosts(String action, Map<String, String> q, HostAction op) {
+        Object[] result = sim.call(f -> {
+            int[] hosts = select(f, q);
+            for (int h : hosts) {
+                op.apply(f, h);
+            }
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < Math.min(LIST_MAX, hosts.length); i++) {
+                ids.add(f.hostId(hosts[i]));
+            }
+            return new Object[]{hosts.length, ids};
+        });
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("action", action);
+        body.put("count", result[0]);
+        body.put("hosts", result[1]);
+        Log.info("control: " + action + " " + q + " → " + result[0] + " hosts");
+        return new Result(200, body);
+    }
+
+    /** hosts=a,b | pool=P [count=N] [offset=K] | count=N [offset=K] | all=true */
+    static int[] select(Fleet f, Map<String, String> q) {
+        if (q.containsKey("hosts")) {
+            List<Integer> list = new ArrayList<>();
+            for (String id : q.get("hosts").split(",")) {
+                if (id.isBlank()) {
+                    continue;
+                }
+                int h = f.indexOf(id.trim());
+                if (h < 0) {
+                    throw new ConfigException("hosts", "no host '" + id.trim() + "' in the simulated fleet");
+                }
+                list.add(h);
+            }
+            if (list.isEmpty()) {
+                throw new ConfigException("hosts", "is empty");
+            }
+            return list.stream().mapToInt(Integer::intValue).distinct().toArray();
+        }
+        int from = 0;
+        int size = f.size();
+        if (q.containsKey("pool")) {
+            int p = f.poolIndex(q.get("pool"));
+            if (p < 0) {
+                throw new ConfigException("pool", "no pool '" + q.get("pool") + "'");
+            }
+            from = f.poolStart(p);
+            size = f.poolSize(p);
+        } else if (!q.containsKey("count") && !"true".equals(q.get("all"))) {
+            throw new ConfigException("hosts", "choose hosts: hosts=a,b | pool=P [count=N] | count=N | all=true");
+        }
+        int offset = (int) number(q.getOrDefault("offset", "0"), "offset");
+        int count = (int) number(q.getOrDefault("count", String.valueOf(size)), "count");
+        if (offset < 0 || count < 0 || offset + count > size) {
+            throw new ConfigException("count", "offset " + offset + " + count " + count + " is beyond the " + size + " hosts chosen");
+        }
+        int[] hosts = new int[count];
+        for (int i = 0; i < count; i++) {
+            hosts[i] = from + offset + i;
+        }
+        return hosts;
+    }
+
+    private Result leak(Map<String, String> q) {
+        String pool = q.get("pool");
+        if (pool != null && sim.call(f -> f.poolIndex(pool)) < 0) {
+            throw new ConfigException("pool", "no pool '" + pool + "'");
+        }
+        double rate = number(q.getOrDefault("rate", "5"), "rate");
+        if (!(rate > 0 && rate <= 10_000)) {
+            throw new ConfigException("rate", "must be within (0, 10000] connections per second");
+        }
+        int max = (int) number(q.getOrDefault("max", String.valueOf(sim.leaker().cap())), "max");
+        if (max < 1) {
+            throw new ConfigException("max", "must be >= 1");
+        }
+        String target = q.getOrDefault("target", config.ingest().host() + ":" + config.ingest().port());
+        int colon = target.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new ConfigException("target", "'" + target + "' is not host:port");
+        }
+        InetSocketAddress addr;
+        try {
+            addr = new InetSocketAddress(InetAddress.getByName(target.substring(0, colon).replaceAll("[\\[\\]]", "")),
+                    Integer.parseInt(target.substring(colon + 1)));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ConfigException("target", "'" + target + "': " + e.getMessage());
+        }
+        InetAddress bind = null;
+        String bindText = q.get("bind");
+        try {
+            if (bindText == null) {
+                // A distinct loopback source so the socket monitor can tell the leakers from everyone else.
+                bind = addr.getAddress().isLoopbackAddress() && addr.getAddress().getAddress().length == 4
+                        ? InetAddress.getByName("127.0.0.2") : null;
+            } else if (!bindText.equals("none")) {
+                bind = InetAddress.getByName(bindText);
+            }
+        } catch (IOException e) {
+            throw new ConfigException("bind", "'" + bindText + "': " + e.getMessage());
+        }
+        int effective = sim.leaker().start(new Leaker.Spec(pool, addr, bind, rate, max));
+        Log.info("leak started: " + (pool == null ? "" : "pool " + pool + ", ") + rate + "/s to " + target
+                + " from " + (bind == null ? "default address" : bind.getHostAddress()) + ", at most " + effective);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("action", "leak");
+        body.put("max", effective);
+        body.put("status", sim.leaker().status());
+        return new Result(200, body);
+    }
+
+    Map<String, Object> status() {
+        return sim.call(f -> {
+            Map<String, Object> s = new LinkedHashMap<>();
+            long now = sim.now();
+            s.put("uptimeSeconds", (now - sim.startNanos()) / 1_000_000_000L);
+            s.put("hosts", f.size());
+            s.put("intervalSeconds", config.interval().toMillis() / 1000.0);
+            Map<Fleet.State, int[]> census = sim.census(f);
+            Map<String, Object> pools = new LinkedHashMap<>();
+            for (int p = 0; p < f.pools().size(); p++) {
+                Map<String, Object> ps = new LinkedHashMap<>();
+                ps.put("hosts", f.poolSize(p));
+                for (Fleet.State st : Fleet.State.values()) {
+                    ps.put(stateName(st), census.get(st)[p]);
+                }
+                ps.put("sent", sim.sentInPool(p));
+                pools.put(f.pools().get(p).name(), ps);
+            }
+            s.put("pools", pools);
+            Map<String, List<String>> byState = new LinkedHashMap<>();
+            Map<String, Integer> resets = new LinkedHashMap<>();
+            List<String> slow = new ArrayList<>();
+            List<String> skewed = new ArrayList<>();
+            List<String> flapping = new ArrayList<>();
+            for (int h = 0; h < f.size(); h++) {
+                Fleet.State st = f.state(h, now);
+                if (st != Fleet.State.UP) {
+                    List<String> l = byState.computeIfAbsent(stateName(st), k -> new ArrayList<>());
+                    if (l.size() < LIST_MAX) {
+                        l.add(f.hostId(h));
+                    }
+                }
+                if (f.resets[h] > 0 && resets.size() < 1000) {
+                    resets.put(f.hostId(h), f.resets[h]);
+                }
+                if (f.slow[h] != 1f && slow.size() < LIST_MAX) {
+                    slow.add(f.hostId(h));
+                }
+                if (f.skewMillis[h] != 0 && skewed.size() < LIST_MAX) {
+                    skewed.add(f.hostId(h));
+                }
+                if (f.flaps.containsKey(h) && flapping.size() < LIST_MAX) {
+                    flapping.add(f.hostId(h));
+                }
+            }
+            s.put("silent", byState);
+            s.put("slow", slow);
+            s.put("skewed", skewed);
+            s.put("flapping", flapping);
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("total", sim.counters().resets.get());
+            r.put("byHost", resets);
+            s.put("resets", r);
+            FleetSimulator.Counters c = sim.counters();
+            Map<String, Object> sent = new LinkedHashMap<>();
+            sent.put("udp", c.udpSent.get());
+            sent.put("udpErrors", c.udpErrors.get());
+            sent.put("httpPosts", c.httpPosts.get());
+            sent.put("httpAccepted", c.httpAccepted.get());
+            sent.put("httpFailed", c.httpFailed.get());
+            sent.put("httpDropped", c.httpDropped.get());
+            sent.put("lastHttpProblem", c.lastHttpProblem);
+            s.put("heartbeats", sent);
+            s.put("leak", sim.leaker().status());
+            return s;
+        });
+    }
+
+    private static String stateName(Fleet.State st) {
+        return st.name().toLowerCase(Locale.ROOT).replace("_d", "D");
+    }
+
+    // ---- Redfish ------------------------------------------------------------------------------------------
+
+    private Result redfish(HttpExchange ex, String method, String path, byte[] body) {
+        if (config.bmcUser() != null && !authorised(ex.getRequestHeaders().getFirst("Authorization"))) {
+            ex.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"hangcheck-sim\"");
+            return redfishError(401, "Base.1.8.InsufficientPrivilege", "credentials required");
+        }
+        String p = path.replaceFirst("/+$", "");
+        if (p.equals("/redfish/v1")) {
+            return get(method, Map.of("@odata.id", "/redfish/v1", "@odata.type", "#ServiceRoot.v1_5_0.ServiceRoot",
+                    "Id", "RootService", "Name", "hangcheck simulated BMC", "RedfishVersion", "1.6.0",
+                    "Systems", Map.of("@odata.id", SYSTEMS)));
+        }
+        if (p.equals(SYSTEMS)) {
+            return get(method, sim.call(f -> {
+                List<Map<String, String>> members = new ArrayList<>();
+                for (int h = 0; h < Math.min(1000, f.size()); h++) {
+                    members.add(Map.of("@odata.id", SYSTEMS + "/" + f.hostId(h)));
+                }
+                Map<String, Object> c = new LinkedHashMap<>();
+                c.put("@odata.id", SYSTEMS);
+                c.put("@odata.type", "#ComputerSystemCollection.ComputerSystemCollection");
+                c.put("Name", "Computer System Collection");
+                c.put("Members@odata.count", f.size());
+                c.put("Members", members);
+                return c;
+            }));
+        }
+        if (!p.startsWith(SYSTEMS + "/")) {
+            return redfishError(404, "Base.1.8.ResourceNotFound", "no resource " + path);
+        }
+        String rest = URLDecoder.decode(p.substring(SYSTEMS.length() + 1), StandardCharsets.UTF_8);
+        String hostId = rest;
+        boolean reset = false;
+        if (rest.endsWith("/Actions/ComputerSystem.Reset")) {
+            hostId = rest.substring(0, rest.length() - "/Actions/ComputerSystem.Reset".length());
+            reset = true;
+        }
+        String id = hostId;
+        int host = sim.call(f -> f.indexOf(id));
+        if (host < 0 || id.contains("/")) {
+            return redfishError(404, "Base.1.8.ResourceNotFound", "no system " + id);
+        }
+        if (!reset) {
+            return get(method, sim.call(f -> computerSystem(f, host)));
+        }
+        if (!method.equals("POST")) {
+            return redfishError(405, "Base.1.8.ActionNotSupported", method + " not allowed on a Reset action");
+        }
+        String type;
+        try {
+            JsonNode node = body.length == 0 ? null : json.readTree(body);
+            JsonNode t = node == null ? null : node.get("ResetType");
+            if (t == null || !t.isTextual()) {
+                return redfishError(400, "Base.1.8.ActionParameterMissing", "ResetType is required");
+            }
+            type = t.asText();
+        } catch (IOException e) {
+            return redfishError(400, "Base.1.8.MalformedJSON", "body is not JSON");
+        }
+        if (!RESET_TYPES.contains(type)) {
+            return redfishError(400, "Base.1.8.ActionParameterValueNotInList",
+                    "ResetType " + type + " is not one of " + RESET_TYPES);
+        }
+        String outcome = sim.call(f -> resetOnSimThread(f, host, type));
+        Log.info("redfish: " + type + " " + id + " → " + outcome);
+        return new Result(204, null);
+    }
+
+    private String resetOnSimThread(Fleet f, int host, String type) {
+        f.resets[host]++;
+        sim.counters().resets.incrementAndGet();
+        boolean hung = (f.flags[host] & Fleet.HUNG) != 0;
+        boolean off = (f.flags[host] & Fleet.OFF) != 0;
+        boolean ignoresGraceful = hung && config.hungIgnoresGraceful();
+        switch (type) {
+            case "On" -> {
+                if (!off) {
+                    return "already on";
+                }
+                sim.reboot(host);
+                return "powering on, new boot " + f.bootId(host);
+            }
+            case "ForceOff" -> {
+                f.powerOff(host);
+                return "off";
+            }
+            case "GracefulShutdown" -> {
+                if (ignoresGraceful) {
+                    return "ignored (the host is hung)";
+                }
+                f.powerOff(host);
+                return "off";
+            }
+            case "GracefulRestart" -> {
+                if (ignoresGraceful) {
+                    return "ignored (the host is hung)";
+                }
+                sim.reboot(host);
+                return "rebooting, new boot " + f.bootId(host);
+            }
+            default -> { // ForceRestart, PowerCycle
+                sim.reboot(host);
+                return "rebooting, new boot " + f.bootId(host);
+            }
+        }
+    }
+
+    private Map<String, Object> computerSystem(Fleet f, int host) {
+        Fleet.State st = f.state(host, sim.now());
+        Map<String, Object> cs = new LinkedHashMap<>();
+        String id = f.hostId(host);
+        cs.put("@odata.id", SYSTEMS + "/" + id);
+        cs.put("@odata.type", "#ComputerSystem.v1_13_0.ComputerSystem");
+        cs.put("Id", id);
+        cs.put("Name", id);
+        cs.put("PowerState", st == Fleet.State.OFF ? "Off" : "On");
+        cs.put("Status", Map.of("State", switch (st) {
+            case OFF -> "StandbyOffline";
+            case BOOTING -> "Starting";
+            default -> "Enabled";
+        }, "Health", st == Fleet.State.UP ? "OK" : "Warning"));
+        cs.put("Actions", Map.of("#ComputerSystem.Reset", Map.of(
+                "target", SYSTEMS + "/" + id + "/Actions/ComputerSystem.Reset",
+                "ResetType@Redfish.AllowableValues", RESET_TYPES)));
+        Map<String, Object> oem = new LinkedHashMap<>();
+        oem.put("State", stateName(st));
+        oem.put("BootId", f.bootId(host));
+        oem.put("Seq", f.seq[host]);
+        oem.put("Resets", f.resets[host]);
+        oem.put("Pool", f.pools().get(f.pool(host)).name());
+        cs.put("Oem", Map.of("Hangcheck", oem));
+        return cs;
+    }
+
+    private boolean authorised(String header) {
+        if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return false;
+        }
+        String expected = config.bmcUser() + ":" + config.bmcPassword();
+        try {
+            String given = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
+            return java.security.MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8),
+                    expected.getBytes(StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static Result get(String method, Object body) {
+        return method.equals("GET") ? new Result(200, body)
+                : redfishError(405, "Base.1.8.ActionNotSupported", method + " not allowed here");
+    }
+
+    private static Result redfishError(int status, String code, String message) {
+        return new Result(status, Map.of("error", Map.of("code", code, "message", message,
+                "@Message.ExtendedInfo", List.of(Map.of("MessageId", code, "Message", message)))));
+    }
+
+    private static Result problem(int status, String field, String detail) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("type", "about:blank");
+        p.put("title", status == 404 ? "Not Found" : status == 405 ? "Method Not Allowed" : status >= 500 ? "Error" : "Bad Request");
+        p.put("status", status);
+        p.put("field", field);
+        p.put("detail", detail);
+        return new Result(status, p);
+    }
+
+    static Map<String, String> query(String raw) {
+        Map<String, String> q = new LinkedHashMap<>();
+        if (raw == null || raw.isEmpty()) {
+            return q;
+        }
+        for (String pair : raw.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String v = eq < 0 ? "true" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            q.put(k, v);
+        }
+        return q;
+    }
+
+    private static double number(String text, String field) {
+        try {
+            return Double.parseDouble(text.trim());
+        } catch (NumberFormatException e) {
+            throw new ConfigException(field, "'" + text + "' is not a number");
+        }
+    }
+
+    private static byte[] readBody(InputStream in) throws IOException {
+        byte[] b = in.readNBytes(64 * 1024 + 1);
+        if (b.length > 64 * 1024) {
+            throw new ConfigException("$", "body over 64 KiB");
+        }
+        return b;
+    }
+}

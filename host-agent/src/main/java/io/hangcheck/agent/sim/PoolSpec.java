@@ -1,0 +1,88 @@
+package io.hangcheck.agent.sim;
+
+import io.hangcheck.agent.config.ConfigException;
+import io.hangcheck.events.Heartbeat;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One pool of virtual hosts: {@code name:count[:key=value+key=value...]}, e.g. {@code changelist:13:os=windows}.
+ * The option {@code transport=udp|http} sets the pool's transport; every other option is a label. Every host of
+ * the pool carries the label {@code pool=<name>}. Host ids are {@code <name>-<n>}, n from 1, zero-padded.
+ */
+public record PoolSpec(String name, int count, Map<String, String> labels, Transport transport) {
+
+    /** How a pool's heartbeats travel; null in a spec means the simulator's default. */
+    public enum Transport { UDP, HTTP }
+
+    public PoolSpec {
+        labels = Collections.unmodifiableMap(new LinkedHashMap<>(labels));
+    }
+
+    public static List<PoolSpec> parseAll(String text, String field) {
+        List<PoolSpec> pools = new ArrayList<>();
+        for (String part : text.split(",")) {
+            if (!part.isBlank()) {
+                pools.add(parse(part.trim(), field));
+            }
+        }
+        if (pools.isEmpty()) {
+            throw new ConfigException(field, "no pools given");
+        }
+        if (pools.stream().map(PoolSpec::name).distinct().count() != pools.size()) {
+            throw new ConfigException(field, "a pool name is given twice");
+        }
+        return pools;
+    }
+
+    static PoolSpec parse(String text, String field) {
+        String[] parts = text.split(":", 3);
+        if (parts.length < 2) {
+            throw new ConfigException(field, "'" + text + "' is not name:count[:key=value+...]");
+        }
+        String name = parts[0].trim();
+        if (!name.matches("[a-z][a-z0-9_.]{0,30}")) {
+            throw new ConfigException(field, "pool name '" + name + "' must match [a-z][a-z0-9_.]{0,30} (no '-': host ids are <pool>-<n>)");
+        }
+        int count;
+        try {
+            count = Integer.parseInt(parts[1].trim());
+        } catch (NumberFormatException e) {
+            throw new ConfigException(field, "'" + parts[1] + "' is not a host count");
+        }
+        if (count < 1) {
+            throw new ConfigException(field, "pool " + name + " needs at least one host");
+        }
+        Map<String, String> labels = new LinkedHashMap<>();
+        Transport transport = null;
+        if (parts.length == 3 && !parts[2].isBlank()) {
+            for (String opt : parts[2].split("\\+")) {
+                int eq = opt.indexOf('=');
+                if (eq <= 0) {
+                    throw new ConfigException(field, "'" + opt + "' is not key=value");
+                }
+                String k = opt.substring(0, eq).trim();
+                String v = opt.substring(eq + 1).trim();
+                if (k.equals("transport")) {
+                    try {
+                        transport = Transport.valueOf(v.toUpperCase(Locale.ROOT));
+                    } catch (IllegalArgumentException e) {
+                        throw new ConfigException(field, "transport '" + v + "' is not udp or http");
+                    }
+                } else {
+                    labels.put(k, v);
+                }
+            }
+        }
+        labels.put("pool", name);
+        if (labels.size() > Heartbeat.LABELS_MAX) {
+            throw new ConfigException(field, "pool " + name + " has more than " + Heartbeat.LABELS_MAX + " labels");
+        }
+        return new PoolSpec(name, count, labels, transport);
+    }
+}
