@@ -24,7 +24,8 @@ public enum RebootReason {
     DRIVER_ERROR("The driver reported an error."),
     NEW_BOOT_SEEN("The host came back with a new boot id."),
     BOOT_TIMEOUT("The host did not come back with a new boot id within the boot timeout."),
-    INTERRUPTED_ATTEMPT("The executor stopped between intent and outcome; the attempt is not repeated by itself.");
+    INTERRUPTED_ATTEMPT("The executor stopped between intent and outcome; the attempt is not repeated by itself."),
+    RECOVERED_WITHOUT_REBOOT("The host sent heartbeats again with its old boot id: the reset did not take effect, and a live host is not escalated.");
 
     private final String sentence;
 

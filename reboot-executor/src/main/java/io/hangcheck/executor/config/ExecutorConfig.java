@@ -1,0 +1,214 @@
+package io.hangcheck.executor.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Every setting of the reboot executor. Defaults follow DESIGN.md's "Numbers" table; environment variables
+ * override (e.g. {@code HANGCHECK_EXECUTOR_LIMITS_IN_FLIGHT=1}).
+ */
+@ConfigMapping(prefix = "hangcheck.executor")
+public interface ExecutorConfig {
+
+    /** This instance's id, in {@code ce_source} and logs. */
+    @WithDefault("${HANGCHECK_INSTANCE_ID:executor-0}")
+    String instanceId();
+
+    /** Driver used for inventory entries that name none: {@code dry-run} outside production. */
+    @WithDefault("dry-run")
+    String defaultDriver();
+
+    /** How long a HUNG waits for the compacted host state to catch up before it counts as not corroborated. */
+    @WithDefault("5s")
+    Duration corroborationWait();
+
+    Limits limits();
+
+    Fleet fleet();
+
+    Confirmation confirmation();
+
+    Outbox outbox();
+
+    Redfish redfish();
+
+    Exec exec();
+
+    Webhook webhook();
+
+    Admin admin();
+
+    Notify notifications();
+
+    /** Global and per-host limits of the policy chain. */
+    interface Limits {
+        /** Reboots in flight at once (intent made, host not yet confirmed back). */
+        @WithDefault("3")
+        int inFlight();
+
+        /** Token bucket size (burst). */
+        @WithDefault("6")
+        int bucketCapacity();
+
+        /** Time in which the bucket refills from empty to full (6 per 10 min). */
+        @WithDefault("10m")
+        Duration bucketPeriod();
+
+        /** Secondary (slow) bucket used while the fleet is DEGRADED: size. */
+        @WithDefault("1")
+        int degradedBucketCapacity();
+
+        /** Secondary bucket refill period (1 per 10 min, a tenth of the primary rate). */
+        @WithDefault("10m")
+        Duration degradedBucketPeriod();
+
+        /** Share of the fleet (enabled inventory) that may be rebooted per hour; at least one host. */
+        @WithDefault("0.10")
+        double fleetSharePerHour();
+
+        /** No second reboot of a host within this time. */
+        @WithDefault("30m")
+        Duration hostCoolDown();
+
+        /** After this many reboots of a host within {@link #quarantineWindow()} it is quarantined. */
+        @WithDefault("3")
+        int quarantineAfter();
+
+        /** Window for {@link #quarantineAfter()}. */
+        @WithDefault("24h")
+        Duration quarantineWindow();
+    }
+
+    /** How fleet-health reports of the evaluators are read. */
+    interface Fleet {
+        /** A report older than this counts as FROZEN: no news from an evaluator is doubt. */
+        @WithDefault("90s")
+        Duration staleAfter();
+
+        /** An evaluator silent this long is forgotten (scaled down); with none left the fleet counts FROZEN. */
+        @WithDefault("15m")
+        Duration forgetAfter();
+    }
+
+    /** Confirmation and escalation after an executed reset. */
+    interface Confirmation {
+        /** The host must come back with a new boot id within this time. */
+        @WithDefault("15m")
+        Duration bootTimeout();
+
+        /** First reset type; escalation goes GracefulRestart → ForceRestart → PowerCycle, once. */
+        @WithDefault("GracefulRestart")
+        String firstResetType();
+
+        /** How often unconfirmed resets are checked against their deadline. */
+        @WithDefault("5s")
+        Duration sweepInterval();
+
+        /** Driver retries for failures that prove the reset was not accepted (connection refused, 503). */
+        @WithDefault("3")
+        int driverAttempts();
+
+        /** First back-off between driver retries; doubles each time. */
+        @WithDefault("1s")
+        Duration driverBackOff();
+    }
+
+    /** The relay from the outbox table to {@code hangcheck.reboots.v1}. */
+    interface Outbox {
+        /** Poll interval of the relay. */
+        @WithDefault("500ms")
+        Duration pollInterval();
+
+        /** Rows relayed per batch. */
+        @WithDefault("200")
+        int batchSize();
+
+        /** Topic the reboot records go to. */
+        @WithDefault("hangcheck.reboots.v1")
+        String topic();
+    }
+
+    /** Redfish driver: credentials come from the environment or a mounted Kubernetes Secret. */
+    interface Redfish {
+        /** BMC user (env {@code HANGCHECK_EXECUTOR_REDFISH_USERNAME}). */
+        Optional<String> username();
+
+        /** BMC password (env {@code HANGCHECK_EXECUTOR_REDFISH_PASSWORD}). */
+        Optional<String> password();
+
+        /** Directory of a mounted Secret: {@code <dir>/<credentials>/username} and {@code .../password} per inventory entry. */
+        Optional<String> credentialsDir();
+
+        /** TLS certificate verification; turning it off is for labs with self-signed BMCs only. */
+        @WithDefault("true")
+        boolean verifyTls();
+
+        /** Timeout of one reset request. */
+        @WithDefault("20s")
+        Duration timeout();
+    }
+
+    /** Exec driver. */
+    interface Exec {
+        /** Argv template, one element per argument, never a shell string; {bmc}, {host}, {resetType}, {systemId}, {user} are replaced. */
+        @WithDefault("ipmitool,-I,lanplus,-H,{bmc},-U,{user},-E,chassis,power,{resetType}")
+        List<String> argv();
+
+        /** The command is killed after this long (and the attempt counts as failed, not retried). */
+        @WithDefault("30s")
+        Duration timeout();
+    }
+
+    /** Webhook driver. */
+    interface Webhook {
+        /** Request timeout. */
+        @WithDefault("10s")
+        Duration timeout();
+    }
+
+    /** Admin API. */
+    interface Admin {
+        /** Bearer tokens with role operator (read and write). Empty: nobody may write. */
+        Optional<List<String>> operatorTokens();
+
+        /** Bearer tokens with role viewer (read only). */
+        Optional<List<String>> viewerTokens();
+    }
+
+    /** Grouped notifications (Alertmanager timings). */
+    interface Notify {
+        /** Wait before the first message of a new group, to collect its siblings. */
+        @WithDefault("30s")
+        Duration groupWait();
+
+        /** Wait before a message about new alerts in an already notified group. */
+        @WithDefault("5m")
+        Duration groupInterval();
+
+        /** A still-active group is notified again after this long. */
+        @WithDefault("4h")
+        Duration repeatInterval();
+
+        /** Hard cap of messages per channel per hour; more are dropped, counted and logged. */
+        @WithDefault("20")
+        int maxPerChannelPerHour();
+
+        /** How often due groups are flushed. */
+        @WithDefault("1s")
+        Duration tick();
+
+        /** E-mail recipients; none → no e-mail channel. */
+        Optional<List<String>> emailTo();
+
+        /** Sender address. */
+        @WithDefault("hangcheck@localhost")
+        String emailFrom();
+
+        /** Webhook URL for notifications (JSON POST); none → no webhook channel. */
+        Optional<String> webhookUrl();
+    }
+}

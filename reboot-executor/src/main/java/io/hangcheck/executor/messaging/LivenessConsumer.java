@@ -1,0 +1,99 @@
+package io.hangcheck.executor.messaging;
+
+import io.hangcheck.events.FleetHealth;
+import io.hangcheck.events.LivenessEvent;
+import io.hangcheck.events.Topics;
+import io.hangcheck.events.kafka.FleetHealthSerde;
+import io.hangcheck.events.kafka.HostStateSerde;
+import io.hangcheck.events.kafka.LivenessEventSerde;
+import io.hangcheck.executor.config.ExecutorConfig;
+import io.hangcheck.executor.domain.Evidence;
+import io.hangcheck.executor.domain.FleetView;
+import io.hangcheck.executor.metrics.ExecutorMetrics;
+import io.hangcheck.executor.service.Executor;
+import io.hangcheck.executor.service.HostStateView;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+/**
+ * The Kafka shell. Values arrive as bytes and are decoded here with the contract's serdes, so a poison
+ * record fails inside the method: it is nacked, counted, and the {@code dead-letter-queue} failure strategy
+ * moves its original bytes to {@code <topic>.dlq} with the reason in the headers. The liveness channel is
+ * processed in order on a worker thread (database and driver calls block).
+ */
+@ApplicationScoped
+public class LivenessConsumer {
+    private static final Logger LOG = Logger.getLogger(LivenessConsumer.class);
+    private static final LivenessEventSerde EVENTS = new LivenessEventSerde();
+    private static final HostStateSerde STATES = new HostStateSerde();
+    private static final FleetHealthSerde FLEET = new FleetHealthSerde();
+
+    @Inject
+    Executor executor;
+    @Inject
+    HostStateView states;
+    @Inject
+    FleetView fleet;
+    @Inject
+    ExecutorConfig config;
+    @Inject
+    ExecutorMetrics metrics;
+
+    @Incoming(Channels.LIVENESS_EVENTS)
+    @Blocking
+    public void onLivenessEvent(ConsumerRecord<String, byte[]> record) throws InterruptedException {
+        LivenessEvent e = decode(record, EVENTS, Topics.LIVENESS_EVENTS);
+        if (e == null) {
+            return; // a tombstone carries nothing to act on
+        }
+        switch (e.type()) {
+            case HUNG -> {
+                Evidence evidence = corroborate(e);
+                var outcome = executor.onHung(e, evidence);
+                LOG.infof("HUNG %s on %s: %s %s", e.incidentId(), e.hostId(), outcome.verdict().decision(), outcome.verdict().reason());
+            }
+            case REBOOTED, RECOVERED -> executor.onReturn(e);
+            default -> { } // SUSPECT and HELD are never acted on
+        }
+    }
+
+    @Incoming(Channels.HOST_STATE)
+    public void onHostState(ConsumerRecord<String, byte[]> record) {
+        states.apply(record.key(), decode(record, STATES, Topics.LIVENESS_STATE));
+    }
+
+    @Incoming(Channels.FLEET_HEALTH)
+    public void onFleetHealth(ConsumerRecord<String, byte[]> record) {
+        FleetHealth f = decode(record, FLEET, Topics.FLEET_HEALTH);
+        if (f != null) {
+            fleet.update(f);
+        }
+    }
+
+    /** Waits (bounded) for the compacted host state to catch up with the event before judging it. */
+    private Evidence corroborate(LivenessEvent e) throws InterruptedException {
+        long deadline = System.nanoTime() + config.corroborationWait().toNanos();
+        Evidence ev = Evidence.of(e, states.get(e.hostId()));
+        while (ev.mayCatchUp() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            ev = Evidence.of(e, states.get(e.hostId()));
+        }
+        return ev;
+    }
+
+    private <T> T decode(ConsumerRecord<String, byte[]> record, org.apache.kafka.common.serialization.Deserializer<T> serde, String topic) {
+        try {
+            return serde.deserialize(record.topic(), record.value());
+        } catch (SerializationException e) {
+            metrics.rejectedEvents.labels(topic, "invalid").inc();
+            LOG.warnf("rejected record %s-%d@%d: %s (to the DLQ)", record.topic(), record.partition(), record.offset(), e.getMessage());
+            throw e;
+        }
+    }
+
+}

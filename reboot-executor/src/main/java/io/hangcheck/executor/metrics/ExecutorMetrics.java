@@ -1,0 +1,47 @@
+package io.hangcheck.executor.metrics;
+
+import io.prometheus.client.CollectorRegistry;
+import io.prometheus.client.Counter;
+import io.prometheus.client.Gauge;
+import io.prometheus.client.Histogram;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/** The executor's metrics; label values are bounded (enums, driver names, channel names). */
+@ApplicationScoped
+public class ExecutorMetrics {
+    public final Counter decisions;
+    public final Gauge inFlight;
+    public final Gauge tokensLeft;
+    public final Gauge paused;
+    public final Gauge quarantinedHosts;
+    public final Gauge outboxUnsent;
+    public final Histogram driverLatency;
+    public final Counter driverFailures;
+    public final Counter rejectedEvents;
+    public final Counter notifications;
+
+    @Inject
+    public ExecutorMetrics(CollectorRegistry registry) {
+        decisions = Counter.build("hangcheck_executor_decisions_total", "Reboot decisions by decision and reason.")
+                .labelNames("decision", "reason").register(registry);
+        inFlight = Gauge.build("hangcheck_executor_in_flight", "Resets in flight (intent made, not yet confirmed or closed).")
+                .register(registry);
+        tokensLeft = Gauge.build("hangcheck_executor_tokens_left", "Tokens left in the primary reboot bucket.")
+                .register(registry);
+        paused = Gauge.build("hangcheck_executor_paused", "1 while remediation is paused by an operator.")
+                .register(registry);
+        quarantinedHosts = Gauge.build("hangcheck_executor_quarantined_hosts", "Hosts in quarantine, waiting for a person.")
+                .register(registry);
+        outboxUnsent = Gauge.build("hangcheck_executor_outbox_unsent", "Ledger records not yet relayed to Kafka.")
+                .register(registry);
+        driverLatency = Histogram.build("hangcheck_executor_driver_latency_seconds", "Time a driver took to answer a reset.")
+                .labelNames("driver").buckets(0.01, 0.05, 0.1, 0.5, 1, 2, 5, 10, 30, 60).register(registry);
+        driverFailures = Counter.build("hangcheck_executor_driver_failures_total", "Driver failures by driver and kind (retryable, fatal).")
+                .labelNames("driver", "kind").register(registry);
+        rejectedEvents = Counter.build("hangcheck_executor_rejected_events_total", "Input records rejected, by topic and cause.")
+                .labelNames("topic", "cause").register(registry);
+        notifications = Counter.build("hangcheck_executor_notifications_total", "Notifications by channel and status (sent, failed, dropped).")
+                .labelNames("channel", "status").register(registry);
+    }
+}

@@ -1,0 +1,106 @@
+package io.hangcheck.executor.notify;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Groups alerts the way Alertmanager does. A new group waits {@code groupWait} to collect its siblings, then
+ * goes out as one message. New alerts in a group already notified go out no sooner than {@code groupInterval}
+ * after its last message. A group that is still active (an alert was added or refreshed since its last
+ * message) is notified again after {@code repeatInterval}; a group with nothing new for {@code repeatInterval}
+ * is forgotten. So 113 hosts held by a frozen fleet are one message, not 113. Thread-safe.
+ */
+public final class Grouper {
+    private final Clock clock;
+    private final Duration groupWait;
+    private final Duration groupInterval;
+    private final Duration repeatInterval;
+    private final Map<String, Group> groups = new LinkedHashMap<>();
+
+    private static final class Group {
+        final String name;
+        final Instant createdAt;
+        final Map<String, Alert> alerts = new LinkedHashMap<>();
+        final Map<String, Alert> unsent = new LinkedHashMap<>();
+        Instant lastSent;
+        Instant lastTouched;
+
+        Group(String name, Instant now) {
+            this.name = name;
+            this.createdAt = now;
+            this.lastTouched = now;
+        }
+    }
+
+    public Grouper(Clock clock, Duration groupWait, Duration groupInterval, Duration repeatInterval) {
+        if (groupWait.isNegative() || groupInterval.isNegative() || repeatInterval.compareTo(groupInterval) < 0) {
+            throw new IllegalArgumentException("need groupWait, groupInterval >= 0 and repeatInterval >= groupInterval");
+        }
+        this.clock = clock;
+        this.groupWait = groupWait;
+        this.groupInterval = groupInterval;
+        this.repeatInterval = repeatInterval;
+    }
+
+    public synchronized void add(Alert alert) {
+        Instant now = clock.instant();
+        Group g = groups.computeIfAbsent(alert.group(), k -> new Group(k, now));
+        g.lastTouched = now;
+        if (!g.alerts.containsKey(alert.key())) {
+            g.unsent.put(alert.key(), alert);
+        }
+        g.alerts.put(alert.key(), alert);
+    }
+
+    /** The messages due now; each group at most one. */
+    public synchronized List<Notification> due() {
+        Instant now = clock.instant();
+        List<Notification> out = new ArrayList<>();
+        for (var it = groups.values().iterator(); it.hasNext(); ) {
+            Group g = it.next();
+            if (g.lastSent == null) {
+                if (!now.isBefore(g.createdAt.plus(groupWait))) {
+                    out.add(message(g, false));
+                    sent(g, now);
+                }
+            } else if (!g.unsent.isEmpty()) {
+                if (!now.isBefore(g.lastSent.plus(groupInterval))) {
+                    out.add(message(g, false));
+                    sent(g, now);
+                }
+            } else if (!now.isBefore(g.lastSent.plus(repeatInterval))) {
+                if (g.lastTouched.isAfter(g.lastSent)) {
+                    out.add(message(g, true));
+                    sent(g, now);
+                } else {
+                    it.remove();
+                }
+            }
+        }
+        return out;
+    }
+
+    public synchronized int groups() {
+        return groups.size();
+    }
+
+    private static void sent(Group g, Instant now) {
+        g.lastSent = now;
+        g.unsent.clear();
+    }
+
+    private static Notification message(Group g, boolean repeat) {
+        List<String> lines = new ArrayList<>();
+        for (Alert a : g.alerts.values()) {
+            lines.add(a.text());
+        }
+        String subject = "[hangcheck] " + g.name + ": " + g.alerts.size() + " alert" + (g.alerts.size() == 1 ? "" : "s")
+                + (repeat ? " (still active)" : "");
+        return new Notification(g.name, subject, lines, repeat);
+    }
+}

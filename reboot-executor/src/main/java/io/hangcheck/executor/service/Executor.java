@@ -1,0 +1,501 @@
+package io.hangcheck.executor.service;
+
+import io.hangcheck.events.FleetMode;
+import io.hangcheck.events.HostState;
+import io.hangcheck.events.HostStatus;
+import io.hangcheck.events.LivenessEvent;
+import io.hangcheck.events.LivenessEventType;
+import io.hangcheck.events.RebootDecision;
+import io.hangcheck.events.RebootReason;
+import io.hangcheck.events.RebootRecord;
+import io.hangcheck.executor.config.ExecutorConfig;
+import io.hangcheck.executor.domain.Evidence;
+import io.hangcheck.executor.domain.FleetStatus;
+import io.hangcheck.executor.domain.FleetView;
+import io.hangcheck.executor.domain.InventoryEntry;
+import io.hangcheck.executor.domain.PauseState;
+import io.hangcheck.executor.domain.Policy;
+import io.hangcheck.executor.domain.ResetType;
+import io.hangcheck.executor.domain.Silence;
+import io.hangcheck.executor.domain.Situation;
+import io.hangcheck.executor.domain.Verdict;
+import io.hangcheck.executor.driver.DriverException;
+import io.hangcheck.executor.driver.RebootDriver;
+import io.hangcheck.executor.driver.ResetRequest;
+import io.hangcheck.executor.driver.Retrier;
+import io.hangcheck.executor.metrics.ExecutorMetrics;
+import io.hangcheck.executor.notify.Alert;
+import io.hangcheck.executor.notify.Notifier;
+import io.hangcheck.executor.store.ActionRow;
+import io.hangcheck.executor.store.LedgerRow;
+import io.hangcheck.executor.store.Store;
+import io.hangcheck.executor.store.StoreException;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The executor's shell around the {@link Policy}: gathers the facts in one database transaction (under an
+ * advisory lock, so decisions are serialised), records the decision (ledger + outbox, same transaction),
+ * and only after that commit calls the driver. Also confirms resets (new boot id), escalates once on boot
+ * timeout, and at start-up marks interrupted attempts UNKNOWN (reported, never repeated).
+ */
+@ApplicationScoped
+public class Executor {
+    private static final Logger LOG = Logger.getLogger(Executor.class);
+
+    @Inject
+    Store store;
+    @Inject
+    Policy policy;
+    @Inject
+    FleetView fleetView;
+    @Inject
+    HostStateView hostStates;
+    @Inject
+    Drivers drivers;
+    @Inject
+    Retrier retrier;
+    @Inject
+    Clock clock;
+    @Inject
+    ExecutorConfig config;
+    @Inject
+    ExecutorMetrics metrics;
+    @Inject
+    Notifier notifier;
+    @Inject
+    org.flywaydb.core.Flyway flyway;
+
+    private volatile boolean recovered;
+    private volatile String lastDatabaseError;
+    private ScheduledExecutorService sweeper;
+
+    /** A request for a reset, before the chain. */
+    public record Request(String incidentId, String hostId, String bootId, Map<String, String> labels,
+                          Situation.Origin origin, Evidence evidence, Map<String, String> extraDetail) {
+    }
+
+    /** What became of a request: the ledger records it produced (decision, then the driver's outcome). */
+    public record Outcome(Verdict verdict, List<RebootRecord> records) {
+    }
+
+    private record Decided(Verdict verdict, RebootRecord record, long actionId, InventoryEntry inventory,
+                           ResetType resetType, int attempt, String incidentId, String hostId) {
+    }
+
+    void start(@Observes StartupEvent ev) {
+        try {
+            ensureRecovered();
+        } catch (RuntimeException e) {
+            LOG.errorf("database unavailable at start-up; no reboots until it answers: %s", e.getMessage());
+        }
+        sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "executor-sweeper");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = config.confirmation().sweepInterval().toMillis();
+        sweeper.scheduleWithFixedDelay(this::sweepSafely, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    void stop(@Observes ShutdownEvent ev) {
+        if (sweeper != null) {
+            sweeper.shutdownNow();
+        }
+    }
+
+    /** Why the executor cannot act right now, or empty when it can (for the readiness check). */
+    public Optional<String> notReadyBecause() {
+        try {
+            store.ping();
+            ensureRecovered();
+            lastDatabaseError = null;
+            return Optional.empty();
+        } catch (RuntimeException e) {
+            lastDatabaseError = e.getMessage();
+            return Optional.of("database unavailable, nothing is rebooted: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Marks attempts left without an outcome (the executor stopped between intent and driver answer) as
+     * UNKNOWN, once, before any new decision. They are reported and never repeated by themselves.
+     */
+    public synchronized void ensureRecovered() {
+        if (recovered) {
+            return;
+        }
+        flyway.migrate();
+        Instant now = clock.instant();
+        List<RebootRecord> marked = store.inTransaction(c -> {
+            store.lockDecisions(c);
+            List<RebootRecord> out = new ArrayList<>();
+            for (ActionRow a : store.unfinishedActions(c)) {
+                store.setOutcome(c, a.id(), "UNKNOWN", now, null, true, "UNKNOWN");
+                out.add(store.append(c, new LedgerRow(a.incidentId(), a.hostId(), RebootDecision.UNKNOWN,
+                        RebootReason.INTERRUPTED_ATTEMPT, a.driver(), a.attempt(), now,
+                        Map.of("resetType", a.resetType().name(), "intentAt", a.intentAt().toString()))));
+            }
+            return out;
+        });
+        for (RebootRecord r : marked) {
+            LOG.warnf("attempt %d of incident %s on host %s was interrupted between intent and outcome: UNKNOWN, not repeated",
+                    r.attempt(), r.incidentId(), r.hostId());
+            counted(r);
+            notifier.alert(new Alert("interrupted-attempts", r.incidentId() + "#" + r.attempt(),
+                    "host " + r.hostId() + ": attempt " + r.attempt() + " of " + r.incidentId()
+                            + " was interrupted; whether it was reset is UNKNOWN; not repeated by itself"));
+        }
+        recovered = true;
+    }
+
+    // ---- inputs ----
+
+    /** A HUNG event from the evaluator. */
+    public Outcome onHung(LivenessEvent e, Evidence evidence) {
+        if (e.type() != LivenessEventType.HUNG) {
+            throw new IllegalArgumentException("not a HUNG event: " + e.type());
+        }
+        return handle(new Request(e.incidentId(), e.hostId(), e.bootId(), e.labels(), Situation.Origin.HUNG,
+                evidence, Map.of("evaluatorId", e.evaluatorId(), "eventId", e.eventId())));
+    }
+
+    /** An operator's request; {@code force} skips the chain but duplicate and inventory. */
+    public Outcome manual(String hostId, String requestId, boolean force, String author, String reason) {
+        HostState st = hostStates.get(hostId);
+        String incident = "manual/" + hostId + "/" + (requestId == null ? UUID.randomUUID() : requestId);
+        Map<String, String> extra = new HashMap<>();
+        extra.put("author", author);
+        if (reason != null) {
+            extra.put("operatorReason", reason);
+        }
+        return handle(new Request(incident, hostId, st == null ? null : st.bootId(), st == null ? Map.of() : st.labels(),
+                force ? Situation.Origin.FORCED : Situation.Origin.MANUAL, null, extra));
+    }
+
+    /** What the chain would decide now for {@code hostId}, for a HUNG and for an operator; nothing is written. */
+    public Map<String, Verdict> whatIf(String hostId) {
+        HostState st = hostStates.get(hostId);
+        Evidence ev = st == null ? Evidence.NO_STATE : st.status() == HostStatus.HUNG ? Evidence.CORROBORATED : Evidence.CONTRADICTED;
+        FleetStatus fleet = fleetView.status();
+        Instant now = clock.instant();
+        Map<String, String> labels = st == null ? Map.of() : st.labels();
+        return store.inTransaction(c -> {
+            Map<String, Verdict> out = new java.util.LinkedHashMap<>();
+            out.put("hung", policy.decide(situation(c, hostId, labels, Situation.Origin.HUNG, false, ev, fleet, now)));
+            out.put("manual", policy.decide(situation(c, hostId, labels, Situation.Origin.MANUAL, false, ev, fleet, now)));
+            c.rollback();
+            return out;
+        });
+    }
+
+    /** A REBOOTED or RECOVERED event: confirms an executed reset when the boot id is new. */
+    public List<RebootRecord> onReturn(LivenessEvent e) {
+        if (e.type() != LivenessEventType.REBOOTED && e.type() != LivenessEventType.RECOVERED) {
+            return List.of();
+        }
+        ensureRecovered();
+        Instant now = clock.instant();
+        List<RebootRecord> out = store.inTransaction(c -> {
+            store.lockDecisions(c);
+            List<RebootRecord> records = new ArrayList<>();
+            for (ActionRow a : store.awaitingConfirmation(c, e.hostId())) {
+                boolean newBoot = e.type() == LivenessEventType.REBOOTED
+                        || (a.bootId() != null && !Objects.equals(a.bootId(), e.bootId()));
+                Map<String, String> detail = new HashMap<>();
+                detail.put("bootId", e.bootId());
+                if (a.bootId() != null) {
+                    detail.put("previousBootId", a.bootId());
+                }
+                detail.put("event", e.type().name());
+                if (newBoot) {
+                    store.closeAction(c, a.id(), "CONFIRMED");
+                    records.add(store.append(c, new LedgerRow(a.incidentId(), a.hostId(), RebootDecision.CONFIRMED,
+                            RebootReason.NEW_BOOT_SEEN, a.driver(), a.attempt(), now, detail)));
+                } else {
+                    store.closeAction(c, a.id(), "RECOVERED_WITHOUT_REBOOT");
+                    records.add(store.append(c, new LedgerRow(a.incidentId(), a.hostId(), RebootDecision.SKIPPED,
+                            RebootReason.RECOVERED_WITHOUT_REBOOT, a.driver(), a.attempt(), now, detail)));
+                }
+            }
+            return records;
+        });
+        out.forEach(this::counted);
+        refreshGauges();
+        return out;
+    }
+
+    // ---- the decision ----
+
+    Outcome handle(Request req) {
+        ensureRecovered();
+        FleetStatus fleet = fleetView.status();
+        Instant now = clock.instant();
+        Decided d = store.inTransaction(c -> {
+            store.lockDecisions(c);
+            boolean claimed = store.claimIncident(c, req.incidentId(), req.hostId(), req.bootId(), req.origin().name(), now);
+            Situation s = situation(c, req.hostId(), req.labels(), req.origin(), !claimed, req.evidence(), fleet, now);
+            Verdict v = policy.decide(s);
+            Map<String, String> detail = new HashMap<>(v.detail());
+            detail.putAll(req.extraDetail());
+            String driver = s.inventory() == null ? null : driverName(s.inventory());
+            if (v.acts()) {
+                ResetType type = firstResetType(s.inventory());
+                detail.put("resetType", type.name());
+                long actionId = store.insertAction(c, req.incidentId(), req.hostId(), 1, driver, type, req.bootId(), now);
+                RebootRecord r = store.append(c, new LedgerRow(req.incidentId(), req.hostId(), RebootDecision.INTENT,
+                        v.reason(), driver, 1, now, detail));
+                return new Decided(v, r, actionId, s.inventory(), type, 1, req.incidentId(), req.hostId());
+            }
+            if (v.decision() == RebootDecision.QUARANTINED
+                    && !store.quarantine(c, req.hostId(), v.reason().name(), req.incidentId(), now)) {
+                v = Verdict.of(RebootDecision.SKIPPED, RebootReason.HOST_QUARANTINED, v.detail());
+            }
+            RebootRecord r = store.append(c, new LedgerRow(req.incidentId(), req.hostId(), v.decision(), v.reason(),
+                    driver, 0, now, detail));
+            return new Decided(v, r, 0, s.inventory(), null, 0, req.incidentId(), req.hostId());
+        });
+        counted(d.record());
+        alertFor(d.record(), fleet);
+        List<RebootRecord> records = new ArrayList<>();
+        records.add(d.record());
+        if (d.verdict().acts()) {
+            records.add(execute(d));
+        }
+        refreshGauges();
+        return new Outcome(d.verdict(), records);
+    }
+
+    private Situation situation(Connection c, String hostId, Map<String, String> labels, Situation.Origin origin,
+                                boolean duplicate, Evidence evidence, FleetStatus fleet, Instant now) throws SQLException {
+        Optional<InventoryEntry> inv = store.inventory(c, hostId);
+        Map<String, String> allLabels = new HashMap<>(inv.map(InventoryEntry::labels).orElse(Map.of()));
+        allLabels.putAll(labels == null ? Map.of() : labels);
+        PauseState pause = store.pause(c);
+        Silence silence = store.activeSilences(c, now).stream()
+                .filter(si -> si.matches(hostId, allLabels, now)).findFirst().orElse(null);
+        ExecutorConfig.Limits l = config.limits();
+        java.time.Duration bucketLookback = l.bucketPeriod().compareTo(l.degradedBucketPeriod()) >= 0 ? l.bucketPeriod() : l.degradedBucketPeriod();
+        return new Situation(hostId, allLabels, origin, duplicate, pause, silence, inv.orElse(null),
+                evidence == null ? Evidence.NO_STATE : evidence, fleet,
+                store.isQuarantined(c, hostId),
+                store.hostResets(c, hostId, now.minus(l.quarantineWindow())),
+                store.inFlight(c),
+                store.resetsSince(c, now.minus(bucketLookback)),
+                store.hostsResetSince(c, now.minus(java.time.Duration.ofHours(1)), hostId),
+                store.enabledHosts(c));
+    }
+
+    private RebootRecord execute(Decided d) {
+        RebootDriver driver = drivers.get(d.record().driver());
+        Map<String, String> detail = new HashMap<>();
+        detail.put("resetType", d.resetType().name());
+        String outcome;
+        RebootDecision decision;
+        RebootReason reason;
+        long t0 = System.nanoTime();
+        if (driver == null) {
+            decision = RebootDecision.FAILED;
+            reason = RebootReason.DRIVER_ERROR;
+            outcome = "FAILED";
+            detail.put("error", "unknown driver '" + d.record().driver() + "'");
+        } else {
+            try {
+                String msg = retrier.reset(driver, new ResetRequest(d.hostId(), d.incidentId(), d.attempt(),
+                        d.resetType(), d.inventory().params()));
+                decision = RebootDecision.EXECUTED;
+                reason = d.record().reason();
+                outcome = "EXECUTED";
+                detail.put("driverMessage", msg);
+            } catch (DriverException e) {
+                metrics.driverFailures.labels(driver.name(), e.kind().name().toLowerCase()).inc();
+                decision = RebootDecision.FAILED;
+                reason = RebootReason.DRIVER_ERROR;
+                outcome = "FAILED";
+                detail.put("error", e.getMessage());
+                detail.put("errorKind", e.kind().name());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                // Leave the attempt without an outcome: the next start marks it UNKNOWN.
+                throw new IllegalStateException("interrupted while the driver ran; attempt left UNKNOWN", e);
+            } finally {
+                metrics.driverLatency.labels(driver.name()).observe((System.nanoTime() - t0) / 1e9);
+            }
+        }
+        Instant now = clock.instant();
+        Instant deadline = decision == RebootDecision.EXECUTED ? now.plus(config.confirmation().bootTimeout()) : null;
+        if (deadline != null) {
+            detail.put("confirmBy", deadline.toString());
+        }
+        RebootDecision dec = decision;
+        RebootReason rea = reason;
+        String out = outcome;
+        RebootRecord r = store.inTransaction(c -> {
+            store.setOutcome(c, d.actionId(), out, now, deadline, dec != RebootDecision.EXECUTED, dec == RebootDecision.EXECUTED ? null : out);
+            return store.append(c, new LedgerRow(d.incidentId(), d.hostId(), dec, rea, d.record().driver(), d.attempt(), now, detail));
+        });
+        counted(r);
+        if (dec == RebootDecision.FAILED) {
+            notifier.alert(new Alert("driver-failures", d.incidentId() + "#" + d.attempt(),
+                    "host " + d.hostId() + ": " + d.record().driver() + " failed: " + detail.get("error")));
+        }
+        return r;
+    }
+
+    // ---- confirmation deadline and escalation ----
+
+    private void sweepSafely() {
+        try {
+            sweep();
+        } catch (RuntimeException e) {
+            LOG.warnf("confirmation sweep failed: %s", e.getMessage());
+        }
+    }
+
+    /** Escalates (once) or quarantines executed resets whose host did not come back in time. */
+    public List<RebootRecord> sweep() {
+        if (!recovered) {
+            ensureRecovered();
+        }
+        Instant now = clock.instant();
+        FleetStatus fleet = fleetView.status();
+        List<Decided> toExecute = new ArrayList<>();
+        List<RebootRecord> records = store.inTransaction(c -> {
+            store.lockDecisions(c);
+            List<RebootRecord> out = new ArrayList<>();
+            PauseState pause = store.pause(c);
+            for (ActionRow a : store.awaitingConfirmation(c)) {
+                if (a.deadlineAt() == null || a.deadlineAt().isAfter(now)) {
+                    continue;
+                }
+                Optional<ResetType> next = a.attempt() < 2 ? a.resetType().next() : Optional.empty();
+                Optional<InventoryEntry> inv = store.inventory(c, a.hostId());
+                boolean usable = inv.isPresent() && inv.get().enabled();
+                if (next.isPresent() && usable) {
+                    if (pause.paused() || fleet.mode() == FleetMode.FROZEN) {
+                        continue; // hold the escalation; looked at again on the next sweep
+                    }
+                    Map<String, String> detail = Map.of("from", a.resetType().name(), "to", next.get().name(),
+                            "deadline", a.deadlineAt().toString());
+                    store.closeAction(c, a.id(), "ESCALATED");
+                    out.add(store.append(c, new LedgerRow(a.incidentId(), a.hostId(), RebootDecision.ESCALATED,
+                            RebootReason.BOOT_TIMEOUT, a.driver(), a.attempt(), now, detail)));
+                    String driver = driverName(inv.get());
+                    long id = store.insertAction(c, a.incidentId(), a.hostId(), a.attempt() + 1, driver, next.get(), a.bootId(), now);
+                    RebootRecord intent = store.append(c, new LedgerRow(a.incidentId(), a.hostId(), RebootDecision.INTENT,
+                            RebootReason.BOOT_TIMEOUT, driver, a.attempt() + 1, now, Map.of("resetType", next.get().name())));
+                    out.add(intent);
+                    toExecute.add(new Decided(Verdict.of(RebootDecision.INTENT, RebootReason.BOOT_TIMEOUT, Map.of()), intent,
+                            id, inv.get(), next.get(), a.attempt() + 1, a.incidentId(), a.hostId()));
+                } else {
+                    store.closeAction(c, a.id(), "QUARANTINED");
+                    boolean first = store.quarantine(c, a.hostId(), RebootReason.BOOT_TIMEOUT.name(), a.incidentId(), now);
+                    out.add(store.append(c, new LedgerRow(a.incidentId(), a.hostId(),
+                            first ? RebootDecision.QUARANTINED : RebootDecision.SKIPPED,
+                            first ? RebootReason.BOOT_TIMEOUT : RebootReason.HOST_QUARANTINED, a.driver(), a.attempt(), now,
+                            Map.of("resetType", a.resetType().name(), "deadline", a.deadlineAt().toString()))));
+                }
+            }
+            return out;
+        });
+        for (RebootRecord r : records) {
+            counted(r);
+            alertFor(r, fleet);
+        }
+        List<RebootRecord> all = new ArrayList<>(records);
+        for (Decided d : toExecute) {
+            all.add(execute(d));
+        }
+        if (!records.isEmpty()) {
+            refreshGauges();
+        }
+        return all;
+    }
+
+    // ---- helpers ----
+
+    private String driverName(InventoryEntry e) {
+        return e.driver() == null || e.driver().isBlank() ? config.defaultDriver() : e.driver();
+    }
+
+    private ResetType firstResetType(InventoryEntry e) {
+        String t = e == null ? null : e.params().get("resetType");
+        try {
+            return ResetType.valueOf(t != null ? t : config.confirmation().firstResetType());
+        } catch (IllegalArgumentException ex) {
+            return ResetType.GracefulRestart;
+        }
+    }
+
+    private void counted(RebootRecord r) {
+        metrics.decisions.labels(r.decision().name(), r.reason().name()).inc();
+    }
+
+    private void alertFor(RebootRecord r, FleetStatus fleet) {
+        String host = r.hostId();
+        switch (r.decision()) {
+            case HELD -> {
+                if (r.reason() == RebootReason.FLEET_FROZEN) {
+                    notifier.alert(new Alert("fleet-frozen", "fleet", "The fleet is FROZEN (" + String.join("; ", fleet.reasons())
+                            + "): every reboot is held. Silence is not evidence of a hang while the monitor is in doubt."));
+                } else {
+                    notifier.alert(new Alert("fleet-degraded", "fleet", "The fleet is DEGRADED (" + String.join("; ", fleet.reasons())
+                            + "): reboots go at the secondary (slow) rate; some hangs are held."));
+                }
+            }
+            case QUARANTINED -> notifier.alert(new Alert("quarantine", host, "host " + host + " is quarantined ("
+                    + r.reasonText() + "); it waits for a person"));
+            case ESCALATED -> notifier.alert(new Alert("escalations", r.incidentId(), "host " + host
+                    + " did not come back after attempt " + r.attempt() + "; escalating"));
+            case SKIPPED -> {
+                switch (r.reason()) {
+                    case NOT_CORROBORATED -> notifier.alert(new Alert("not-corroborated", host, "host " + host
+                            + ": a HUNG event was not confirmed by the evaluator's host state (forged or stale?)"));
+                    case IN_FLIGHT_CAP, RATE_LIMITED, FLEET_SHARE_CAP -> notifier.alert(new Alert("rate-limited", host,
+                            "host " + host + ": hang not answered (" + r.reason() + ")"));
+                    default -> { }
+                }
+            }
+            default -> { }
+        }
+    }
+
+    /** Updates the gauges from the database (best effort). */
+    public void refreshGauges() {
+        try {
+            Instant now = clock.instant();
+            store.inTransaction(c -> {
+                metrics.inFlight.set(store.inFlight(c));
+                metrics.tokensLeft.set(policy.tokensLeft(store.resetsSince(c, now.minus(config.limits().bucketPeriod()))));
+                metrics.paused.set(store.pause(c).paused() ? 1 : 0);
+                return null;
+            });
+            metrics.quarantinedHosts.set(store.quarantinedHosts());
+        } catch (RuntimeException e) {
+            LOG.debugf("gauges not refreshed: %s", e.getMessage());
+        }
+    }
+
+    public String lastDatabaseError() {
+        return lastDatabaseError;
+    }
+}
