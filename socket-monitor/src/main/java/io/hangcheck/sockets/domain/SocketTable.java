@@ -149,6 +149,18 @@ public final class SocketTable {
         return Addresses.format(remoteHi[i], remoteLo[i]);
     }
 
+    /** A new table with the sockets that match (e.g. the ones of one program's ports). */
+    public SocketTable select(java.util.function.IntPredicate row) {
+        SocketTable out = new SocketTable(Math.max(16, size / 4));
+        for (int i = 0; i < size; i++) {
+            if (row.test(i)) {
+                out.add(family[i], state[i], localHi[i], localLo[i], localPort[i], remoteHi[i], remoteLo[i],
+                        remotePort[i], uid[i], inode[i]);
+            }
+        }
+        return out;
+    }
+
     /** One socket as a value, for tests and logs (the hot paths read the columns). */
     public TcpSocket socket(int i) {
         return new TcpSocket(family[i], state(i), localAddress(i), localPort[i], remoteAddress(i), remotePort[i],
