@@ -1,8 +1,5 @@
 package io.hangcheck.testing;
 
-import io.hangcheck.events.Topics;
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -37,27 +34,12 @@ import org.apache.kafka.server.common.MetadataVersion;
  * out of each other's way with their own topics or consumer groups.
  *
  * <p>Contract topics ({@link #createContractTopics()}): every {@code Topics.*} constant and its
- * {@code .dlq}. Host-keyed topics get {@value #HOST_KEYED_PARTITIONS} partitions so per-host ordering and
- * the evaluator's per-partition clock are exercised for real: heartbeats, raw heartbeats, liveness events,
- * liveness state (compacted) and reboots. Fleet health, socket snapshots, socket alerts and every
- * dead-letter topic get one partition. {@link #CONTRACT_PARTITIONS} is the table; {@code ./lab} creates the
- * same one.
+ * {@code .dlq}, partitioned and compacted as {@link ContractTopics} says ({@code ./lab} creates the same).
+ *
+ * <p>Broker settings ({@link #singleNodeConfig()}): internal topics with one replica, min ISR 1, no
+ * initial rebalance delay, topic auto-creation on (Kafka's default; contract topics are created explicitly).
  */
 public final class TestKafka {
-
-    /** Partitions of host-keyed contract topics (co-partitioned, so Kafka Streams may join them). */
-    public static final int HOST_KEYED_PARTITIONS = 4;
-
-    /** Partition count per contract topic; topics not listed here (and all DLQs) get one partition. */
-    public static final Map<String, Integer> CONTRACT_PARTITIONS = Map.of(
-            Topics.HEARTBEATS, HOST_KEYED_PARTITIONS,
-            Topics.HEARTBEATS_RAW, HOST_KEYED_PARTITIONS,
-            Topics.LIVENESS_EVENTS, HOST_KEYED_PARTITIONS,
-            Topics.LIVENESS_STATE, HOST_KEYED_PARTITIONS,
-            Topics.REBOOTS, HOST_KEYED_PARTITIONS);
-
-    /** Contract topics with {@code cleanup.policy=compact}. */
-    public static final List<String> COMPACTED = List.of(Topics.LIVENESS_STATE);
 
     /** How long {@link #drain} waits for another record once it has seen at least one. */
     public static final Duration DRAIN_QUIET = Duration.ofSeconds(1);
@@ -152,44 +134,15 @@ public final class TestKafka {
         create(contractTopics());
     }
 
-    /** The contract topics as {@link #createContractTopics()} creates them: name → partitions. */
-    public static Map<String, Integer> contractTopicPartitions() {
-        Map<String, Integer> topics = new LinkedHashMap<>();
-        for (String topic : contractTopicNames()) {
-            topics.put(topic, CONTRACT_PARTITIONS.getOrDefault(topic, 1));
-            topics.put(Topics.dlq(topic), 1);
-        }
-        return topics;
-    }
-
-    /** Every topic-name constant of {@link Topics} (the {@code hangcheck.*} ones), in declaration order. */
-    public static List<String> contractTopicNames() {
-        List<String> names = new ArrayList<>();
-        for (Field field : Topics.class.getDeclaredFields()) {
-            int m = field.getModifiers();
-            if (Modifier.isPublic(m) && Modifier.isStatic(m) && Modifier.isFinal(m) && field.getType() == String.class) {
-                try {
-                    String value = (String) field.get(null);
-                    if (value.startsWith("hangcheck.")) {
-                        names.add(value);
-                    }
-                } catch (IllegalAccessException e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-        }
-        return names;
-    }
-
     private static List<NewTopic> contractTopics() {
-        return contractTopicPartitions().entrySet().stream()
+        return ContractTopics.partitions().entrySet().stream()
                 .map(e -> newTopic(e.getKey(), e.getValue()))
                 .collect(Collectors.toList());
     }
 
     private static NewTopic newTopic(String name, int partitions) {
         NewTopic topic = new NewTopic(name, partitions, (short) 1);
-        if (COMPACTED.contains(name)) {
+        if (ContractTopics.COMPACTED.contains(name)) {
             topic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
         }
         return topic;

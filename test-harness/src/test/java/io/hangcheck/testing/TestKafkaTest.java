@@ -71,7 +71,7 @@ class TestKafkaTest {
 
     @Test
     void contractTopicListCoversEveryTopicConstant() {
-        assertThat(TestKafka.contractTopicPartitions())
+        assertThat(ContractTopics.partitions())
                 .containsEntry(Topics.HEARTBEATS, 4)
                 .containsEntry(Topics.dlq(Topics.HEARTBEATS), 1)
                 .containsEntry(Topics.SOCKETS, 1)
