@@ -1,0 +1,127 @@
+package io.hangcheck.evaluator.domain;
+
+import io.hangcheck.events.HostStatus;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What the evaluator keeps per host (the value of the per-host store; key = host id). Serialised by
+ * {@link HostRecordSerde} into at most {@link HostRecordSerde#MAX_BYTES} bytes.
+ *
+ * <p>Inter-arrival statistics are running, not a window of samples: {@code statsCount}, {@code meanMs} and
+ * {@code varianceMs2} are updated with weight 1/n while n &lt; window (exact mean and population variance of
+ * all samples so far, Welford's recurrence), then with the constant weight 1/window (an exponentially
+ * weighted mean and variance). Like Akka, the statistics start from two virtual samples around the expected
+ * interval (mean = expected, standard deviation = expected / 4): the first-heartbeat estimate.
+ *
+ * <p>All times are milliseconds of partition time (the ticks' clock), except {@code lastReceivedAt}, ingest's
+ * receive time of the last heartbeat, used only for inter-arrival samples (finer than the 1 s ticks).
+ * Mutable on purpose: the processor reads it, applies {@link LivenessRules}, and writes it back.
+ */
+public final class HostRecord {
+    HostStatus status = HostStatus.UP;
+    /** Host labels are dropped from the stored copy when they would push it past the size budget. */
+    boolean labelsTruncated;
+    long lastSeq;
+    long lastSeenAt;
+    long since;
+    long lastReceivedAt;
+    long bootGraceUntil;
+    int statsCount;
+    double meanMs;
+    double varianceMs2;
+    int previousBootHash;
+    long viaHash;
+    String bootId;
+    String via;
+    Map<String, String> labels = Map.of();
+
+    public HostRecord() {
+    }
+
+    public HostRecord copy() {
+        HostRecord c = new HostRecord();
+        c.status = status;
+        c.labelsTruncated = labelsTruncated;
+        c.lastSeq = lastSeq;
+        c.lastSeenAt = lastSeenAt;
+        c.since = since;
+        c.lastReceivedAt = lastReceivedAt;
+        c.bootGraceUntil = bootGraceUntil;
+        c.statsCount = statsCount;
+        c.meanMs = meanMs;
+        c.varianceMs2 = varianceMs2;
+        c.previousBootHash = previousBootHash;
+        c.viaHash = viaHash;
+        c.bootId = bootId;
+        c.via = via;
+        c.labels = labels;
+        return c;
+    }
+
+    /** Seeds the statistics with the first-heartbeat estimate (two virtual samples, as Akka does). */
+    void seedStats(long expectedIntervalMs) {
+        statsCount = 2;
+        meanMs = expectedIntervalMs;
+        double std = expectedIntervalMs / 4.0;
+        varianceMs2 = std * std;
+    }
+
+    /** Adds one inter-arrival sample (Welford while warming up, then EWMA with weight 1/window). */
+    void addInterval(double sampleMs, int window) {
+        int n = Math.min(statsCount + 1, window);
+        double alpha = 1.0 / Math.max(n, 1);
+        double delta = sampleMs - meanMs;
+        meanMs += alpha * delta;
+        varianceMs2 = (1 - alpha) * (varianceMs2 + alpha * delta * delta);
+        statsCount = Math.min(statsCount + 1, 0xFFFF);
+    }
+
+    public double stdDevMs() {
+        return Math.sqrt(Math.max(varianceMs2, 0));
+    }
+
+    /** The open incident's id parts are the last heartbeat's boot id and sequence number. */
+    public String incidentId(String hostId) {
+        return io.hangcheck.events.LivenessEvent.incidentId(hostId, bootId, lastSeq);
+    }
+
+    public static long hash64(String s) {
+        if (s == null) {
+            return 0;
+        }
+        long h = 0xcbf29ce484222325L; // FNV-1a 64
+        for (int i = 0; i < s.length(); i++) {
+            h ^= s.charAt(i);
+            h *= 0x100000001b3L;
+        }
+        return h;
+    }
+
+    public HostStatus status() { return status; }
+    public boolean labelsTruncated() { return labelsTruncated; }
+    public long lastSeq() { return lastSeq; }
+    public long lastSeenAt() { return lastSeenAt; }
+    public long since() { return since; }
+    public long lastReceivedAt() { return lastReceivedAt; }
+    public long bootGraceUntil() { return bootGraceUntil; }
+    public int statsCount() { return statsCount; }
+    public double meanMs() { return meanMs; }
+    public double varianceMs2() { return varianceMs2; }
+    public long viaHash() { return viaHash; }
+    public String bootId() { return bootId; }
+    public String via() { return via; }
+    public Map<String, String> labels() { return labels; }
+
+    public boolean silent() {
+        return status == HostStatus.SUSPECT || status == HostStatus.HUNG || status == HostStatus.HELD;
+    }
+
+    @Override
+    public String toString() {
+        return "HostRecord{" + status + " boot=" + bootId + " seq=" + lastSeq + " seen=" + lastSeenAt
+                + " since=" + since + " mean=" + meanMs + " std=" + stdDevMs() + " n=" + statsCount
+                + " via=" + via + " labels=" + new TreeMap<>(labels) + "}";
+    }
+}

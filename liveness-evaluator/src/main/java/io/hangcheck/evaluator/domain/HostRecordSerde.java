@@ -1,0 +1,145 @@
+package io.hangcheck.evaluator.domain;
+
+import io.hangcheck.events.HostStatus;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Compact binary form of {@link HostRecord}, at most {@value #MAX_BYTES} bytes (the host id is the key,
+ * not repeated here).
+ *
+ * <pre>
+ * u8 version(1) u8 status u8 flags(bit0 labels truncated)
+ * i64 lastSeq, lastSeenAt, since, lastReceivedAt, bootGraceUntil
+ * u16 statsCount, f64 mean, f64 variance, i32 previousBootHash, i64 viaHash      (= 73 bytes fixed)
+ * str bootId (≤ 64 B)  str via (≤ {@value #VIA_STORED_MAX} B, longer ids keep a prefix; the evidence check
+ * uses viaHash of the full id)  u8 nLabels, then (str key, str value)* — whole labels in key order while they fit
+ * </pre>
+ * A {@code str} is a u8 length and UTF-8 bytes. Labels that do not fit the budget are dropped from the
+ * stored copy (flag set); the labels are still on every heartbeat and on the state topic when it changes.
+ */
+public final class HostRecordSerde implements Serde<HostRecord>, Serializer<HostRecord>, Deserializer<HostRecord> {
+    public static final int MAX_BYTES = 256;
+    static final int VIA_STORED_MAX = 48;
+    private static final byte VERSION = 1;
+    private static final HostStatus[] STATUSES = HostStatus.values();
+
+    @Override
+    public byte[] serialize(String topic, HostRecord r) {
+        return r == null ? null : toBytes(r);
+    }
+
+    public static byte[] toBytes(HostRecord r) {
+        ByteBuffer b = ByteBuffer.allocate(MAX_BYTES);
+        b.put(VERSION);
+        b.put((byte) r.status.ordinal());
+        int flagsPos = b.position();
+        b.put((byte) 0);
+        b.putLong(r.lastSeq).putLong(r.lastSeenAt).putLong(r.since).putLong(r.lastReceivedAt).putLong(r.bootGraceUntil);
+        b.putShort((short) Math.min(r.statsCount, 0xFFFF));
+        b.putDouble(r.meanMs).putDouble(r.varianceMs2);
+        b.putInt(r.previousBootHash);
+        b.putLong(r.viaHash);
+        putStr(b, r.bootId == null ? "" : r.bootId, 64);
+        putStr(b, r.via == null ? "" : r.via, VIA_STORED_MAX);
+        boolean truncated = r.labelsTruncated;
+        int countPos = b.position();
+        b.put((byte) 0);
+        int n = 0;
+        for (Map.Entry<String, String> e : new java.util.TreeMap<>(r.labels).entrySet()) {
+            byte[] k = e.getKey().getBytes(StandardCharsets.UTF_8);
+            byte[] v = e.getValue().getBytes(StandardCharsets.UTF_8);
+            if (k.length > 255 || v.length > 255 || b.remaining() < 2 + k.length + v.length) {
+                truncated = true;
+                continue;
+            }
+            b.put((byte) k.length).put(k).put((byte) v.length).put(v);
+            n++;
+        }
+        b.put(countPos, (byte) n);
+        b.put(flagsPos, (byte) (truncated ? 1 : 0));
+        byte[] out = new byte[b.position()];
+        b.flip();
+        b.get(out);
+        return out;
+    }
+
+    private static void putStr(ByteBuffer b, String s, int maxBytes) {
+        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+        int len = Math.min(bytes.length, maxBytes);
+        b.put((byte) len).put(bytes, 0, len);
+    }
+
+    private static String getStr(ByteBuffer b) {
+        int len = b.get() & 0xFF;
+        String s = new String(b.array(), b.arrayOffset() + b.position(), len, StandardCharsets.UTF_8);
+        b.position(b.position() + len);
+        return s;
+    }
+
+    @Override
+    public HostRecord deserialize(String topic, byte[] data) {
+        return data == null ? null : fromBytes(data);
+    }
+
+    public static HostRecord fromBytes(byte[] data) {
+        try {
+            ByteBuffer b = ByteBuffer.wrap(data);
+            if (b.get() != VERSION) {
+                throw new SerializationException("unknown host record version");
+            }
+            HostRecord r = new HostRecord();
+            r.status = STATUSES[b.get()];
+            r.labelsTruncated = (b.get() & 1) != 0;
+            r.lastSeq = b.getLong();
+            r.lastSeenAt = b.getLong();
+            r.since = b.getLong();
+            r.lastReceivedAt = b.getLong();
+            r.bootGraceUntil = b.getLong();
+            r.statsCount = b.getShort() & 0xFFFF;
+            r.meanMs = b.getDouble();
+            r.varianceMs2 = b.getDouble();
+            r.previousBootHash = b.getInt();
+            r.viaHash = b.getLong();
+            r.bootId = getStr(b);
+            String via = getStr(b);
+            r.via = via.isEmpty() ? null : via;
+            int n = b.get() & 0xFF;
+            if (n > 0) {
+                Map<String, String> labels = new LinkedHashMap<>();
+                for (int i = 0; i < n; i++) {
+                    labels.put(getStr(b), getStr(b));
+                }
+                r.labels = labels;
+            }
+            return r;
+        } catch (RuntimeException e) {
+            throw new SerializationException("corrupt host record", e);
+        }
+    }
+
+    @Override
+    public Serializer<HostRecord> serializer() {
+        return this;
+    }
+
+    @Override
+    public Deserializer<HostRecord> deserializer() {
+        return this;
+    }
+
+    @Override
+    public void configure(Map<String, ?> configs, boolean isKey) {
+    }
+
+    @Override
+    public void close() {
+    }
+}

@@ -1,0 +1,371 @@
+package io.hangcheck.evaluator.messaging;
+
+import io.hangcheck.evaluator.domain.DeadlineIndex;
+import io.hangcheck.evaluator.domain.Evidence;
+import io.hangcheck.evaluator.domain.FleetAggregator;
+import io.hangcheck.evaluator.domain.HostRecord;
+import io.hangcheck.evaluator.domain.LivenessRules;
+import io.hangcheck.evaluator.domain.Outcome;
+import io.hangcheck.evaluator.domain.PartitionClock;
+import io.hangcheck.evaluator.domain.Thresholds;
+import io.hangcheck.evaluator.metrics.EvaluatorMetrics;
+import io.hangcheck.events.CloudEvents;
+import io.hangcheck.events.DeadLetter;
+import io.hangcheck.events.EventType;
+import io.hangcheck.events.FleetHealth;
+import io.hangcheck.events.Heartbeat;
+import io.hangcheck.events.HeartbeatTopicRecord;
+import io.hangcheck.events.HostState;
+import io.hangcheck.events.HostStatus;
+import io.hangcheck.events.InvalidEventException;
+import io.hangcheck.events.LivenessEvent;
+import io.hangcheck.events.LivenessEventType;
+import io.hangcheck.events.RebootRecord;
+import io.hangcheck.events.Tick;
+import io.hangcheck.events.kafka.HeartbeatTopicRecordSerde;
+import io.hangcheck.events.kafka.RebootRecordSerde;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.errors.StreamsException;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.jboss.logging.Logger;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * One stream task of the evaluator: the hosts of one heartbeat partition. Ticks move the partition clock
+ * and pop the hosts whose next look is due ({@link DeadlineIndex}); heartbeats and executed reboots update
+ * one host each; a wall-clock punctuation (injected {@link Clock}) notices stopped ticks, persists the
+ * partition clock, re-assesses the fleet guard and, on the reporting task, publishes fleet health.
+ *
+ * <p>Cost: a heartbeat is one store get + put and O(1) index work; a tick pops only the hosts that are due.
+ * Task start scans the task's store once to rebuild the index and the counts (O(hosts of the task)).
+ */
+public final class LivenessProcessor implements Processor<String, byte[], String, Object> {
+    static final String EVENTS_SINK = "events-out";
+    static final String STATE_SINK = "state-out";
+    static final String FLEET_SINK = "fleet-out";
+    static final String HEARTBEATS_DLQ_SINK = "heartbeats-dlq-out";
+    static final String REBOOTS_DLQ_SINK = "reboots-dlq-out";
+    private static final Logger LOG = Logger.getLogger(LivenessProcessor.class);
+
+    private final Thresholds t;
+    private final LivenessRules rules;
+    private final TopicNames topics;
+    private final LivenessTopology.Settings settings;
+    private final FleetAggregator fleet;
+    private final EvaluatorMetrics metrics;
+    private final Clock clock;
+    private final HeartbeatTopicRecordSerde heartbeatSerde = new HeartbeatTopicRecordSerde();
+    private final RebootRecordSerde rebootSerde = new RebootRecordSerde();
+    private final DeadlineIndex index = new DeadlineIndex();
+    private final String source;
+
+    private ProcessorContext<String, Object> ctx;
+    private KeyValueStore<String, HostRecord> hosts;
+    private KeyValueStore<Integer, byte[]> partitions;
+    private int partition;
+    private PartitionClock pclock;
+    private FleetAggregator.TaskSlot slot;
+    private long thawedAt = Long.MIN_VALUE;
+    private long seenThaws;
+    private long lastFleetVersion = -1;
+    private long lastFleetReport = Long.MIN_VALUE;
+
+    LivenessProcessor(Thresholds thresholds, TopicNames topics, LivenessTopology.Settings settings,
+                      FleetAggregator fleet, EvaluatorMetrics metrics, Clock clock) {
+        this.t = thresholds;
+        this.rules = new LivenessRules(thresholds);
+        this.topics = topics;
+        this.settings = settings;
+        this.fleet = fleet;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.source = "/hangcheck/liveness-evaluator/" + settings.instanceId();
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Object> context) {
+        this.ctx = context;
+        this.partition = context.taskId().partition();
+        this.hosts = context.getStateStore(LivenessTopology.HOSTS_STORE);
+        this.partitions = context.getStateStore(LivenessTopology.PARTITIONS_STORE);
+        long wall = clock.millis();
+        this.pclock = PartitionClock.fromBytes(partitions.get(partition), wall);
+        this.slot = fleet.register(partition);
+        this.seenThaws = fleet.thaws();
+        int[] counts = new int[HostStatus.values().length];
+        long now = pclock.time();
+        try (KeyValueIterator<String, HostRecord> it = hosts.all()) {
+            while (it.hasNext()) {
+                var kv = it.next();
+                HostRecord r = kv.value;
+                counts[r.status().ordinal()]++;
+                long at = now < 0 ? r.lastSeenAt() : Math.max(now, r.lastSeenAt());
+                index.schedule(kv.key, rules.nextLook(r, at, graceFrom(r)));
+            }
+        }
+        slot.reset(counts);
+        slot.clock(pclock.time(), false, false);
+        slot.view(graceBase());
+        LOG.infof("task for partition %d started: %d hosts, partition time %s", partition,
+                java.util.Arrays.stream(counts).sum(), now < 0 ? "unknown" : Instant.ofEpochMilli(now));
+        context.schedule(settings.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, ts -> onWallClock());
+    }
+
+    @Override
+    public void process(Record<String, byte[]> rec) {
+        String topic = ctx.recordMetadata().map(RecordMetadata::topic).orElse(topics.heartbeats());
+        boolean heartbeatTopic = !topic.equals(topics.reboots());
+        Object value;
+        try {
+            value = heartbeatTopic ? heartbeatSerde.deserialize(topic, rec.value()) : rebootSerde.deserialize(topic, rec.value());
+            if (value == null) {
+                throw new SerializationException("null value (tombstone) on " + topic);
+            }
+        } catch (SerializationException e) {
+            deadLetter(rec, topic, heartbeatTopic, e);
+            return;
+        }
+        try {
+            if (value instanceof Tick tick) {
+                onTick(tick);
+            } else if (value instanceof Heartbeat hb) {
+                onHeartbeat(rec, topic, hb);
+            } else if (value instanceof RebootRecord rr) {
+                onReboot(rec, topic, rr);
+            }
+        } catch (StreamsException e) {
+            throw e; // the store or the producer failed: let Kafka Streams handle the task
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "could not process a record of %s (key %s); sent to its dead-letter topic", topic, rec.key());
+            deadLetter(rec, topic, heartbeatTopic, e);
+        }
+    }
+
+    private void onTick(Tick tick) {
+        metrics.ticks.inc();
+        boolean moved = pclock.onTick(tick, clock.millis(), t.staleAfterMs());
+        slot.clock(pclock.time(), false, false);
+        if (moved) {
+            evaluateDue(pclock.time());
+        }
+    }
+
+    private void onHeartbeat(Record<String, byte[]> rec, String topic, Heartbeat hb) {
+        metrics.heartbeats.inc();
+        if (rec.key() != null && !rec.key().equals(hb.hostId())) {
+            deadLetter(rec, topic, true, new InvalidEventException("hostId", "does not match the record key"));
+            return;
+        }
+        long now = pclock.time() >= 0 ? pclock.time()
+                : hb.receivedAt() != null ? hb.receivedAt().toEpochMilli() : rec.timestamp();
+        String host = hb.hostId();
+        HostRecord cur = hosts.get(host);
+        Outcome o = rules.onHeartbeat(cur, hb, now);
+        if (!o.changed()) {
+            metrics.ignored.labels(ignoredLabel(o.ignoredReason())).inc();
+            return;
+        }
+        apply(host, cur, o, now, hb.labels());
+        index.schedule(host, rules.nextLook(o.next(), now, graceFrom(o.next())));
+    }
+
+    private void onReboot(Record<String, byte[]> rec, String topic, RebootRecord rr) {
+        metrics.rebootRecords.inc();
+        if (rec.key() != null && !rec.key().equals(rr.hostId())) {
+            deadLetter(rec, topic, false, new InvalidEventException("hostId", "does not match the record key"));
+            return;
+        }
+        long now = pclock.time() >= 0 ? pclock.time() : rec.timestamp();
+        HostRecord cur = hosts.get(rr.hostId());
+        Outcome o = rules.onReboot(cur, rr, now);
+        if (!o.changed()) {
+            metrics.ignored.labels("reboot").inc();
+            return;
+        }
+        apply(rr.hostId(), cur, o, now, cur.labels());
+        index.schedule(rr.hostId(), rules.nextLook(o.next(), now, graceFrom(o.next())));
+    }
+
+    private void evaluateDue(long now) {
+        checkThaw();
+        index.pollDue(now, host -> evaluateHost(host, now));
+    }
+
+    private void evaluateHost(String host, long now) {
+        HostRecord r = hosts.get(host);
+        if (r == null) {
+            index.remove(host);
+            return;
+        }
+        metrics.evaluations.inc();
+        Evidence ev = evidence(r, now);
+        Outcome o = rules.evaluate(r, now, ev, partition);
+        if (o.phi() != null && Double.isFinite(o.phi())) {
+            metrics.phi.observe(o.phi());
+        }
+        HostRecord after = r;
+        if (o.changed()) {
+            apply(host, r, o, now, r.labels());
+            after = o.next();
+        }
+        index.schedule(host, rules.nextLook(after, now, ev.graceFrom()));
+    }
+
+    private void apply(String host, HostRecord before, Outcome o, long now, Map<String, String> labels) {
+        HostRecord r = o.next();
+        hosts.put(host, r);
+        slot.move(before == null ? null : before.status(), r.status(), now);
+        if (o.event() != null) {
+            LivenessEventType type = o.event();
+            String incident = switch (type) {
+                case RECOVERED -> LivenessEvent.incidentId(host, r.bootId(), o.previousSeq());
+                case REBOOTED -> LivenessEvent.incidentId(host, o.previousBootId(), o.previousSeq());
+                default -> LivenessEvent.incidentId(host, r.bootId(), r.lastSeq());
+            };
+            LivenessEvent ev = new LivenessEvent(LivenessEvent.eventId(incident, type), type, host, incident,
+                    r.bootId(), o.previousBootId(), r.lastSeq(), Instant.ofEpochMilli(r.lastSeenAt()),
+                    Instant.ofEpochMilli(now), o.silentMs(), o.phi() == null || !Double.isFinite(o.phi()) ? null : o.phi(),
+                    r.via(), o.reasons(), labels, settings.instanceId());
+            ctx.forward(new Record<String, Object>(host, ev, now, ce(ev.eventId(), EventType.LIVENESS_EVENT, now)), EVENTS_SINK);
+            metrics.events.labels(type.name()).inc();
+            LOG.infof("%s %s (%s)", type, host, String.join("; ", o.reasons()));
+        }
+        if (o.publishState()) {
+            HostState s = new HostState(host, r.status(), r.bootId(), r.lastSeq(), Instant.ofEpochMilli(r.lastSeenAt()),
+                    Instant.ofEpochMilli(r.since()), r.status() == HostStatus.UP ? null : r.incidentId(host), r.via(),
+                    labels, Instant.ofEpochMilli(now), settings.instanceId());
+            String id = host + "/" + r.bootId() + "/" + r.lastSeq() + "/" + r.status() + "/" + r.since();
+            ctx.forward(new Record<String, Object>(host, s, now, ce(id, EventType.HOST_STATE, now)), STATE_SINK);
+            metrics.stateUpdates.inc();
+        }
+    }
+
+    private Evidence evidence(HostRecord r, long now) {
+        return new Evidence(graceFrom(r), pclock.stale(clock.millis(), t.staleAfterMs()),
+                pclock.viaProblem(r.viaHash(), r.via(), now, t.staleAfterMs()), fleet.mode(), fleet.reasons());
+    }
+
+    private long graceBase() {
+        return Math.max(pclock.resumedAt(), thawedAt);
+    }
+
+    private long graceFrom(HostRecord r) {
+        return Math.max(graceBase(), pclock.graceFrom(r.viaHash()));
+    }
+
+    /** When the fleet left FROZEN, every host of this partition gets a fresh grace from now. */
+    private void checkThaw() {
+        long thaws = fleet.thaws();
+        if (thaws != seenThaws) {
+            seenThaws = thaws;
+            thawedAt = pclock.time();
+            LOG.infof("fleet thawed: partition %d gives every host a fresh grace from %s", partition,
+                    thawedAt < 0 ? "unknown" : Instant.ofEpochMilli(thawedAt));
+        }
+        slot.view(graceBase());
+    }
+
+    private void onWallClock() {
+        long wall = clock.millis();
+        boolean stale = pclock.stale(wall, t.staleAfterMs());
+        if (stale && !pclock.stalled()) {
+            pclock.markStalled();
+            LOG.warnf("partition %d: no tick for %d ms; no verdicts until ticks resume", partition,
+                    wall - pclock.lastTickWall());
+        }
+        boolean noTicks = wall - pclock.lastTickWall() >= t.noTicksFreezeAfterMs();
+        slot.clock(pclock.time(), stale, noTicks);
+        if (pclock.dirty()) {
+            partitions.put(partition, pclock.toBytes());
+            pclock.clean();
+        }
+        fleet.reassess();
+        checkThaw();
+        String p = Integer.toString(partition);
+        metrics.clockLag.labels(p).set(pclock.time() < 0 ? Double.NaN : (wall - pclock.time()) / 1000.0);
+        metrics.staleFlag.labels(p).set(stale ? 1 : 0);
+        if (slot.reporter()) {
+            long v = fleet.version();
+            if (v != lastFleetVersion || wall - lastFleetReport >= settings.reportInterval().toMillis()) {
+                FleetHealth fh = fleet.report();
+                String id = settings.instanceId() + "/" + v + "/" + wall;
+                ctx.forward(new Record<String, Object>(settings.instanceId(), fh, wall,
+                        ce(id, EventType.FLEET_HEALTH, wall)), FLEET_SINK);
+                if (v != lastFleetVersion) {
+                    LOG.infof("fleet %s: %s", fh.mode(), String.join("; ", fh.reasons()));
+                }
+                lastFleetVersion = v;
+                lastFleetReport = wall;
+            }
+        }
+    }
+
+    private Headers ce(String id, EventType type, long at) {
+        return CloudEvents.apply(new RecordHeaders(), id, type, source, Instant.ofEpochMilli(at));
+    }
+
+    private void deadLetter(Record<String, byte[]> rec, String topic, boolean heartbeatTopic, Exception e) {
+        Headers h = new RecordHeaders(rec.headers().toArray());
+        InvalidEventException iee = null;
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof InvalidEventException x) {
+                iee = x;
+                break;
+            }
+        }
+        put(h, DeadLetter.REASON, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        put(h, DeadLetter.CAUSE, e.getClass().getName());
+        put(h, DeadLetter.TOPIC, topic);
+        ctx.recordMetadata().ifPresent(m -> {
+            put(h, DeadLetter.PARTITION, Integer.toString(m.partition()));
+            put(h, DeadLetter.OFFSET, Long.toString(m.offset()));
+        });
+        if (iee != null) {
+            put(h, DeadLetter.FIELD, iee.field());
+        }
+        ctx.forward(new Record<String, Object>(rec.key(), rec.value(), rec.timestamp(), h),
+                heartbeatTopic ? HEARTBEATS_DLQ_SINK : REBOOTS_DLQ_SINK);
+        metrics.deadLetters.labels(topic).inc();
+        LOG.warnf("dead letter from %s (key %s): %s", topic, rec.key(), e.getMessage());
+    }
+
+    private static void put(Headers h, String k, String v) {
+        h.remove(k);
+        h.add(k, v.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String ignoredLabel(String reason) {
+        if (reason == null) {
+            return "other";
+        }
+        if (reason.startsWith("duplicate")) {
+            return "duplicate";
+        }
+        if (reason.startsWith("out-of-order")) {
+            return "out_of_order";
+        }
+        if (reason.contains("previous boot")) {
+            return "previous_boot";
+        }
+        return "other";
+    }
+
+    @Override
+    public void close() {
+        if (slot != null) {
+            fleet.unregister(slot);
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package io.hangcheck.evaluator.messaging;
+
+import io.hangcheck.evaluator.domain.FleetAggregator;
+import io.hangcheck.evaluator.domain.HostRecordSerde;
+import io.hangcheck.evaluator.domain.Thresholds;
+import io.hangcheck.evaluator.metrics.EvaluatorMetrics;
+import io.hangcheck.events.Topics;
+import io.hangcheck.events.kafka.FleetHealthSerde;
+import io.hangcheck.events.kafka.HostStateSerde;
+import io.hangcheck.events.kafka.LivenessEventSerde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * The evaluator's topology — the one the application runs ({@code TopologyProducer}) and the topology tests
+ * drive. Processor API:
+ *
+ * <pre>
+ * hangcheck.heartbeats.v1 (bytes) ─┐                         ┌─▶ hangcheck.liveness.events.v1
+ *                                  ├─▶ liveness processor ───┼─▶ hangcheck.liveness.state.v1 (compacted)
+ * hangcheck.reboots.v1 (bytes) ────┘   stores: hosts,        ├─▶ hangcheck.fleet.health.v1
+ *                                      partition clock       └─▶ &lt;input&gt;.dlq (records it could not read)
+ * </pre>
+ * Inputs are read as bytes and decoded inside the processor with the contract's serdes, so a poison record
+ * is sent to its dead-letter topic (with the error in headers) and counted, inside the topology, never
+ * stalling the task. Both stores are persistent (RocksDB) with changelogs.
+ *
+ * <p>Co-partitioning: a reboot record must reach the task that holds the host. Both topics are keyed by host id
+ * with Kafka's default partitioner, so they are co-partitioned exactly when their partition counts are equal;
+ * the evaluator requires that and checks it at start ({@code PartitionCountCheck}: readiness DOWN and an
+ * error log otherwise). A reboot for a host the task does not know is ignored and counted.
+ */
+public final class LivenessTopology {
+    public static final String HOSTS_STORE = "hangcheck-hosts";
+    public static final String PARTITIONS_STORE = "hangcheck-partition-clock";
+    public static final String PROCESSOR = "liveness";
+
+    /** Knobs of the processor that are not thresholds. */
+    public record Settings(String instanceId, Duration punctuateInterval, Duration reportInterval) {
+        public static Settings of(String instanceId) {
+            return new Settings(instanceId, Duration.ofSeconds(1), Duration.ofSeconds(10));
+        }
+    }
+
+    private LivenessTopology() {
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public static Topology build(Thresholds thresholds, TopicNames topics, Settings settings, FleetAggregator fleet,
+                                 EvaluatorMetrics metrics, Clock clock) {
+        Topology t = new Topology();
+        t.addSource("heartbeats-in", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), topics.heartbeats());
+        t.addSource("reboots-in", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), topics.reboots());
+        t.addProcessor(PROCESSOR, () -> new LivenessProcessor(thresholds, topics, settings, fleet, metrics, clock),
+                "heartbeats-in", "reboots-in");
+        t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HOSTS_STORE),
+                Serdes.String(), new HostRecordSerde()).withCachingEnabled(), PROCESSOR);
+        t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PARTITIONS_STORE),
+                Serdes.Integer(), Serdes.ByteArray()), PROCESSOR);
+        Serializer<String> keys = Serdes.String().serializer();
+        t.addSink(LivenessProcessor.EVENTS_SINK, topics.events(), keys, (Serializer) new LivenessEventSerde(), PROCESSOR);
+        t.addSink(LivenessProcessor.STATE_SINK, topics.state(), keys, (Serializer) new HostStateSerde(), PROCESSOR);
+        t.addSink(LivenessProcessor.FLEET_SINK, topics.fleet(), keys, (Serializer) new FleetHealthSerde(), PROCESSOR);
+        t.addSink(LivenessProcessor.HEARTBEATS_DLQ_SINK, Topics.dlq(topics.heartbeats()), keys,
+                (Serializer) Serdes.ByteArray().serializer(), PROCESSOR);
+        t.addSink(LivenessProcessor.REBOOTS_DLQ_SINK, Topics.dlq(topics.reboots()), keys,
+                (Serializer) Serdes.ByteArray().serializer(), PROCESSOR);
+        return t;
+    }
+}

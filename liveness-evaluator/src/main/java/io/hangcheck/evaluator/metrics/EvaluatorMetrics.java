@@ -1,0 +1,101 @@
+package io.hangcheck.evaluator.metrics;
+
+import io.hangcheck.evaluator.domain.FleetAggregator;
+import io.hangcheck.events.FleetMode;
+import io.hangcheck.events.HostStatus;
+import io.hangcheck.events.LivenessEventType;
+import io.prometheus.client.Collector;
+import io.prometheus.client.CollectorRegistry;
+import io.prometheus.client.Counter;
+import io.prometheus.client.Gauge;
+import io.prometheus.client.GaugeMetricFamily;
+import io.prometheus.client.Histogram;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The evaluator's metrics ({@code hangcheck_evaluator_*}), registered on the application's registry. Label
+ * values are bounded: host states, fleet modes, event types, partitions, a few ignore reasons and topics.
+ */
+public final class EvaluatorMetrics {
+    public final Counter heartbeats;
+    public final Counter ticks;
+    public final Counter rebootRecords;
+    public final Counter ignored;
+    public final Counter deadLetters;
+    public final Counter events;
+    public final Counter stateUpdates;
+    public final Counter evaluations;
+    public final Histogram phi;
+    public final Gauge clockLag;
+    public final Gauge staleFlag;
+
+    public EvaluatorMetrics(CollectorRegistry registry, FleetAggregator fleet) {
+        heartbeats = Counter.build("hangcheck_evaluator_heartbeats_total", "Heartbeats processed.").register(registry);
+        ticks = Counter.build("hangcheck_evaluator_ticks_total", "Ingest ticks processed.").register(registry);
+        rebootRecords = Counter.build("hangcheck_evaluator_reboot_records_total", "Reboot records read.").register(registry);
+        ignored = Counter.build("hangcheck_evaluator_ignored_total",
+                "Inputs that changed nothing, by reason (duplicate, out_of_order, previous_boot, reboot).")
+                .labelNames("reason").register(registry);
+        deadLetters = Counter.build("hangcheck_evaluator_dead_letters_total",
+                "Records that could not be processed and went to <topic>.dlq, by input topic.")
+                .labelNames("topic").register(registry);
+        events = Counter.build("hangcheck_evaluator_events_total", "Liveness events emitted, by type.")
+                .labelNames("type").register(registry);
+        stateUpdates = Counter.build("hangcheck_evaluator_state_updates_total",
+                "Records written to the compacted host-state topic.").register(registry);
+        evaluations = Counter.build("hangcheck_evaluator_evaluations_total",
+                "Hosts looked at because their next-look time came due.").register(registry);
+        phi = Histogram.build("hangcheck_evaluator_phi", "phi of hosts when they are looked at.")
+                .buckets(0.5, 1, 2, 3, 5, 8, 12, 16, 24, 32).register(registry);
+        clockLag = Gauge.build("hangcheck_evaluator_partition_clock_lag_seconds",
+                "Wall clock minus partition time (latest tick), per owned partition.")
+                .labelNames("partition").register(registry);
+        staleFlag = Gauge.build("hangcheck_evaluator_partition_stale",
+                "1 when the partition's ticks stopped (no verdicts there).").labelNames("partition").register(registry);
+        for (LivenessEventType t : LivenessEventType.values()) {
+            events.labels(t.name());
+        }
+        new FleetCollector(fleet).register(registry);
+    }
+
+    /** Reads the fleet aggregator at scrape time: hosts by state, silent share, fleet mode. */
+    private static final class FleetCollector extends Collector {
+        private final FleetAggregator fleet;
+
+        FleetCollector(FleetAggregator fleet) {
+            this.fleet = fleet;
+        }
+
+        @Override
+        public List<MetricFamilySamples> collect() {
+            int[] counts = fleet.countsByStatus();
+            GaugeMetricFamily hosts = new GaugeMetricFamily("hangcheck_evaluator_hosts",
+                    "Hosts tracked by this instance, by state.", List.of("state"));
+            int tracked = 0;
+            int silent = 0;
+            for (HostStatus s : HostStatus.values()) {
+                int n = counts[s.ordinal()];
+                hosts.addMetric(List.of(s.name()), n);
+                tracked += n;
+                if (s == HostStatus.SUSPECT || s == HostStatus.HUNG || s == HostStatus.HELD) {
+                    silent += n;
+                }
+            }
+            GaugeMetricFamily share = new GaugeMetricFamily("hangcheck_evaluator_silent_ratio",
+                    "Share of tracked hosts that are silent (SUSPECT, HUNG, HELD).", tracked == 0 ? 0 : (double) silent / tracked);
+            GaugeMetricFamily mode = new GaugeMetricFamily("hangcheck_evaluator_fleet_mode",
+                    "1 for the instance's current fleet mode.", List.of("mode"));
+            FleetMode current = fleet.mode();
+            for (FleetMode m : FleetMode.values()) {
+                mode.addMetric(List.of(m.name()), m == current ? 1 : 0);
+            }
+            List<MetricFamilySamples> out = new ArrayList<>(3);
+            out.add(hosts);
+            out.add(share);
+            out.add(mode);
+            return out;
+        }
+    }
+}

@@ -1,0 +1,161 @@
+package io.hangcheck.evaluator.domain;
+
+import io.hangcheck.events.FleetMode;
+import io.hangcheck.events.Heartbeat;
+import io.hangcheck.events.HostStatus;
+import io.hangcheck.events.LivenessEventType;
+import io.hangcheck.events.RebootDecision;
+import io.hangcheck.events.RebootReason;
+import io.hangcheck.events.RebootRecord;
+import io.hangcheck.events.Transport;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class LivenessRulesTest {
+    private final Thresholds t = Thresholds.fast(); // heartbeat 1 s, suspect 2 s, hang 5 s, no boot grace
+    private final LivenessRules rules = new LivenessRules(t);
+
+    private static Heartbeat hb(String boot, long seq, long at) {
+        return Heartbeat.fromHost("h1", boot, seq, Instant.ofEpochMilli(at), Map.of("pool", "a"), null)
+                .stamped(Instant.ofEpochMilli(at), Transport.HTTP, "ingest-0");
+    }
+
+    /** A host that sent heartbeats 1..n every second, the last at {@code n * 1000}. */
+    private HostRecord upHost(int n) {
+        HostRecord r = rules.onHeartbeat(null, hb("b1", 1, 1000), 1000).next();
+        for (int i = 2; i <= n; i++) {
+            r = rules.onHeartbeat(r, hb("b1", i, i * 1000L), i * 1000L).next();
+        }
+        return r;
+    }
+
+    private static Evidence ok() {
+        return Evidence.healthy();
+    }
+
+    @Test
+    void silentHostGoesSuspectThenHungAfterHangAfter() {
+        HostRecord r = upHost(30);
+        long last = 30_000;
+        assertThat(rules.evaluate(r, last + 1000, ok(), 0).changed()).isFalse();
+        Outcome s = rules.evaluate(r, last + 2000, ok(), 0);
+        assertThat(s.event()).isEqualTo(LivenessEventType.SUSPECT);
+        r = s.next();
+        assertThat(rules.evaluate(r, last + 4999, ok(), 0).changed()).isFalse();
+        Outcome h = rules.evaluate(r, last + 5000, ok(), 0);
+        assertThat(h.event()).isEqualTo(LivenessEventType.HUNG);
+        assertThat(h.silentMs()).isEqualTo(5000);
+        assertThat(h.phi()).isGreaterThan(t.phiHang());
+        assertThat(rules.nextLook(h.next(), last + 5000, Long.MIN_VALUE)).isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
+    void hostSilentWhileIngestDegradedIsHeldNotHung() {
+        HostRecord r = rules.evaluate(upHost(30), 32_000, ok(), 0).next();
+        Evidence degraded = new Evidence(Long.MIN_VALUE, false, "via ingest-0 DEGRADED: connections 480/500", FleetMode.NORMAL, List.of());
+        Outcome o = rules.evaluate(r, 35_000, degraded, 0);
+        assertThat(o.event()).isEqualTo(LivenessEventType.HELD);
+        assertThat(o.reasons()).containsExactly("via ingest-0 DEGRADED: connections 480/500");
+        // still doubtful: stays HELD, nothing emitted again
+        assertThat(rules.evaluate(o.next(), 40_000, degraded, 0).changed()).isFalse();
+        // the path heals at 40 s: a fresh grace from then, HUNG only after hang-after of it
+        Evidence healed = new Evidence(40_000, false, null, FleetMode.NORMAL, List.of());
+        assertThat(rules.evaluate(o.next(), 44_000, healed, 0).changed()).isFalse();
+        assertThat(rules.evaluate(o.next(), 45_000, healed, 0).event()).isEqualTo(LivenessEventType.HUNG);
+    }
+
+    @Test
+    void frozenFleetAndStalePartitionHoldToo() {
+        HostRecord r = rules.evaluate(upHost(30), 32_000, ok(), 0).next();
+        Outcome frozen = rules.evaluate(r, 35_000, new Evidence(Long.MIN_VALUE, false, null, FleetMode.FROZEN,
+                List.of("silent share 0.90 >= 0.40")), 0);
+        assertThat(frozen.event()).isEqualTo(LivenessEventType.HELD);
+        assertThat(frozen.reasons()).containsExactly("fleet FROZEN: silent share 0.90 >= 0.40");
+        Outcome stale = rules.evaluate(r, 35_000, new Evidence(Long.MIN_VALUE, true, null, FleetMode.DEGRADED, List.of()), 3);
+        assertThat(stale.reasons()).containsExactly("partition 3 stale: its ticks stopped");
+    }
+
+    @Test
+    void slowButRegularHostIsNeverHung() {
+        // one heartbeat every 12 s, hang-after 5 s: silent past the floor every time, but phi stays low.
+        // The boot grace (60 s) is the learning period: the first estimate assumed one heartbeat a second.
+        LivenessRules rules = new LivenessRules(t.withBootGraceMs(60_000));
+        HostRecord r = rules.onHeartbeat(null, hb("b1", 1, 0), 0).next();
+        for (int i = 1; i <= 30; i++) {
+            long at = i * 12_000L;
+            for (long now = at - 11_000; now < at; now += 1000) {
+                Outcome o = rules.evaluate(r, now, ok(), 0);
+                assertThat(o.event()).isNotEqualTo(LivenessEventType.HUNG).isNotEqualTo(LivenessEventType.HELD);
+                if (o.changed()) {
+                    r = o.next();
+                }
+            }
+            r = rules.onHeartbeat(r, hb("b1", i + 1, at), at).next();
+        }
+        assertThat(r.meanMs()).isGreaterThan(10_000);
+    }
+
+    @Test
+    void duplicateAndOutOfOrderHeartbeatsChangeNothing() {
+        HostRecord r = upHost(5);
+        assertThat(rules.onHeartbeat(r, hb("b1", 5, 9000), 9000).ignoredReason()).isEqualTo("duplicate heartbeat");
+        assertThat(rules.onHeartbeat(r, hb("b1", 3, 9000), 9000).ignoredReason()).isEqualTo("out-of-order heartbeat");
+    }
+
+    @Test
+    void heartbeatAfterSilenceRecoversAndNewBootReboots() {
+        HostRecord r = rules.evaluate(upHost(10), 12_000, ok(), 0).next();
+        Outcome rec = rules.onHeartbeat(r, hb("b1", 11, 13_000), 13_000);
+        assertThat(rec.event()).isEqualTo(LivenessEventType.RECOVERED);
+        assertThat(rec.previousSeq()).isEqualTo(10);
+        assertThat(rec.next().status()).isEqualTo(HostStatus.UP);
+
+        Outcome boot = rules.onHeartbeat(rec.next(), hb("b2", 1, 14_000), 14_000);
+        assertThat(boot.event()).isEqualTo(LivenessEventType.REBOOTED);
+        assertThat(boot.previousBootId()).isEqualTo("b1");
+        // a late heartbeat of the boot before changes nothing
+        assertThat(rules.onHeartbeat(boot.next(), hb("b1", 12, 14_500), 14_500).ignoredReason())
+                .isEqualTo("heartbeat of the previous boot");
+    }
+
+    @Test
+    void executedRebootOfTheCurrentBootMakesTheHostRebootingUntilANewBoot() {
+        LivenessRules graceful = new LivenessRules(t.withBootGraceMs(60_000));
+        HostRecord r = upHost(10);
+        r = rules.evaluate(r, 12_000, ok(), 0).next();
+        r = rules.evaluate(r, 15_000, ok(), 0).next();
+        assertThat(r.status()).isEqualTo(HostStatus.HUNG);
+        RebootRecord stale = new RebootRecord("1", "h1/b0/3", "h1", RebootDecision.EXECUTED, RebootReason.values()[0], null,
+                "dry-run", 1, Instant.EPOCH, Map.of());
+        assertThat(graceful.onReboot(r, stale, 16_000).changed()).isFalse();
+        RebootRecord rr = new RebootRecord("2", "h1/b1/10", "h1", RebootDecision.EXECUTED, RebootReason.values()[0], null,
+                "dry-run", 1, Instant.EPOCH, Map.of());
+        Outcome o = graceful.onReboot(r, rr, 16_000);
+        assertThat(o.next().status()).isEqualTo(HostStatus.REBOOTING);
+        assertThat(o.event()).isNull();
+        assertThat(graceful.evaluate(o.next(), 100_000, ok(), 0).changed()).isFalse();
+        Outcome back = graceful.onHeartbeat(o.next(), hb("b2", 1, 120_000), 120_000);
+        assertThat(back.event()).isEqualTo(LivenessEventType.REBOOTED);
+        // boot grace: silent but no verdict before it ends
+        assertThat(graceful.evaluate(back.next(), 170_000, ok(), 0).changed()).isFalse();
+        assertThat(graceful.evaluate(back.next(), 180_000, ok(), 0).event()).isEqualTo(LivenessEventType.SUSPECT);
+    }
+
+    @Test
+    void freshGraceMovesTheSilenceStart() {
+        HostRecord r = upHost(10);
+        // the clock resumed at 60 s after a stall: silent since 10 s in partition time, but counted from 60 s
+        Evidence resumed = new Evidence(60_000, false, null, FleetMode.NORMAL, List.of());
+        assertThat(rules.evaluate(r, 61_000, resumed, 0).changed()).isFalse();
+        long next = rules.nextLook(r, 61_000, 60_000);
+        // phi reaches phi-suspect before suspect-after (2 s) for this punctual host
+        assertThat(next).isBetween(61_001L, 62_000L);
+        assertThat(rules.evaluate(r, next - 1, resumed, 0).changed()).isFalse();
+        assertThat(rules.evaluate(r, next, resumed, 0).event()).isEqualTo(LivenessEventType.SUSPECT);
+    }
+}
