@@ -1,0 +1,68 @@
+package io.hangcheck.executor.domain;
+
+import io.hangcheck.events.FleetHealth;
+import io.hangcheck.events.FleetMode;
+import io.hangcheck.executor.SteppedClock;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class FleetViewTest {
+    static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
+    final SteppedClock clock = new SteppedClock(T0);
+    final FleetView view = new FleetView(clock, Duration.ofSeconds(90), Duration.ofMinutes(15));
+
+    static FleetHealth report(String id, FleetMode mode, Instant at) {
+        return new FleetHealth(id, mode, List.of(), 10, 0, 0.0, 0, List.of(0), List.of(), at, at);
+    }
+
+    @Test
+    void noReportAtAllIsFrozen() {
+        assertThat(view.status().mode()).isEqualTo(FleetMode.FROZEN);
+    }
+
+    @Test
+    void mostCautiousEvaluatorWins() {
+        view.update(report("ev-1", FleetMode.NORMAL, T0));
+        view.update(report("ev-2", FleetMode.DEGRADED, T0));
+        assertThat(view.status().mode()).isEqualTo(FleetMode.DEGRADED);
+        view.update(report("ev-3", FleetMode.FROZEN, T0));
+        assertThat(view.status().mode()).isEqualTo(FleetMode.FROZEN);
+        view.update(report("ev-3", FleetMode.NORMAL, T0.plusSeconds(1)));
+        assertThat(view.status().mode()).isEqualTo(FleetMode.DEGRADED);
+    }
+
+    @Test
+    void olderReportDoesNotReplaceNewer() {
+        view.update(report("ev-1", FleetMode.FROZEN, T0.plusSeconds(10)));
+        view.update(report("ev-1", FleetMode.NORMAL, T0));
+        clock.step(Duration.ofSeconds(10));
+        assertThat(view.status().mode()).isEqualTo(FleetMode.FROZEN);
+    }
+
+    @Test
+    void staleReportCountsAsFrozenAndForgottenEvaluatorLeavesNothingSoFrozen() {
+        view.update(report("ev-1", FleetMode.NORMAL, T0));
+        clock.step(Duration.ofSeconds(90));
+        assertThat(view.status().mode()).isEqualTo(FleetMode.NORMAL);
+        clock.step(Duration.ofSeconds(1));
+        FleetStatus s = view.status();
+        assertThat(s.mode()).isEqualTo(FleetMode.FROZEN);
+        assertThat(s.reasons()).anyMatch(r -> r.contains("stale"));
+        clock.step(Duration.ofMinutes(15));
+        assertThat(view.status().reasons()).containsExactly("no fleet-health report from any evaluator");
+    }
+
+    @Test
+    void scaledDownEvaluatorIsForgottenWhileOthersReport() {
+        view.update(report("ev-1", FleetMode.NORMAL, T0));
+        view.update(report("ev-2", FleetMode.NORMAL, T0));
+        clock.step(Duration.ofMinutes(16));
+        view.update(report("ev-2", FleetMode.NORMAL, clock.instant()));
+        assertThat(view.status().mode()).isEqualTo(FleetMode.NORMAL);
+    }
+}
