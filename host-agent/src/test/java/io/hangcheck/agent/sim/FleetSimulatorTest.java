@@ -1,0 +1,257 @@
+package io.hangcheck.agent.sim;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hangcheck.agent.Log;
+import io.hangcheck.events.Heartbeat;
+import io.hangcheck.events.wire.UdpLine;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class FleetSimulatorTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private final List<Received> received = new CopyOnWriteArrayList<>();
+    private DatagramSocket udp;
+
+    record Received(long atNanos, Heartbeat hb) {
+    }
+
+    @BeforeAll
+    static void quiet() {
+        Log.quiet(true);
+    }
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (AutoCloseable c : toClose) {
+            c.close();
+        }
+    }
+
+    /** A simulator sending to a UDP socket of this test, whose datagrams are parsed and kept. */
+    private FleetSimulator simulator(String... flags) throws Exception {
+        udp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        udp.setReceiveBufferSize(4 << 20);
+        toClose.add(udp);
+        Thread t = new Thread(() -> {
+            byte[] buf = new byte[2048];
+            while (!udp.isClosed()) {
+                DatagramPacket p = new DatagramPacket(buf, buf.length);
+                try {
+                    udp.receive(p);
+                    received.add(new Received(System.nanoTime(), UdpLine.parse(p.getData(), p.getLength()).heartbeat()));
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+        List<String> args = new ArrayList<>(List.of("--simulate", "--ingest", "127.0.0.1:" + udp.getLocalPort(),
+                "--control-port", "0", "--status-every", "0", "--tick", "10ms", "--seed", "1"));
+        args.addAll(List.of(flags));
+        FleetSimulator sim = new FleetSimulator(SimConfig.from(args.toArray(String[]::new), Map.of()), Clock.systemUTC());
+        toClose.add(sim);
+        sim.start();
+        return sim;
+    }
+
+    private HttpResponse<String> post(FleetSimulator sim, String pathAndQuery, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + sim.controlPort() + pathAndQuery))
+                .POST(body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private JsonNode get(FleetSimulator sim, String path) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + sim.controlPort() + path))
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return JSON.readTree(r.body());
+    }
+
+    private List<Heartbeat> from(String hostId, long afterNanos) {
+        return received.stream().filter(r -> r.atNanos() > afterNanos && r.hb().hostId().equals(hostId))
+                .map(Received::hb).toList();
+    }
+
+    @Test
+    void everyHostSendsOncePerIntervalWithItsPoolLabels() throws Exception {
+        simulator("--pools", "nightly:40,changelist:10:os=windows", "--interval", "500ms", "--jitter", "0.1");
+        Thread.sleep(600);
+        long from = System.nanoTime();
+        Thread.sleep(3_000);
+        long to = System.nanoTime();
+        List<Heartbeat> window = received.stream().filter(r -> r.atNanos() > from && r.atNanos() <= to)
+                .map(Received::hb).toList();
+        // 50 hosts × 3 s / 0.5 s = 300 expected; loose bounds (a shared 2-core machine), no timing claims
+        assertThat(window.size()).isBetween(240, 360);
+        assertThat(window.stream().map(Heartbeat::hostId).distinct()).hasSize(50);
+        Heartbeat cl = window.stream().filter(h -> h.hostId().equals("changelist-001")).findFirst().orElseThrow();
+        assertThat(cl.labels()).containsEntry("pool", "changelist").containsEntry("os", "windows");
+        Map<String, List<Long>> seqs = new HashMap<>();
+        window.forEach(h -> seqs.computeIfAbsent(h.hostId(), k -> new ArrayList<>()).add(h.seq()));
+        assertThat(seqs.values()).allSatisfy(l -> assertThat(l).isSorted().doesNotHaveDuplicates());
+    }
+
+    @Test
+    void hangSilencesExactlyTheChosenHosts() throws Exception {
+        FleetSimulator sim = simulator("--pools", "nightly:20", "--interval", "300ms");
+        Thread.sleep(500);
+        HttpResponse<String> r = post(sim, "/hang?pool=nightly&count=2", null);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(r.body()).get("hosts").toString()).isEqualTo("[\"nightly-001\",\"nightly-002\"]");
+        long hungAt = System.nanoTime();
+        Thread.sleep(1_200);
+        assertThat(from("nightly-001", hungAt)).isEmpty();
+        assertThat(from("nightly-002", hungAt)).isEmpty();
+        assertThat(from("nightly-003", hungAt)).hasSizeGreaterThanOrEqualTo(3);
+        JsonNode status = get(sim, "/status");
+        assertThat(status.get("pools").get("nightly").get("hung").asInt()).isEqualTo(2);
+        assertThat(status.get("silent").get("hung").toString()).contains("nightly-001", "nightly-002");
+        assertThat(post(sim, "/hang?hosts=nightly-999", null).statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void redfishResetRebootsAHungHostWhichReturnsWithANewBootId() throws Exception {
+        FleetSimulator sim = simulator("--pools", "nightly:10", "--interval", "200ms", "--boot-time", "800ms");
+        Thread.sleep(400);
+        Heartbeat before = from("nightly-004", 0).get(0);
+        post(sim, "/hang?hosts=nightly-004", null);
+        Thread.sleep(300);
+
+        HttpResponse<String> reset = post(sim, "/redfish/v1/Systems/nightly-004/Actions/ComputerSystem.Reset",
+                "{\"ResetType\":\"ForceRestart\"}");
+        long resetAt = System.nanoTime();
+        assertThat(reset.statusCode()).isEqualTo(204);
+        JsonNode system = get(sim, "/redfish/v1/Systems/nightly-004");
+        assertThat(system.get("PowerState").asText()).isEqualTo("On");
+        assertThat(system.get("Status").get("State").asText()).isEqualTo("Starting");
+        assertThat(system.get("Oem").get("Hangcheck").get("Resets").asInt()).isEqualTo(1);
+
+        Thread.sleep(600);
+        assertThat(from("nightly-004", resetAt)).as("silent while booting").isEmpty();
+        Thread.sleep(1_000);
+        List<Heartbeat> after = from("nightly-004", resetAt);
+        assertThat(after).isNotEmpty();
+        assertThat(after.get(0).bootId()).isNotEqualTo(before.bootId());
+        assertThat(after.get(0).seq()).isZero();
+        assertThat(after.get(0).uptimeSeconds()).isLessThanOrEqualTo(2L);
+
+        JsonNode status = get(sim, "/status");
+        assertThat(status.get("resets").get("byHost").get("nightly-004").asInt()).isEqualTo(1);
+        assertThat(status.get("resets").get("total").asInt()).isEqualTo(1);
+        assertThat(post(sim, "/redfish/v1/Systems/nightly-404/Actions/ComputerSystem.Reset",
+                "{\"ResetType\":\"ForceRestart\"}").statusCode()).isEqualTo(404);
+        assertThat(post(sim, "/redfish/v1/Systems/nightly-004/Actions/ComputerSystem.Reset",
+                "{\"ResetType\":\"Explode\"}").statusCode()).isEqualTo(400);
+        assertThat(post(sim, "/redfish/v1/Systems/nightly-004/Actions/ComputerSystem.Reset", "{}").statusCode())
+                .isEqualTo(400);
+    }
+
+    @Test
+    void forceOffSilencesUntilOnAndSkewShiftsTheSendTime() throws Exception {
+        FleetSimulator sim = simulator("--pools", "nightly:5", "--interval", "200ms", "--boot-time", "100ms");
+        post(sim, "/skew?hosts=nightly-002&seconds=3600", null);
+        assertThat(post(sim, "/redfish/v1/Systems/nightly-001/Actions/ComputerSystem.Reset",
+                "{\"ResetType\":\"ForceOff\"}").statusCode()).isEqualTo(204);
+        long offAt = System.nanoTime();
+        Thread.sleep(700);
+        assertThat(from("nightly-001", offAt)).isEmpty();
+        assertThat(get(sim, "/redfish/v1/Systems/nightly-001").get("PowerState").asText()).isEqualTo("Off");
+        Heartbeat skewed = from("nightly-002", offAt).get(0);
+        assertThat(skewed.sentAt()).isAfter(java.time.Instant.now().plusSeconds(3000));
+        post(sim, "/redfish/v1/Systems/nightly-001/Actions/ComputerSystem.Reset", "{\"ResetType\":\"On\"}");
+        Thread.sleep(800);
+        assertThat(from("nightly-001", offAt)).isNotEmpty();
+    }
+
+    @Test
+    void leakOpensExactlyTheConfiguredConnectionsFromItsOwnAddressAndStopClosesThem() throws Exception {
+        FleetSimulator sim = simulator("--pools", "nightly:5,changelist:3", "--interval", "1s");
+        List<Socket> accepted = new CopyOnWriteArrayList<>();
+        ServerSocket target = new ServerSocket();
+        target.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 100);
+        toClose.add(target);
+        Thread acceptor = new Thread(() -> {
+            while (!target.isClosed()) {
+                try {
+                    accepted.add(target.accept());
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        });
+        acceptor.setDaemon(true);
+        acceptor.start();
+        toClose.add(() -> accepted.forEach(s -> {
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // test cleanup
+            }
+        }));
+
+        HttpResponse<String> r = post(sim, "/leak?pool=changelist&rate=100&max=15&target=127.0.0.1:" + target.getLocalPort(), null);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (accepted.size() < 15 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        Thread.sleep(500); // would it open more?
+        assertThat(accepted).hasSize(15);
+        assertThat(accepted).allSatisfy(s -> assertThat(s.getInetAddress().getHostAddress()).isEqualTo("127.0.0.2"));
+        assertThat(get(sim, "/status").get("leak").get("open").asInt()).isEqualTo(15);
+
+        r = post(sim, "/leak/stop", null);
+        assertThat(JSON.readTree(r.body()).get("closed").asInt()).isEqualTo(15);
+        for (Socket s : accepted) {
+            s.setSoTimeout(2_000);
+            try {
+                assertThat(s.getInputStream().read()).as("the leaked connection was closed").isEqualTo(-1);
+            } catch (SocketTimeoutException e) {
+                throw new AssertionError("a leaked connection is still open", e);
+            }
+        }
+        assertThat(get(sim, "/status").get("leak").get("open").asInt()).isZero();
+    }
+
+    @Test
+    void flapAlternatesSilenceAndLifeAndSlowStretchesTheInterval() throws Exception {
+        FleetSimulator sim = simulator("--pools", "nightly:4", "--interval", "100ms", "--jitter", "0");
+        post(sim, "/flap?hosts=nightly-001&up=400ms&down=400ms", null);
+        post(sim, "/slow?hosts=nightly-002&factor=4", null);
+        long t0 = System.nanoTime();
+        Thread.sleep(2_000);
+        int flapping = from("nightly-001", t0).size();
+        int slow = from("nightly-002", t0).size();
+        int normal = from("nightly-003", t0).size();
+        assertThat(normal).isBetween(14, 24);
+        assertThat(flapping).isBetween(normal / 4, normal * 3 / 4);
+        assertThat(slow).isBetween(normal / 8, normal / 2);
+        assertThat(get(sim, "/status").get("flapping").toString()).contains("nightly-001");
+    }
+}
