@@ -174,7 +174,7 @@ public final class OneConnectionHttpClient implements Closeable {
         }
         String statusLine;
         try {
-            statusLine = readLine(true);
+            statusLine = readLine();
         } catch (java.net.SocketException e) {
             throw new StaleConnectionException(e);
         }
@@ -194,8 +194,11 @@ public final class OneConnectionHttpClient implements Closeable {
         Map<String, String> responseHeaders = readHeaders();
         while (status >= 100 && status < 200) {
             // an interim response (we never send Expect, but a server may still say 100): read the real one
-            statusLine = readLine(false);
-            parts = statusLine.split(" ", 3);
+            statusLine = readLine();
+            parts = statusLine == null ? new String[0] : statusLine.split(" ", 3);
+            if (parts.length < 2 || !parts[1].matches("\\d{3}")) {
+                throw new IOException("bad response after an interim one");
+            }
             status = Integer.parseInt(parts[1]);
             responseHeaders = readHeaders();
         }
@@ -237,7 +240,7 @@ public final class OneConnectionHttpClient implements Closeable {
         Map<String, String> headers = new HashMap<>();
         int total = 0;
         String line;
-        while ((line = readLine(false)) != null && !line.isEmpty()) {
+        while ((line = readLine()) != null && !line.isEmpty()) {
             total += line.length();
             if (total > MAX_HEADER_BYTES) {
                 throw new IOException("response headers over " + MAX_HEADER_BYTES + " bytes");
@@ -256,7 +259,7 @@ public final class OneConnectionHttpClient implements Closeable {
     private byte[] readChunked() throws IOException {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         while (true) {
-            String sizeLine = readLine(false);
+            String sizeLine = readLine();
             if (sizeLine == null) {
                 throw new EOFException("chunked body cut short");
             }
@@ -272,7 +275,7 @@ public final class OneConnectionHttpClient implements Closeable {
             }
             if (size == 0) {
                 String trailer;
-                while ((trailer = readLine(false)) != null && !trailer.isEmpty()) {
+                while ((trailer = readLine()) != null && !trailer.isEmpty()) {
                     // trailers are ignored
                 }
                 return body.toByteArray();
@@ -282,7 +285,7 @@ public final class OneConnectionHttpClient implements Closeable {
                 throw new EOFException("chunk cut short");
             }
             body.write(chunk);
-            readLine(false);
+            readLine();
         }
     }
 
@@ -300,7 +303,7 @@ public final class OneConnectionHttpClient implements Closeable {
     }
 
     /** A CRLF- (or LF-) terminated line, or null at EOF before any byte. */
-    private String readLine(boolean first) throws IOException {
+    private String readLine() throws IOException {
         StringBuilder sb = new StringBuilder(64);
         while (true) {
             int b = in.read();

@@ -52,8 +52,8 @@ class FleetSimulatorTest {
         }
     }
 
-    /** A simulator sending to a UDP socket of this test, whose datagrams are parsed and kept. */
-    private FleetSimulator simulator(String... flags) throws Exception {
+    /** A UDP socket of this test whose datagrams are parsed and kept. */
+    private void startReceiver() throws Exception {
         udp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         udp.setReceiveBufferSize(4 << 20);
         toClose.add(udp);
@@ -71,8 +71,18 @@ class FleetSimulatorTest {
         });
         t.setDaemon(true);
         t.start();
-        List<String> args = new ArrayList<>(List.of("--simulate", "--ingest", "127.0.0.1:" + udp.getLocalPort(),
-                "--control-port", "0", "--status-every", "0", "--tick", "10ms", "--seed", "1"));
+    }
+
+    /** A simulator sending to this test's UDP socket (unless the flags say otherwise). */
+    private FleetSimulator simulator(String... flags) throws Exception {
+        if (udp == null) {
+            startReceiver();
+        }
+        List<String> args = new ArrayList<>(List.of("--simulate", "--control-port", "0", "--status-every", "0",
+                "--tick", "10ms", "--seed", "1"));
+        if (!List.of(flags).contains("--ingest")) {
+            args.addAll(List.of("--ingest", "127.0.0.1:" + udp.getLocalPort()));
+        }
         args.addAll(List.of(flags));
         FleetSimulator sim = new FleetSimulator(SimConfig.from(args.toArray(String[]::new), Map.of()), Clock.systemUTC());
         toClose.add(sim);
@@ -253,5 +263,32 @@ class FleetSimulatorTest {
         assertThat(flapping).isBetween(normal / 4, normal * 3 / 4);
         assertThat(slow).isBetween(normal / 8, normal / 2);
         assertThat(get(sim, "/status").get("flapping").toString()).contains("nightly-001");
+    }
+
+    @Test
+    void httpTransportSendsBatchesOverAFewConnections() throws Exception {
+        try (io.hangcheck.agent.TestHttpServer ingest = new io.hangcheck.agent.TestHttpServer(
+                r -> io.hangcheck.agent.TestHttpServer.Answer.of(202))) {
+            startReceiver();
+            FleetSimulator sim = simulator("--pools", "nightly:30:transport=http,changelist:5", "--interval", "300ms",
+                    "--ingest", "127.0.0.1:" + ingest.port(), "--udp", "127.0.0.1:" + udp.getLocalPort(),
+                    "--batch", "10", "--http-connections", "2");
+            Thread.sleep(1_500);
+            java.util.Set<String> hosts = new java.util.HashSet<>();
+            for (io.hangcheck.agent.TestHttpServer.Request r : ingest.requests()) {
+                JsonNode body = JSON.readTree(r.body());
+                if (body.isArray()) {
+                    assertThat(body.size()).isBetween(1, 10);
+                    body.forEach(h -> hosts.add(h.get("hostId").asText()));
+                } else {
+                    hosts.add(body.get("hostId").asText());
+                }
+            }
+            assertThat(hosts).hasSize(30).allMatch(h -> h.startsWith("nightly-"));
+            assertThat(ingest.accepted()).isLessThanOrEqualTo(2);
+            assertThat(received.stream().map(x -> x.hb().hostId()).distinct()).allMatch(h -> h.startsWith("changelist-"));
+            assertThat(sim.counters().httpAccepted.get()).isPositive();
+            assertThat(sim.counters().httpFailed.get()).isZero();
+        }
     }
 }
