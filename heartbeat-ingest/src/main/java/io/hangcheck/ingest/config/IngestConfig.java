@@ -1,0 +1,198 @@
+package io.hangcheck.ingest.config;
+
+import io.hangcheck.events.Topics;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * Every setting of heartbeat-ingest ({@code hangcheck.ingest.*}); environment variables override
+ * ({@code HANGCHECK_INGEST_CONNECTION_BUDGET}, ...). Kafka's address is {@code kafka.bootstrap.servers}
+ * ({@code HANGCHECK_KAFKA}).
+ */
+@ConfigMapping(prefix = "hangcheck.ingest")
+public interface IngestConfig {
+
+    /** This instance's id, stamped as {@code via} and in {@code ce_source}; default {@code HANGCHECK_INSTANCE_ID}, else the host name. */
+    Optional<String> instanceId();
+
+    /**
+     * HTTP connections held at once before new ones are refused (closed at accept, counted as accept errors).
+     * Feeds {@code quarkus.http.limits.max-connections}; keep it well below the process's file-descriptor limit.
+     */
+    @WithDefault("1000")
+    int connectionBudget();
+
+    /** Topic names. */
+    TopicNames topics();
+
+    /** The HTTP path. */
+    Http http();
+
+    /** The UDP path. */
+    Udp udp();
+
+    /** The raw-topic path (hosts that publish to Kafka themselves). */
+    Raw raw();
+
+    /** Publishing to Kafka. */
+    Publish publish();
+
+    /** Ticks and self-health. */
+    Ticks ticks();
+
+    /** Checks on the host's send time. */
+    Skew skew();
+
+    /** Bench-only switches. */
+    Bench bench();
+
+    interface TopicNames {
+        /** Where accepted heartbeats and ticks go. */
+        @WithDefault(Topics.HEARTBEATS)
+        String heartbeats();
+
+        /** Where hosts with their own Kafka client publish. */
+        @WithDefault(Topics.HEARTBEATS_RAW)
+        String raw();
+    }
+
+    interface Http {
+        /** Most heartbeats in one POSTed array. */
+        @WithDefault("500")
+        int maxBatch();
+
+        /** Largest request body in bytes; larger gets 413. */
+        @WithDefault("262144")
+        int maxBodyBytes();
+
+        /** Bearer tokens accepted on POST /v1/heartbeats; none configured means no authentication. */
+        Optional<List<String>> bearerTokens();
+
+        /** Seconds put in Retry-After on a 503. */
+        @WithDefault("5")
+        int retryAfterSeconds();
+    }
+
+    interface Udp {
+        /** Whether the UDP listener runs. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** UDP port; default: the HTTP server's actual port (same number, "UDP on the same port"). */
+        OptionalInt port();
+
+        /** Address the UDP socket binds to; default: {@code quarkus.http.host}. */
+        Optional<String> host();
+
+        /** Drop datagrams without a valid signature. */
+        @WithDefault("false")
+        boolean requireSignature();
+
+        /** HMAC-SHA256 key of the whole fleet (UTF-8 text), used for hosts without their own key. */
+        Optional<String> fleetKey();
+
+        /** Per-host HMAC-SHA256 keys (host id to UTF-8 text), {@code hangcheck.ingest.udp.host-keys."lab-07"=...}. */
+        Map<String, String> hostKeys();
+
+        /** Socket receive buffer in bytes (SO_RCVBUF), so bursts queue in the kernel rather than drop. */
+        @WithDefault("4194304")
+        int receiveBufferBytes();
+    }
+
+    interface Raw {
+        /** Whether ingest consumes the raw topic. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Consumer group of all ingest instances on the raw topic. */
+        @WithDefault("hangcheck-ingest-raw")
+        String groupId();
+
+        /** Longest wait of one poll. */
+        @WithDefault("500ms")
+        Duration pollTimeout();
+    }
+
+    interface Publish {
+        /** Linger before a producer batch is sent: small, because every 202 waits for it. */
+        @WithDefault("2")
+        int lingerMs();
+
+        /** Producer request timeout (ms). */
+        @WithDefault("3000")
+        int requestTimeoutMs();
+
+        /** Longest wait for Kafka's acknowledgement before a send fails and the caller gets 503 (ms). */
+        @WithDefault("8000")
+        int deliveryTimeoutMs();
+
+        /** Longest time a send may block the caller for metadata or buffer space (ms). */
+        @WithDefault("100")
+        int maxBlockMs();
+
+        /** Producer buffer (bytes). */
+        @WithDefault("33554432")
+        long bufferMemoryBytes();
+
+        /** Share of the producer buffer in use above which new heartbeats get 503 instead of queueing. */
+        @WithDefault("0.9")
+        double refuseAboveBufferFill();
+
+        /** How often Kafka's reachability is probed (readiness, fast 503). */
+        @WithDefault("1s")
+        Duration probeInterval();
+
+        /** Longest wait of one probe. */
+        @WithDefault("2s")
+        Duration probeTimeout();
+
+        /** Extra producer properties, passed through ({@code hangcheck.ingest.publish.producer."compression.type"=lz4}). */
+        @WithName("producer")
+        Map<String, String> producerOverrides();
+    }
+
+    interface Ticks {
+        /** Interval between ticks (one to every partition each time). */
+        @WithDefault("1s")
+        Duration interval();
+
+        /** Share of the connection budget at or above which the instance is DEGRADED. */
+        @WithDefault("0.8")
+        double degradedConnectionShare();
+
+        /** Accept/refusal errors in one interval at or above which the instance is DEGRADED. */
+        @WithDefault("1")
+        long degradedAcceptErrors();
+
+        /** Publish errors in one interval at or above which the instance is DEGRADED. */
+        @WithDefault("1")
+        long degradedPublishErrors();
+
+        /** Publish latency p99 (ms) at or above which the instance is DEGRADED. */
+        @WithDefault("2000")
+        double degradedPublishLatencyMs();
+
+        /** Send-buffer fill at or above which the instance is DEGRADED. */
+        @WithDefault("0.5")
+        double degradedBufferFill();
+    }
+
+    interface Skew {
+        /** Host-clock skew beyond which a heartbeat is counted as skewed (it is accepted all the same). */
+        @WithDefault("30s")
+        Duration tolerance();
+    }
+
+    interface Bench {
+        /** Serve POST /v1/noop (answers 202 without doing anything): the benchmark's reference route. */
+        @WithDefault("false")
+        boolean noopRoute();
+    }
+}

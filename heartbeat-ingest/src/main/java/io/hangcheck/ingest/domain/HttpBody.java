@@ -1,0 +1,98 @@
+package io.hangcheck.ingest.domain;
+
+import io.hangcheck.events.EventCodec;
+import io.hangcheck.events.Heartbeat;
+import io.hangcheck.events.InvalidEventException;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Reads the body of {@code POST /v1/heartbeats}: one JSON heartbeat object, or an array of at most
+ * {@code maxBatch} of them. Either every heartbeat is valid, or the first invalid one is named
+ * ({@code [3].hostId}) and none is taken: a batch is all or nothing. Never throws.
+ */
+public final class HttpBody {
+
+    private HttpBody() {
+    }
+
+    /** The outcome: heartbeats, or a rejection. */
+    public record Parsed(List<Heartbeat> heartbeats, Rejection rejection) {
+        public boolean ok() {
+            return rejection == null;
+        }
+    }
+
+    public static Parsed parse(byte[] body, int maxBatch) {
+        try {
+            return parseChecked(body, maxBatch);
+        } catch (InvalidEventException e) {
+            return invalid(e);
+        } catch (RuntimeException e) {
+            // A trust boundary: whatever slips past the codec is still only a bad body.
+            return new Parsed(List.of(), new Rejection(RejectReason.MALFORMED, "$", "unreadable body: " + e.getClass().getSimpleName()));
+        }
+    }
+
+    private static Parsed parseChecked(byte[] body, int maxBatch) {
+        int first = firstNonBlank(body);
+        if (first < 0) {
+            return new Parsed(List.of(), new Rejection(RejectReason.MALFORMED, "$", "empty body"));
+        }
+        if (body[first] == '[') {
+            Heartbeat[] batch = EventCodec.fromBytes(body, Heartbeat[].class);
+            if (batch.length == 0) {
+                return new Parsed(List.of(), new Rejection(RejectReason.INVALID, "$", "empty array"));
+            }
+            if (batch.length > maxBatch) {
+                return new Parsed(List.of(), new Rejection(RejectReason.BATCH_TOO_LARGE, "$",
+                        "batch of " + batch.length + " heartbeats is more than " + maxBatch));
+            }
+            for (int i = 0; i < batch.length; i++) {
+                if (batch[i] == null) {
+                    return new Parsed(List.of(), new Rejection(RejectReason.INVALID, "[" + i + "]", "null element"));
+                }
+            }
+            return new Parsed(Arrays.asList(batch), null);
+        }
+        if (body[first] != '{') {
+            return new Parsed(List.of(), new Rejection(RejectReason.MALFORMED, "$", "expected a JSON object or array"));
+        }
+        return new Parsed(List.of(EventCodec.fromBytes(body, Heartbeat.class)), null);
+    }
+
+    private static Parsed invalid(InvalidEventException e) {
+        String reason = e.reason() == null ? "invalid" : e.reason();
+        RejectReason kind = reason.startsWith("malformed JSON") || reason.startsWith("unreadable")
+                || reason.equals("empty body") ? RejectReason.MALFORMED : RejectReason.INVALID;
+        return new Parsed(List.of(), new Rejection(kind, e.field(), friendly(reason)));
+    }
+
+    /** Jackson's wording, said plainly for an agent writer. */
+    static String friendly(String reason) {
+        if (reason.startsWith("Cannot map `null` into type")) {
+            return "is required";
+        }
+        if (reason.startsWith("Cannot deserialize value of type `long`") || reason.startsWith("Cannot deserialize value of type `java.lang.Long`")) {
+            return "must be a whole number";
+        }
+        if (reason.startsWith("Cannot deserialize value of type `java.time.Instant`")) {
+            return "must be an ISO-8601 instant such as 2026-11-27T06:00:00Z";
+        }
+        return reason;
+    }
+
+    private static int firstNonBlank(byte[] body) {
+        if (body == null) {
+            return -1;
+        }
+        for (int i = 0; i < body.length; i++) {
+            byte b = body[i];
+            if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,208 @@
+package io.hangcheck.ingest.messaging;
+
+import io.hangcheck.events.DeadLetter;
+import io.hangcheck.events.EventCodec;
+import io.hangcheck.events.Heartbeat;
+import io.hangcheck.events.InvalidEventException;
+import io.hangcheck.events.Topics;
+import io.hangcheck.events.Transport;
+import io.hangcheck.ingest.config.IngestConfig;
+import io.hangcheck.ingest.domain.RejectReason;
+import io.hangcheck.ingest.metrics.IngestMetrics;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The Kafka path: heartbeats that hosts published to the raw topic with their own client are validated,
+ * stamped ({@code transport=kafka}) and forwarded like any other; a record that fails validation goes to
+ * {@code <raw>.dlq} unchanged, with {@link DeadLetter} headers saying why. Offsets are committed only after
+ * every forward and dead letter of a poll was acknowledged; if any was not, the consumer goes back to the
+ * poll's first offsets and tries again (at least once: a forwarded heartbeat may repeat, none is lost).
+ */
+@Singleton
+public class RawForwarder {
+
+    private static final Logger LOG = Logger.getLogger(RawForwarder.class);
+
+    private final IngestConfig config;
+    private final Intake intake;
+    private final Publisher publisher;
+    private final IngestMetrics metrics;
+    private final String bootstrap;
+    private volatile KafkaConsumer<String, byte[]> consumer;
+    private volatile Thread thread;
+    private volatile boolean running;
+
+    @Inject
+    public RawForwarder(IngestConfig config, Intake intake, Publisher publisher, IngestMetrics metrics,
+                        @ConfigProperty(name = "kafka.bootstrap.servers", defaultValue = "localhost:9092") String bootstrap) {
+        this.config = config;
+        this.intake = intake;
+        this.publisher = publisher;
+        this.metrics = metrics;
+        this.bootstrap = bootstrap;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        if (!config.raw().enabled()) {
+            return;
+        }
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, config.raw().groupId());
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "500");
+        props.put(ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "1000");
+        consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        running = true;
+        thread = new Thread(this::run, "ingest-raw-forwarder");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        running = false;
+        KafkaConsumer<String, byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+        Thread t = thread;
+        if (t != null) {
+            try {
+                t.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void run() {
+        KafkaConsumer<String, byte[]> c = consumer;
+        try {
+            c.subscribe(List.of(config.topics().raw()));
+            while (running) {
+                ConsumerRecords<String, byte[]> records = c.poll(config.raw().pollTimeout());
+                if (records.isEmpty()) {
+                    continue;
+                }
+                if (!forwardAll(records)) {
+                    rewind(c, records);
+                    sleep(1000);
+                    continue;
+                }
+                c.commitSync(nextOffsets(records));
+            }
+        } catch (WakeupException e) {
+            // shutting down
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "raw-topic forwarder stopped");
+        } finally {
+            try {
+                c.close(Duration.ofSeconds(3));
+            } catch (RuntimeException ignored) {
+                // closing anyway
+            }
+        }
+    }
+
+    /** Forwards or dead-letters every record; true when Kafka acknowledged all of it. */
+    boolean forwardAll(ConsumerRecords<String, byte[]> records) {
+        List<CompletableFuture<Void>> sends = new ArrayList<>(records.count());
+        for (ConsumerRecord<String, byte[]> r : records) {
+            metrics.received(Transport.KAFKA, 1);
+            Heartbeat hb;
+            try {
+                hb = EventCodec.fromBytes(r.value(), Heartbeat.class);
+            } catch (InvalidEventException e) {
+                RejectReason reason = e.field().equals("$") ? RejectReason.MALFORMED : RejectReason.INVALID;
+                metrics.rejected(Transport.KAFKA, reason, 1);
+                sends.add(deadLetter(r, reason, e));
+                continue;
+            }
+            sends.add(intake.accept(hb, Transport.KAFKA));
+        }
+        long timeout = config.publish().deliveryTimeoutMs() + 2000L;
+        try {
+            CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(timeout, TimeUnit.MILLISECONDS);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (Exception e) {
+            LOG.warnf("forwarding %d raw-topic records failed (%s); retrying from the first", records.count(), e.toString());
+            return false;
+        }
+    }
+
+    private CompletableFuture<Void> deadLetter(ConsumerRecord<String, byte[]> r, RejectReason reason, InvalidEventException e) {
+        RecordHeaders headers = new RecordHeaders(r.headers().toArray());
+        put(headers, DeadLetter.REASON, reason.label() + ": " + e.getMessage());
+        put(headers, DeadLetter.CAUSE, e.getCause() == null ? e.getClass().getName() : e.getCause().getClass().getName());
+        put(headers, DeadLetter.TOPIC, r.topic());
+        put(headers, DeadLetter.PARTITION, String.valueOf(r.partition()));
+        put(headers, DeadLetter.OFFSET, String.valueOf(r.offset()));
+        put(headers, DeadLetter.FIELD, e.field());
+        LOG.debugf("raw record %s-%d@%d dead-lettered: %s", r.topic(), r.partition(), r.offset(), e.getMessage());
+        return publisher.publishRecord(new ProducerRecord<>(Topics.dlq(r.topic()), null, r.key(), r.value(), headers))
+                .whenComplete((ok, error) -> {
+                    if (error == null) {
+                        metrics.deadLettered.inc();
+                    }
+                });
+    }
+
+    private static void put(RecordHeaders headers, String name, String value) {
+        headers.remove(name);
+        headers.add(name, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(ConsumerRecords<String, byte[]> records) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (TopicPartition tp : records.partitions()) {
+            List<ConsumerRecord<String, byte[]>> list = records.records(tp);
+            offsets.put(tp, new OffsetAndMetadata(list.get(list.size() - 1).offset() + 1));
+        }
+        return offsets;
+    }
+
+    private static void rewind(KafkaConsumer<String, byte[]> c, ConsumerRecords<String, byte[]> records) {
+        for (TopicPartition tp : records.partitions()) {
+            c.seek(tp, records.records(tp).get(0).offset());
+        }
+    }
+
+    private void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

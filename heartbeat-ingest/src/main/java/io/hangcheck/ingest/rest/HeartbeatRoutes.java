@@ -1,0 +1,233 @@
+package io.hangcheck.ingest.rest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.hangcheck.events.EventCodec;
+import io.hangcheck.events.Transport;
+import io.hangcheck.ingest.config.IngestConfig;
+import io.hangcheck.ingest.domain.HttpBody;
+import io.hangcheck.ingest.domain.RejectReason;
+import io.hangcheck.ingest.domain.Rejection;
+import io.hangcheck.ingest.messaging.Intake;
+import io.hangcheck.ingest.metrics.IngestMetrics;
+import io.hangcheck.support.Problem;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import jakarta.ws.rs.core.Response;
+import org.jboss.logging.Logger;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code POST /v1/heartbeats} as a plain Vert.x route on Quarkus's HTTP server: the hot path stays on the
+ * event loop, reads its body under a size limit, and answers 202 only once Kafka acknowledged every
+ * heartbeat in it. Errors are {@code application/problem+json} naming the field.
+ *
+ * <p>Order of checks: authentication (401), content type (415), declared length (413), body read with the
+ * limit (413), parse and validate (400 / 413 for a batch over the limit), Kafka availability (503 with
+ * Retry-After), publish, then 202 or 503.
+ */
+@Singleton
+public class HeartbeatRoutes {
+
+    public static final String PATH = "/v1/heartbeats";
+    public static final String NOOP_PATH = "/v1/noop";
+    private static final Logger LOG = Logger.getLogger(HeartbeatRoutes.class);
+    private static final String JSON = "application/json";
+
+    private final Intake intake;
+    private final IngestMetrics metrics;
+    private final IngestConfig config;
+    private final List<byte[]> tokens;
+
+    @Inject
+    public HeartbeatRoutes(Intake intake, IngestMetrics metrics, IngestConfig config) {
+        this.intake = intake;
+        this.metrics = metrics;
+        this.config = config;
+        this.tokens = config.http().bearerTokens().orElse(List.of()).stream()
+                .filter(t -> !t.isBlank())
+                .map(t -> t.trim().getBytes(StandardCharsets.UTF_8)).toList();
+    }
+
+    void install(@Observes Router router) {
+        router.post(PATH).handler(this::heartbeats);
+        if (config.bench().noopRoute()) {
+            LOG.warn("bench profile: POST " + NOOP_PATH + " is served (a reference route that does nothing)");
+            router.post(NOOP_PATH).handler(this::noop);
+        }
+    }
+
+    private void heartbeats(RoutingContext ctx) {
+        HttpServerRequest req = ctx.request();
+        if (!tokens.isEmpty() && !authorized(req.getHeader(HttpHeaders.AUTHORIZATION))) {
+            ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"hangcheck\"");
+            reject(ctx, new Rejection(RejectReason.UNAUTHORIZED, "Authorization", "a valid bearer token is required"), 1);
+            return;
+        }
+        String type = req.getHeader(HttpHeaders.CONTENT_TYPE);
+        if (!isJson(type)) {
+            reject(ctx, new Rejection(RejectReason.UNSUPPORTED_MEDIA_TYPE, "Content-Type",
+                    "expected application/json, got " + (type == null ? "none" : type)), 1);
+            return;
+        }
+        int limit = config.http().maxBodyBytes();
+        String declared = req.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (declared != null && tooLong(declared, limit)) {
+            ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+            reject(ctx, new Rejection(RejectReason.TOO_LARGE, "$", "body of " + declared + " bytes is more than " + limit), 1);
+            return;
+        }
+        Context context = Vertx.currentContext();
+        BodyReader body = new BodyReader(limit);
+        req.handler(chunk -> {
+            if (!body.append(chunk) && !ctx.response().ended()) {
+                ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+                reject(ctx, new Rejection(RejectReason.TOO_LARGE, "$", "body is more than " + limit + " bytes"), 1);
+            }
+        });
+        req.exceptionHandler(e -> LOG.debugf("request body failed: %s", e.toString()));
+        req.endHandler(v -> {
+            if (!body.overflowed) {
+                process(ctx, context, body.bytes());
+            }
+        });
+    }
+
+    private void process(RoutingContext ctx, Context context, byte[] bytes) {
+        HttpBody.Parsed parsed = HttpBody.parse(bytes, config.http().maxBatch());
+        if (!parsed.ok()) {
+            metrics.received(Transport.HTTP, 1);
+            reject(ctx, parsed.rejection(), 1);
+            return;
+        }
+        int n = parsed.heartbeats().size();
+        metrics.received(Transport.HTTP, n);
+        RejectReason refusal = intake.refusal();
+        if (refusal != null) {
+            reject(ctx, new Rejection(refusal, "$", refusal.sentence()), n);
+            return;
+        }
+        intake.acceptAll(parsed.heartbeats(), Transport.HTTP).whenComplete((ok, error) -> context.runOnContext(v -> {
+            if (ctx.response().ended() || ctx.response().closed()) {
+                return;
+            }
+            if (error == null) {
+                ctx.response().setStatusCode(202).putHeader(HttpHeaders.CONTENT_TYPE, JSON)
+                        .end("{\"accepted\":" + n + "}");
+            } else {
+                // Counted per heartbeat as publish_failed by the intake already.
+                problem(ctx, RejectReason.PUBLISH_FAILED, "$", "Kafka did not acknowledge: " + rootMessage(error));
+            }
+        }));
+    }
+
+    private void noop(RoutingContext ctx) {
+        ctx.request().body().onComplete(ar -> ctx.response().setStatusCode(202)
+                .putHeader(HttpHeaders.CONTENT_TYPE, JSON).end("{\"accepted\":0}"));
+    }
+
+    private void reject(RoutingContext ctx, Rejection r, int count) {
+        metrics.rejected(Transport.HTTP, r.reason(), count);
+        problem(ctx, r.reason(), r.field(), r.detail());
+    }
+
+    private void problem(RoutingContext ctx, RejectReason reason, String field, String detail) {
+        HttpServerResponse resp = ctx.response();
+        if (resp.ended()) {
+            return;
+        }
+        if (reason.status() == 503) {
+            resp.putHeader("Retry-After", String.valueOf(config.http().retryAfterSeconds()));
+        }
+        String body;
+        try {
+            body = EventCodec.mapper().writeValueAsString(
+                    Problem.of(Response.Status.fromStatusCode(reason.status()), detail, field));
+        } catch (JsonProcessingException e) {
+            body = "{\"status\":" + reason.status() + "}";
+        }
+        resp.setStatusCode(reason.status()).putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE).end(body);
+    }
+
+    private boolean authorized(String header) {
+        if (header == null || header.length() < 7 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return false;
+        }
+        byte[] given = header.substring(7).trim().getBytes(StandardCharsets.UTF_8);
+        boolean match = false;
+        for (byte[] token : tokens) {
+            match |= MessageDigest.isEqual(token, given); // constant time per token; no early exit
+        }
+        return match;
+    }
+
+    static boolean isJson(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        int semi = contentType.indexOf(';');
+        String mime = (semi < 0 ? contentType : contentType.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
+        return mime.equals(JSON);
+    }
+
+    private static boolean tooLong(String declared, int limit) {
+        try {
+            return Long.parseLong(declared.trim()) > limit;
+        } catch (NumberFormatException e) {
+            return false; // Vert.x itself rejects a malformed Content-Length
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+    }
+
+    /** Collects the body up to the limit. */
+    private static final class BodyReader {
+        private final int limit;
+        private Buffer buffer;
+        private boolean overflowed;
+
+        BodyReader(int limit) {
+            this.limit = limit;
+        }
+
+        boolean append(Buffer chunk) {
+            if (overflowed) {
+                return true;
+            }
+            int have = buffer == null ? 0 : buffer.length();
+            if (have + chunk.length() > limit) {
+                overflowed = true;
+                buffer = null;
+                return false;
+            }
+            if (buffer == null) {
+                buffer = chunk.copy();
+            } else {
+                buffer.appendBuffer(chunk);
+            }
+            return true;
+        }
+
+        byte[] bytes() {
+            return buffer == null ? new byte[0] : buffer.getBytes();
+        }
+    }
+}

@@ -1,0 +1,200 @@
+package io.hangcheck.ingest.udp;
+
+import io.hangcheck.events.InvalidEventException;
+import io.hangcheck.events.Transport;
+import io.hangcheck.events.wire.UdpLine;
+import io.hangcheck.ingest.config.IngestConfig;
+import io.hangcheck.ingest.domain.RejectReason;
+import io.hangcheck.ingest.domain.SignaturePolicy;
+import io.hangcheck.ingest.messaging.Intake;
+import io.hangcheck.ingest.metrics.IngestMetrics;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.vertx.http.HttpServerStart;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.ObservesAsync;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.DatagramChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The UDP path: one {@code hc1} heartbeat per datagram ({@link UdpLine}), on the HTTP server's port number.
+ *
+ * <p>A blocking {@link DatagramChannel} read by one dedicated thread, not a Vert.x datagram socket: this is the
+ * path that must still work when HTTP is flooded or out of connections, so it shares no event loop with HTTP;
+ * a blocking receive into one reused buffer is the least work per datagram; bursts wait in the kernel's
+ * receive buffer ({@code receive-buffer-bytes}). The thread never waits for Kafka: sends are asynchronous and
+ * the acknowledgement is only counted. Every drop is counted by reason and logged (rate-limited).
+ */
+@Singleton
+public class UdpReceiver {
+
+    private static final Logger LOG = Logger.getLogger(UdpReceiver.class);
+
+    private final IngestConfig config;
+    private final Intake intake;
+    private final IngestMetrics metrics;
+    private final SignaturePolicy signatures;
+    private final DropLog dropLog = new DropLog(LOG, 10_000);
+    private final CountDownLatch bound = new CountDownLatch(1);
+    private volatile DatagramChannel channel;
+    private volatile Thread thread;
+    private volatile int port = -1;
+
+    @Inject
+    public UdpReceiver(IngestConfig config, Intake intake, IngestMetrics metrics) {
+        this.config = config;
+        this.intake = intake;
+        this.metrics = metrics;
+        Map<String, byte[]> hostKeys = new HashMap<>();
+        config.udp().hostKeys().forEach((host, key) -> hostKeys.put(host, key.getBytes(StandardCharsets.UTF_8)));
+        this.signatures = new SignaturePolicy(config.udp().requireSignature(),
+                config.udp().fleetKey().map(k -> k.getBytes(StandardCharsets.UTF_8)).orElse(null), hostKeys);
+    }
+
+    /** Binds once the HTTP server listens, so "the same port" is the port it actually got (tests use port 0). */
+    void onHttpStart(@ObservesAsync HttpServerStart start) {
+        if (!config.udp().enabled() || channel != null) {
+            return;
+        }
+        int p = config.udp().port().orElse(httpPort(start));
+        String host = config.udp().host().orElse(start.options().getHost());
+        start(host, p);
+    }
+
+    private static int httpPort(HttpServerStart start) {
+        if (start.options().getPort() > 0) {
+            return start.options().getPort();
+        }
+        // A random port (0) was asked for: Quarkus publishes the one it got as configuration.
+        var cfg = ConfigProvider.getConfig();
+        for (String key : new String[]{"quarkus.http.test-port", "quarkus.http.port"}) {
+            var v = cfg.getOptionalValue(key, Integer.class);
+            if (v.isPresent() && v.get() > 0) {
+                return v.get();
+            }
+        }
+        throw new IllegalStateException("cannot tell which port the HTTP server got; set hangcheck.ingest.udp.port");
+    }
+
+    synchronized void start(String host, int requestedPort) {
+        if (channel != null) {
+            return;
+        }
+        try {
+            DatagramChannel ch = DatagramChannel.open();
+            ch.setOption(StandardSocketOptions.SO_RCVBUF, config.udp().receiveBufferBytes());
+            ch.bind(new InetSocketAddress(host, requestedPort));
+            channel = ch;
+            port = ((InetSocketAddress) ch.getLocalAddress()).getPort();
+        } catch (IOException e) {
+            LOG.errorf(e, "cannot bind UDP %s:%d; the UDP path is off", host, requestedPort);
+            return;
+        }
+        Thread t = new Thread(this::receiveLoop, "ingest-udp-" + port);
+        t.setDaemon(true);
+        thread = t;
+        t.start();
+        bound.countDown();
+        LOG.infof("UDP heartbeats (hc1) on %s:%d", host, port);
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        DatagramChannel ch = channel;
+        if (ch != null) {
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
+        Thread t = thread;
+        if (t != null) {
+            try {
+                t.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** The bound port, waiting up to {@code timeoutMillis} for the bind; -1 when not bound. */
+    public int port(long timeoutMillis) {
+        try {
+            bound.await(timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return port;
+    }
+
+    private void receiveLoop() {
+        // One byte more than the limit: a datagram that fills it was longer than allowed (the rest is cut off).
+        ByteBuffer buffer = ByteBuffer.allocate(UdpLine.MAX_BYTES + 1);
+        byte[] bytes = buffer.array();
+        DatagramChannel ch = channel;
+        while (ch.isOpen()) {
+            buffer.clear();
+            try {
+                if (ch.receive(buffer) == null) {
+                    continue;
+                }
+            } catch (ClosedChannelException e) {
+                return;
+            } catch (IOException e) {
+                LOG.warnf("UDP receive failed: %s", e.toString());
+                continue;
+            }
+            try {
+                handle(bytes, buffer.position());
+            } catch (RuntimeException e) {
+                // Never let one datagram end the path for everyone.
+                LOG.errorf(e, "unexpected failure on a UDP datagram");
+            }
+        }
+    }
+
+    void handle(byte[] bytes, int length) {
+        metrics.received(Transport.UDP, 1);
+        if (length > UdpLine.MAX_BYTES) {
+            drop(RejectReason.TOO_LARGE, "datagram longer than " + UdpLine.MAX_BYTES + " bytes");
+            return;
+        }
+        UdpLine.Parsed parsed;
+        try {
+            parsed = UdpLine.parse(bytes, length);
+        } catch (InvalidEventException e) {
+            boolean malformed = e.field().equals("$") || e.field().equals("version");
+            drop(malformed ? RejectReason.MALFORMED : RejectReason.INVALID, e.getMessage());
+            return;
+        }
+        RejectReason signature = signatures.check(parsed);
+        if (signature != null) {
+            drop(signature, "host " + parsed.heartbeat().hostId());
+            return;
+        }
+        RejectReason refusal = intake.refusal();
+        if (refusal != null) {
+            drop(refusal, "host " + parsed.heartbeat().hostId());
+            return;
+        }
+        intake.accept(parsed.heartbeat(), Transport.UDP);
+    }
+
+    private void drop(RejectReason reason, String detail) {
+        metrics.rejected(Transport.UDP, reason, 1);
+        dropLog.dropped(reason, detail);
+    }
+}
