@@ -44,24 +44,42 @@ public final class TestKafka {
     /** How long {@link #drain} waits for another record once it has seen at least one. */
     public static final Duration DRAIN_QUIET = Duration.ofSeconds(1);
 
+    /**
+     * System property holding the shared broker's address. Set by the first {@link #shared()} of the JVM, so
+     * a copy of this class in another class loader (Quarkus loads test resources and tests in its own)
+     * talks to the same broker instead of starting a second one. Set it yourself to use a running broker.
+     */
+    public static final String BOOTSTRAP_PROPERTY = "hangcheck.test.kafka.bootstrap";
+
     private static TestKafka shared;
 
-    private final KafkaClusterTestKit cluster;
+    private final KafkaClusterTestKit cluster; // null when another class loader's instance owns the broker
+    private final String bootstrapServers;
     private final long startMillis;
 
-    private TestKafka(KafkaClusterTestKit cluster, long startMillis) {
+    private TestKafka(KafkaClusterTestKit cluster, String bootstrapServers, long startMillis) {
         this.cluster = cluster;
+        this.bootstrapServers = bootstrapServers;
         this.startMillis = startMillis;
     }
 
     /** The broker of this JVM, started on the first call (about 1.5–3 s). */
-    public static synchronized TestKafka shared() {
-        if (shared == null) {
-            shared = start();
-            TestKafka broker = shared;
-            Runtime.getRuntime().addShutdownHook(new Thread(broker::closeQuietly, "test-kafka-shutdown"));
+    public static TestKafka shared() {
+        // System.getProperties() is one object per JVM, whatever class loader loaded this class: one lock.
+        synchronized (System.getProperties()) {
+            if (shared == null) {
+                String running = System.getProperty(BOOTSTRAP_PROPERTY);
+                if (running != null && !running.isBlank()) {
+                    shared = new TestKafka(null, running, 0);
+                } else {
+                    TestKafka broker = start();
+                    System.setProperty(BOOTSTRAP_PROPERTY, broker.bootstrapServers());
+                    Runtime.getRuntime().addShutdownHook(new Thread(broker::closeQuietly, "test-kafka-shutdown"));
+                    shared = broker;
+                }
+            }
+            return shared;
         }
-        return shared;
     }
 
     private static TestKafka start() {
@@ -81,7 +99,7 @@ public final class TestKafka {
             cluster.format();
             cluster.startup();
             cluster.waitForReadyBrokers();
-            return new TestKafka(cluster, (System.nanoTime() - t0) / 1_000_000);
+            return new TestKafka(cluster, cluster.bootstrapServers(), (System.nanoTime() - t0) / 1_000_000);
         } catch (Exception e) {
             if (cluster != null) {
                 try {
@@ -112,10 +130,10 @@ public final class TestKafka {
 
     /** {@code host:port} of the broker listener. */
     public String bootstrapServers() {
-        return cluster.bootstrapServers();
+        return bootstrapServers;
     }
 
-    /** Milliseconds the broker took to format, start and become ready. */
+    /** Milliseconds the broker took to format, start and become ready (0 if this JVM found it running). */
     public long startMillis() {
         return startMillis;
     }
@@ -263,6 +281,9 @@ public final class TestKafka {
     }
 
     private void closeQuietly() {
+        if (cluster == null) {
+            return;
+        }
         try {
             cluster.close();
         } catch (Exception e) {
