@@ -231,8 +231,10 @@ public final class LeakDetector {
         StringBuilder s = new StringBuilder();
         switch (kind) {
             case EXHAUSTION_FORECAST -> s.append(String.format(Locale.ROOT,
-                    "%s on %s: %d of %d sockets, growing %.1f per minute; the limit is reached in about %s.",
-                    cap(b.description()), node, b.used(), b.limit(), slope == null ? 0.0 : slope, duration(eta)));
+                    "%s on %s: %d of %d sockets, growing %.1f per minute; %s.",
+                    cap(b.description()), node, b.used(), b.limit(), slope == null ? 0.0 : slope,
+                    eta != null && eta == 0 ? "the limit is already reached" : "the limit is reached in about "
+                            + duration(eta)));
             case USAGE_WARNING -> s.append(String.format(Locale.ROOT,
                     "%s on %s: %d of %d sockets (%.0f %%), past the warning share of %.0f %%.",
                     cap(b.description()), node, b.used(), b.limit(), 100.0 * b.used() / Math.max(1, b.limit()),

@@ -42,7 +42,8 @@ public final class SocketMonitor {
 
     /** The result of one scan: the snapshot, the alert records to publish, and the raw figures behind them. */
     public record Scan(SocketSnapshot snapshot, List<LeakAlert> transitions, TableAggregate aggregate,
-                       StuckTracker.Result stuck, int rejectedLines, long parseNanos) {
+                       StuckTracker.Result stuck, List<LeakDetector.BudgetUsage> budgets,
+                       Map<String, LeakDetector.Forecast> forecasts, int rejectedLines, long parseNanos) {
     }
 
     /** The latest poll of each PostgreSQL server (replaces the previous set). */
@@ -72,7 +73,7 @@ public final class SocketMonitor {
                 agg.peerTotals(), budgets, stuckNow, pgIdle, fin.value()), namer::nameOf);
         LeakDetector.Forecast tableForecast = ev.forecasts().get("table");
         SocketSnapshot snap = snapshot(now, agg, stuckNow, budgets.get(0).limit(), pgNow, tableForecast);
-        return new Scan(snap, ev.transitions(), agg, stuckNow, table.rejected(), parseNanos);
+        return new Scan(snap, ev.transitions(), agg, stuckNow, budgets, ev.forecasts(), table.rejected(), parseNanos);
     }
 
     /** The alerts open now. */
