@@ -51,6 +51,7 @@ public final class TestKafka {
      */
     public static final String BOOTSTRAP_PROPERTY = "hangcheck.test.kafka.bootstrap";
 
+    private static final String SHARED_LOCK = "io.hangcheck.testing.TestKafka.shared";
     private static TestKafka shared;
 
     private final KafkaClusterTestKit cluster; // null when another class loader's instance owns the broker
@@ -65,8 +66,8 @@ public final class TestKafka {
 
     /** The broker of this JVM, started on the first call (about 1.5–3 s). */
     public static TestKafka shared() {
-        // System.getProperties() is one object per JVM, whatever class loader loaded this class: one lock.
-        synchronized (System.getProperties()) {
+        // String literals are interned JVM-wide, so this is one lock whatever class loader loaded this class.
+        synchronized (SHARED_LOCK) {
             if (shared == null) {
                 String running = System.getProperty(BOOTSTRAP_PROPERTY);
                 if (running != null && !running.isBlank()) {
