@@ -127,7 +127,7 @@ public final class Policy {
 
     Optional<Verdict> silenced(Situation s) {
         Silence si = s.silence();
-        if (si == null || !si.matches(s.hostId(), s.labels(), clock.instant())) {
+        if (si == null || !si.activeAt(clock.instant())) {
             return Optional.empty();
         }
         return skip(RebootReason.SILENCED, Map.of("silenceId", String.valueOf(si.id()),

@@ -13,7 +13,7 @@ import java.util.Map;
  * @param origin              what asks: a HUNG event, an operator, or a forced operator request
  * @param duplicate           the incident id was already claimed (the database said so)
  * @param pause               the kill switch
- * @param silence             an active silence matching the host, or null
+ * @param silence             an active silence matching the host (by id, or by a label of the event or the inventory), or null
  * @param inventory           the host's inventory entry, or null
  * @param evidence            corroboration of a HUNG by the latest host state
  * @param fleet               fleet mode (most cautious evaluator)

@@ -4,11 +4,11 @@ import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.Counter;
 import io.prometheus.client.Gauge;
 import io.prometheus.client.Histogram;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 
-/** The executor's metrics; label values are bounded (enums, driver names, channel names). */
-@ApplicationScoped
+/** The executor's metrics; label values are bounded (enums, driver names, channel names). A singleton: no client proxy in front of the public fields. */
+@Singleton
 public class ExecutorMetrics {
     public final Counter decisions;
     public final Gauge inFlight;

@@ -25,8 +25,9 @@ public class BearerAuthFilter implements ContainerRequestFilter {
     public static final String VIEWER = "viewer";
     public static final String OPERATOR = "operator";
 
+    /** A provider: filters are built at static init, before runtime configuration exists. */
     @Inject
-    ExecutorConfig config;
+    jakarta.inject.Provider<ExecutorConfig> config;
 
     @Override
     public void filter(ContainerRequestContext ctx) {
@@ -37,8 +38,8 @@ public class BearerAuthFilter implements ContainerRequestFilter {
         String header = ctx.getHeaderString(HttpHeaders.AUTHORIZATION);
         String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).strip() : null;
         String role = token == null || token.isEmpty() ? null
-                : matches(token, config.admin().operatorTokens().orElse(List.of())) ? OPERATOR
-                : matches(token, config.admin().viewerTokens().orElse(List.of())) ? VIEWER : null;
+                : matches(token, config.get().admin().operatorTokens().orElse(List.of())) ? OPERATOR
+                : matches(token, config.get().admin().viewerTokens().orElse(List.of())) ? VIEWER : null;
         if (role == null) {
             ctx.abortWith(Response.fromResponse(Problem.response(Response.Status.UNAUTHORIZED,
                             token == null ? "a bearer token is required" : "the bearer token is not known", "Authorization"))

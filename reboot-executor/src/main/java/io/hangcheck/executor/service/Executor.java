@@ -288,11 +288,15 @@ public class Executor {
     private Situation situation(Connection c, String hostId, Map<String, String> labels, Situation.Origin origin,
                                 boolean duplicate, Evidence evidence, FleetStatus fleet, Instant now) throws SQLException {
         Optional<InventoryEntry> inv = store.inventory(c, hostId);
-        Map<String, String> allLabels = new HashMap<>(inv.map(InventoryEntry::labels).orElse(Map.of()));
-        allLabels.putAll(labels == null ? Map.of() : labels);
+        Map<String, String> inventoryLabels = inv.map(InventoryEntry::labels).orElse(Map.of());
+        Map<String, String> eventLabels = labels == null ? Map.of() : labels;
+        Map<String, String> allLabels = new HashMap<>(eventLabels);
+        allLabels.putAll(inventoryLabels);
         PauseState pause = store.pause(c);
+        // a silence matches by host id, or by a label of the event or of the inventory (either is enough)
         Silence silence = store.activeSilences(c, now).stream()
-                .filter(si -> si.matches(hostId, allLabels, now)).findFirst().orElse(null);
+                .filter(si -> si.matches(hostId, eventLabels, now) || si.matches(hostId, inventoryLabels, now))
+                .findFirst().orElse(null);
         ExecutorConfig.Limits l = config.limits();
         java.time.Duration bucketLookback = l.bucketPeriod().compareTo(l.degradedBucketPeriod()) >= 0 ? l.bucketPeriod() : l.degradedBucketPeriod();
         return new Situation(hostId, allLabels, origin, duplicate, pause, silence, inv.orElse(null),

@@ -37,9 +37,13 @@ public final class FakeBmc implements AutoCloseable {
     private final AtomicInteger calls = new AtomicInteger();
 
     public FakeBmc(String user, String password) throws IOException {
+        this(user, password, 0);
+    }
+
+    public FakeBmc(String user, String password, int port) throws IOException {
         this.user = user;
         this.password = password;
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
         server.createContext("/redfish/v1/Systems/", this::handle);
         server.setExecutor(Executors.newFixedThreadPool(4));
         server.start();

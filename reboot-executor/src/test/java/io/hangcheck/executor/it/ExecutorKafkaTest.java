@@ -1,0 +1,286 @@
+package io.hangcheck.executor.it;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import io.hangcheck.events.CloudEvents;
+import io.hangcheck.events.DeadLetter;
+import io.hangcheck.events.FleetMode;
+import io.hangcheck.events.HostStatus;
+import io.hangcheck.events.RebootRecord;
+import io.hangcheck.events.Topics;
+import io.hangcheck.events.kafka.RebootRecordSerde;
+import io.hangcheck.executor.driver.FakeBmc;
+import io.hangcheck.testing.KafkaTestResource;
+import io.hangcheck.testing.PostgresTestResource;
+import io.hangcheck.testing.TestKafka;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.mail.internet.MimeMessage;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+
+/**
+ * The executor end to end against a real Kafka broker, a real PostgreSQL, a real SMTP server (GreenMail),
+ * a fake BMC speaking Redfish and a real HTTP webhook receiver.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = PostgresTestResource.class, restrictToAnnotatedClass = true,
+        initArgs = {@ResourceArg(name = "database", value = "hangcheck_test_executor"), @ResourceArg(name = "recreate", value = "true")})
+@QuarkusTestResource(value = PeersResource.class, restrictToAnnotatedClass = true)
+class ExecutorKafkaTest {
+    static GreenMail smtp;
+    static FakeBmc bmc;
+    static HookReceiver hook;
+    static ItSupport it;
+
+    static final String OP = "Bearer " + PeersResource.OPERATOR_TOKEN;
+    static final String VIEW = "Bearer " + PeersResource.VIEWER_TOKEN;
+
+    @BeforeAll
+    static void peers() throws Exception {
+        smtp = new GreenMail(new ServerSetup(Integer.getInteger(PeersResource.SMTP_PORT), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        smtp.start();
+        bmc = new FakeBmc("admin", "s3cret", Integer.getInteger(PeersResource.BMC_PORT));
+        hook = new HookReceiver(Integer.getInteger(PeersResource.HOOK_PORT));
+        it = new ItSupport();
+    }
+
+    @AfterAll
+    static void stopPeers() {
+        it.close();
+        hook.close();
+        bmc.close();
+        smtp.stop();
+    }
+
+    @BeforeEach
+    void clean() throws Exception {
+        ItSupport.truncateAll();
+        bmc.clear();
+        it.fleet(FleetMode.NORMAL);
+    }
+
+    Map<String, String> redfish(String host) {
+        return Map.of("bmc", bmc.url(), "systemId", host);
+    }
+
+    @Test
+    void duplicateHungIsSkippedAsDuplicateAndResetOnce() throws Exception {
+        ItSupport.inventory("dup-1", "redfish", redfish("dup-1"));
+        it.hung("dup-1", "b1", 41);
+        await().atMost(Duration.ofSeconds(20)).until(() -> ItSupport.ledger("dup-1").size() >= 2);
+        it.hungOnly("dup-1", "b1", 41); // the same incident again (a replay, a second evaluator)
+        await().atMost(Duration.ofSeconds(20)).until(() -> ItSupport.ledger("dup-1").size() >= 3);
+        assertThat(ItSupport.ledger("dup-1")).containsExactly(
+                "INTENT POLICY_PASSED", "EXECUTED POLICY_PASSED", "SKIPPED DUPLICATE_INCIDENT");
+        assertThat(bmc.resets("dup-1")).containsExactly(new FakeBmc.Reset("dup-1", "GracefulRestart"));
+
+        // the host comes back with a new boot id: CONFIRMED
+        it.rebooted("dup-1", "b1", 41, "b2");
+        await().atMost(Duration.ofSeconds(20)).until(() -> ItSupport.ledger("dup-1").contains("CONFIRMED NEW_BOOT_SEEN"));
+        assertThat(ItSupport.count("SELECT count(*) FROM action WHERE NOT closed")).isZero();
+
+        // every ledger row follows on hangcheck.reboots.v1 with ce_id = recordId
+        await().atMost(Duration.ofSeconds(20)).until(() -> ItSupport.count("SELECT count(*) FROM outbox WHERE sent_at IS NULL") == 0);
+        List<ConsumerRecord<String, RebootRecord>> recs = TestKafka.shared().drain(Topics.REBOOTS, Duration.ofSeconds(10), new RebootRecordSerde());
+        List<ConsumerRecord<String, RebootRecord>> mine = recs.stream().filter(r -> "dup-1".equals(r.key())).toList();
+        assertThat(mine).extracting(r -> r.value().decision().name() + " " + r.value().reason().name())
+                .containsSubsequence("INTENT POLICY_PASSED", "EXECUTED POLICY_PASSED", "SKIPPED DUPLICATE_INCIDENT", "CONFIRMED NEW_BOOT_SEEN");
+        for (ConsumerRecord<String, RebootRecord> r : mine) {
+            assertThat(CloudEvents.header(r.headers(), CloudEvents.ID)).contains(r.value().recordId());
+        }
+    }
+
+    @Test
+    void frozenFleetWith113HungHostsResetsNothingAndSendsOneMessage() throws Exception {
+        for (int i = 0; i < 113; i++) {
+            ItSupport.inventory("frz-" + i, "redfish", redfish("frz-" + i));
+        }
+        int mailsBefore = frozenMails();
+        int hooksBefore = frozenHooks();
+        it.fleet(FleetMode.FROZEN);
+        for (int i = 0; i < 113; i++) {
+            it.state("frz-" + i, HostStatus.HUNG, "frz-" + i + "/b1/9", "b1", 9);
+        }
+        for (int i = 0; i < 113; i++) {
+            it.hungOnly("frz-" + i, "b1", 9);
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() ->
+                ItSupport.count("SELECT count(*) FROM ledger WHERE host_id LIKE 'frz-%'") == 113);
+        assertThat(ItSupport.count("SELECT count(*) FROM ledger WHERE host_id LIKE 'frz-%' AND decision = 'HELD' AND reason = 'FLEET_FROZEN'"))
+                .isEqualTo(113);
+        assertThat(bmc.resets()).isEmpty();
+        assertThat(bmc.calls()).isZero();
+        await().atMost(Duration.ofSeconds(20)).until(() -> frozenMails() > mailsBefore && frozenHooks() > hooksBefore);
+        Thread.sleep(3_000); // longer than the group wait: nothing more may come
+        assertThat(frozenMails() - mailsBefore).isEqualTo(1);
+        assertThat(frozenHooks() - hooksBefore).isEqualTo(1);
+        it.fleet(FleetMode.NORMAL);
+    }
+
+    int frozenMails() {
+        return (int) Arrays.stream(smtp.getReceivedMessages()).filter(m -> subject(m).contains("fleet-frozen")).count();
+    }
+
+    int frozenHooks() {
+        return (int) hook.bodies.stream().filter(b -> b.contains("fleet-frozen")).count();
+    }
+
+    static String subject(MimeMessage m) {
+        try {
+            return m.getSubject();
+        } catch (Exception e) {
+            return "";
+        }
+    }
+
+    @Test
+    void fiftyIndependentHangsInANormalFleetNeverExceedTheCaps() throws Exception {
+        for (int i = 0; i < 50; i++) {
+            ItSupport.inventory("n50-" + i, "redfish", redfish("n50-" + i));
+        }
+        for (int i = 0; i < 50; i++) {
+            it.hung("n50-" + i, "b1", 5);
+        }
+        await().atMost(Duration.ofSeconds(90)).until(() ->
+                ItSupport.count("SELECT count(*) FROM ledger WHERE host_id LIKE 'n50-%' AND decision IN ('SKIPPED', 'HELD', 'EXECUTED', 'FAILED')") == 50);
+        int executed = ItSupport.count("SELECT count(*) FROM ledger WHERE host_id LIKE 'n50-%' AND decision = 'EXECUTED'");
+        int intents = ItSupport.count("SELECT count(*) FROM ledger WHERE host_id LIKE 'n50-%' AND decision = 'INTENT'");
+        // in flight 3 (none confirmed yet), bucket 6, share of 50 hosts per hour 5: the in-flight cap binds
+        assertThat(executed).isEqualTo(3);
+        assertThat(intents).isEqualTo(3);
+        assertThat(bmc.resets()).hasSize(3);
+        assertThat(ItSupport.count("SELECT count(*) FROM ledger WHERE host_id LIKE 'n50-%' AND decision = 'SKIPPED' AND reason = 'IN_FLIGHT_CAP'"))
+                .isEqualTo(47);
+        // the three come back: in flight falls to zero, the next hangs pass until the bucket/share caps
+        for (FakeBmc.Reset r : bmc.resets()) {
+            it.rebooted(r.systemId(), "b1", 5, "b2");
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> ItSupport.count("SELECT count(*) FROM action WHERE NOT closed") == 0);
+        for (int i = 0; i < 50; i++) {
+            it.hung("n50-" + i, "b1", 6); // a new incident on every host
+        }
+        await().atMost(Duration.ofSeconds(90)).until(() ->
+                ItSupport.count("SELECT count(*) FROM ledger WHERE host_id LIKE 'n50-%' AND incident_id LIKE '%/6' AND decision IN ('SKIPPED', 'HELD', 'EXECUTED', 'FAILED')") == 50);
+        assertThat(bmc.resets().size()).isLessThanOrEqualTo(5); // 10 % of 50 per hour; bucket 6; in flight 3
+        assertThat(ItSupport.count("SELECT count(*) FROM action WHERE NOT closed")).isLessThanOrEqualTo(3);
+        assertThat(bmc.resets().stream().map(FakeBmc.Reset::systemId).distinct().count()).isEqualTo(bmc.resets().size());
+    }
+
+    @Test
+    void hungNotCorroboratedByHostStateIsNotActedOn() throws Exception {
+        ItSupport.inventory("forged-1", "redfish", redfish("forged-1"));
+        it.state("forged-1", HostStatus.UP, null, "b1", 77);
+        it.hungOnly("forged-1", "b1", 77);
+        await().atMost(Duration.ofSeconds(20)).until(() -> !ItSupport.ledger("forged-1").isEmpty());
+        assertThat(ItSupport.ledger("forged-1")).containsExactly("SKIPPED NOT_CORROBORATED");
+        assertThat(bmc.resets("forged-1")).isEmpty();
+    }
+
+    @Test
+    void heldAndSuspectEventsAreNeverActedOnAndPoisonGoesToTheDlq() throws Exception {
+        ItSupport.inventory("held-1", "redfish", redfish("held-1"));
+        it.state("held-1", HostStatus.HELD, "held-1/b1/3", "b1", 3);
+        var held = ItSupport.event(io.hangcheck.events.LivenessEventType.HELD, "held-1", "b1", 3, null);
+        it.send(Topics.LIVENESS_EVENTS, "held-1", held, io.hangcheck.events.EventType.LIVENESS_EVENT, held.eventId());
+        it.sendRaw(Topics.LIVENESS_EVENTS, "held-1", "{\"type\":\"HUNG\",\"hostId\":".getBytes());
+        // a marker after both: once it is processed, the two before it were too
+        ItSupport.inventory("marker-1", "dry-run", Map.of());
+        it.hung("marker-1", "b1", 1);
+        await().atMost(Duration.ofSeconds(20)).until(() -> ItSupport.ledger("marker-1").contains("EXECUTED POLICY_PASSED"));
+        assertThat(ItSupport.ledger("held-1")).isEmpty();
+        List<ConsumerRecord<String, byte[]>> dlq = TestKafka.shared().drain(Topics.dlq(Topics.LIVENESS_EVENTS), Duration.ofSeconds(10), new ByteArrayDeserializer());
+        assertThat(dlq).anySatisfy(r -> {
+            assertThat(new String(r.value())).startsWith("{\"type\":\"HUNG\"");
+            assertThat(CloudEvents.header(r.headers(), DeadLetter.REASON)).isPresent();
+        });
+    }
+
+    @Test
+    void adminApiNeedsAToken() {
+        given().when().get("/v1/pause").then().statusCode(401).contentType("application/problem+json");
+        given().header("Authorization", "Bearer wrong").when().get("/v1/ledger").then().statusCode(401);
+        given().header("Authorization", VIEW).when().get("/v1/pause").then().statusCode(200).body("paused", equalTo(false));
+        given().header("Authorization", VIEW).contentType("application/json").body("{\"reason\":\"x\"}")
+                .when().post("/v1/pause").then().statusCode(403);
+        given().when().get("/q/health/ready").then().statusCode(200);
+    }
+
+    @Test
+    void pauseSilenceInventoryWhatIfAndManualRebootThroughTheApi() throws Exception {
+        // inventory
+        given().header("Authorization", OP).contentType("application/json")
+                .body(Map.of("driver", "redfish", "params", redfish("api-1"), "labels", Map.of("pool", "gpu")))
+                .when().put("/v1/inventory/api-1").then().statusCode(201);
+        given().header("Authorization", OP).contentType("application/json").body(Map.of("driver", "telnet"))
+                .when().put("/v1/inventory/api-2").then().statusCode(400).body("field", equalTo("driver"));
+        given().header("Authorization", VIEW).when().get("/v1/inventory/api-1").then().statusCode(200).body("driver", equalTo("redfish"));
+
+        // pause: a HUNG is skipped as PAUSED
+        given().header("Authorization", OP).contentType("application/json").body("{}")
+                .when().post("/v1/pause").then().statusCode(400).body("field", equalTo("reason"));
+        given().header("Authorization", OP).contentType("application/json").body(Map.of("reason", "storm", "author", "alice"))
+                .when().post("/v1/pause").then().statusCode(200).body("paused", equalTo(true));
+        given().header("Authorization", VIEW).when().get("/v1/hosts/api-1/what-if").then().statusCode(200)
+                .body("manual.reason", equalTo("PAUSED"));
+        it.hung("api-1", "b1", 1);
+        await().atMost(Duration.ofSeconds(20)).until(() -> ItSupport.ledger("api-1").contains("SKIPPED PAUSED"));
+        given().header("Authorization", OP).when().delete("/v1/pause").then().statusCode(200).body("paused", equalTo(false));
+
+        // a label silence
+        given().header("Authorization", OP).contentType("application/json")
+                .body(Map.of("labelKey", "pool", "labelValue", "gpu", "duration", "PT1H", "reason", "driver update"))
+                .when().post("/v1/silences").then().statusCode(201);
+        given().header("Authorization", OP).contentType("application/json").body(Map.of("reason", "x"))
+                .when().post("/v1/silences").then().statusCode(400).body("field", equalTo("hostId"));
+        given().header("Authorization", VIEW).when().get("/v1/hosts/api-1/what-if").then().statusCode(200)
+                .body("hung.reason", equalTo("SILENCED"));
+        int silenceId = given().header("Authorization", VIEW).when().get("/v1/silences").then().statusCode(200)
+                .extract().path("[0].id");
+        given().header("Authorization", OP).when().delete("/v1/silences/" + silenceId).then().statusCode(204);
+
+        // manual reboot through the chain
+        given().header("Authorization", OP).contentType("application/json").body(Map.of("author", "bob"))
+                .when().post("/v1/hosts/api-1/reboot").then().statusCode(200)
+                .body("verdict.decision", equalTo("INTENT")).body("records.decision", hasItem("EXECUTED"));
+        assertThat(bmc.resets("api-1")).hasSize(1);
+        // cool-down now; force needs a reason
+        given().header("Authorization", OP).contentType("application/json").body(Map.of())
+                .when().post("/v1/hosts/api-1/reboot").then().statusCode(200).body("verdict.reason", equalTo("HOST_COOL_DOWN"));
+        given().header("Authorization", OP).contentType("application/json").body(Map.of("force", true))
+                .when().post("/v1/hosts/api-1/reboot").then().statusCode(400).body("field", equalTo("reason"));
+        given().header("Authorization", OP).contentType("application/json").body(Map.of("force", true, "reason", "BIOS hung, checked by hand"))
+                .when().post("/v1/hosts/api-1/reboot").then().statusCode(200).body("verdict.reason", equalTo("MANUAL_FORCED"));
+        assertThat(bmc.resets("api-1")).hasSize(2);
+
+        // ledger query
+        given().header("Authorization", VIEW).queryParam("host", "api-1").queryParam("decision", "EXECUTED")
+                .when().get("/v1/ledger").then().statusCode(200).body("size()", equalTo(2));
+        given().header("Authorization", VIEW).queryParam("decision", "MAYBE")
+                .when().get("/v1/ledger").then().statusCode(400).body("field", equalTo("decision"));
+        given().header("Authorization", VIEW).queryParam("from", "yesterday")
+                .when().get("/v1/ledger").then().statusCode(400).body("field", equalTo("from"));
+
+        // metrics
+        String metrics = given().when().get("/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics).contains("hangcheck_executor_decisions_total{decision=\"EXECUTED\",reason=\"MANUAL_FORCED\",}")
+                .contains("hangcheck_executor_in_flight").contains("hangcheck_executor_driver_latency_seconds_bucket");
+    }
+}
