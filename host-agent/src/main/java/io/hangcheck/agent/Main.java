@@ -63,6 +63,12 @@ public final class Main {
         } finally {
             agent.close();
             Log.info("agent stopped: " + agent.stats());
+            try {
+                // Done by itself (--count): the hook must not wait for this thread, which is about to call exit.
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is already running and waits for us: we are done
+            }
         }
         return agent.stats().beats.get() > 0 && agent.stats().lost.get() == agent.stats().beats.get() ? 1 : 0;
     }

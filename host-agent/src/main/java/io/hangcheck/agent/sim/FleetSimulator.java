@@ -78,6 +78,7 @@ public final class FleetSimulator implements Closeable {
     private Thread statusThread;
     private Scenario scenario;
     private volatile boolean running;
+    private boolean closed;
     private long startNanos;
     private long tick = -1;
     private long nowNanos;
@@ -431,6 +432,10 @@ public final class FleetSimulator implements Closeable {
 
     @Override
     public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         running = false;
         if (scenario != null) {
             scenario.stop();
