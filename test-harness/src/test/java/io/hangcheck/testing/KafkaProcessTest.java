@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
@@ -22,46 +24,40 @@ import org.junit.jupiter.api.Test;
 class KafkaProcessTest {
 
     @Test
-    void stoppedBrokerRefusesSendsAndComesBackWithItsData() throws Exception {
+    void stoppedOrKilledBrokerRefusesSendsAndComesBackWithItsData() throws Exception {
         try (KafkaProcess broker = new KafkaProcess()) {
-            broker.start();
+            String address = broker.start().bootstrapServers();
             System.out.println("child-process broker first start (format + start): " + broker.lastStartMillis() + " ms");
             try (Admin admin = Admin.create(props(broker))) {
-                admin.createTopics(java.util.List.of(new NewTopic("outage", 1, (short) 1))).all().get();
+                admin.createTopics(List.of(new NewTopic("outage", 1, (short) 1))).all().get();
             }
-            try (var producer = producer(broker)) {
-                producer.send(new ProducerRecord<>("outage", "h1", "before")).get();
-            }
+            send(broker, "before");
 
             long t0 = System.nanoTime();
             broker.stop();
             System.out.println("child-process broker stop (SIGTERM): " + (System.nanoTime() - t0) / 1_000_000 + " ms");
             assertThat(broker.isRunning()).isFalse();
-
-            try (var producer = producer(broker)) {
-                assertThatThrownBy(() -> producer.send(new ProducerRecord<>("outage", "h1", "during")).get())
-                        .isInstanceOfAny(ExecutionException.class, org.apache.kafka.common.errors.TimeoutException.class);
-            }
+            assertThatThrownBy(() -> send(broker, "during"))
+                    .isInstanceOfAny(ExecutionException.class, org.apache.kafka.common.errors.TimeoutException.class);
 
             broker.start();
-            System.out.println("child-process broker restart: " + broker.lastStartMillis() + " ms");
-            try (var producer = producer(broker)) {
-                producer.send(new ProducerRecord<>("outage", "h1", "after")).get();
-            }
-            assertThat(readAll(broker)).containsExactly("before", "after");
-        }
-    }
+            System.out.println("child-process broker restart after SIGTERM: " + broker.lastStartMillis() + " ms");
+            send(broker, "after-stop");
 
-    @Test
-    void killedBrokerRestartsOnTheSameAddress() {
-        try (KafkaProcess broker = new KafkaProcess()) {
-            String address = broker.start().bootstrapServers();
             broker.kill();
             assertThat(broker.isRunning()).isFalse();
             broker.start();
             System.out.println("child-process broker restart after SIGKILL: " + broker.lastStartMillis() + " ms");
-            assertThat(broker.isRunning()).isTrue();
+            send(broker, "after-kill");
+
             assertThat(broker.bootstrapServers()).isEqualTo(address);
+            assertThat(readAll(broker, 3)).containsExactly("before", "after-stop", "after-kill");
+        }
+    }
+
+    private static void send(KafkaProcess broker, String value) throws Exception {
+        try (var producer = producer(broker)) {
+            producer.send(new ProducerRecord<>("outage", "h1", value)).get();
         }
     }
 
@@ -80,15 +76,15 @@ class KafkaProcessTest {
         return new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
     }
 
-    private static java.util.List<String> readAll(KafkaProcess broker) {
+    private static List<String> readAll(KafkaProcess broker, int expected) {
         Properties p = props(broker);
         try (var consumer = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
             var tp = new TopicPartition("outage", 0);
-            consumer.assign(java.util.List.of(tp));
-            consumer.seekToBeginning(java.util.List.of(tp));
-            java.util.List<String> values = new java.util.ArrayList<>();
+            consumer.assign(List.of(tp));
+            consumer.seekToBeginning(List.of(tp));
+            List<String> values = new ArrayList<>();
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (values.size() < 2 && System.nanoTime() < deadline) {
+            while (values.size() < expected && System.nanoTime() < deadline) {
                 consumer.poll(Duration.ofMillis(200)).forEach(r -> values.add(r.value()));
             }
             return values;
