@@ -7,7 +7,8 @@
 #
 # Idempotent (--if-not-exists): an existing topic is left as it is. Partitions can only grow, and a config
 # change on a live topic deserves a person (kafka-configs.sh --alter), not a start-up script.
-# KAFKA_TOPICS (default: kafka-topics.sh on PATH) names the tool.
+# KAFKA_TOPICS (default: kafka-topics.sh on PATH) names the tool; HANGCHECK_TOPICS_FILE (default: topics.txt
+# beside this script) the list.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 bootstrap="${HANGCHECK_KAFKA:-localhost:9092}"
@@ -15,6 +16,7 @@ rf_override=""
 dry_run=false
 command_config=()
 kafka_topics="${KAFKA_TOPICS:-kafka-topics.sh}"
+list="${HANGCHECK_TOPICS_FILE:-$here/topics.txt}"
 
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -22,7 +24,7 @@ while [[ $# -gt 0 ]]; do
     --replication-factor) rf_override="$2"; shift 2 ;;
     --command-config) command_config=(--command-config "$2"); shift 2 ;;
     --dry-run) dry_run=true; shift ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -52,5 +54,5 @@ while read -r name partitions replicas configs; do
     "$kafka_topics" "${args[@]}"
   fi
   count=$((count + 1))
-done < "$here/topics.txt"
+done < "$list"
 echo "# $count topics" >&2

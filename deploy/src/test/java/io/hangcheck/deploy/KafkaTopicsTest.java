@@ -1,6 +1,7 @@
 package io.hangcheck.deploy;
 
 import io.hangcheck.events.Topics;
+import io.hangcheck.testing.ContractTopics;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
 import org.junit.jupiter.api.Test;
 
@@ -90,6 +91,22 @@ class KafkaTopicsTest {
             assertThat(Integer.parseInt(t.configs().get("min.insync.replicas"))).as("%s min.insync.replicas", t.name())
                     .isBetween(2, t.replicas() - 1);
             assertThat(t.partitions()).as("%s partitions", t.name()).isPositive();
+        }
+    }
+
+    @Test
+    void hostKeyedTopicsShareOnePartitionCountAndCompactionMatchesTheContract() {
+        // The evaluator reads heartbeats and reboots in one sub-topology: a host's records on both topics must
+        // land in the same task, so every host-keyed topic has the same number of partitions.
+        Map<String, TopicLine> byName = topicList().stream().collect(Collectors.toMap(TopicLine::name, t -> t));
+        int heartbeats = byName.get(Topics.HEARTBEATS).partitions();
+        for (String topic : ContractTopics.HOST_KEYED) {
+            assertThat(byName.get(topic).partitions()).as("%s partitions (co-partitioned with %s)", topic, Topics.HEARTBEATS)
+                    .isEqualTo(heartbeats);
+        }
+        for (TopicLine t : topicList()) {
+            assertThat(t.configs().get("cleanup.policy")).as(t.name())
+                    .isEqualTo(ContractTopics.cleanupPolicy(t.name()));
         }
     }
 

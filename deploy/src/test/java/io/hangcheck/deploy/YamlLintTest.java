@@ -8,7 +8,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Every YAML file under deploy/ passes yamllint (deploy/.yamllint.yaml) and parses. */
+/** Every YAML file of deploy/k8s, kafka, prometheus and grafana passes yamllint (deploy/.yamllint.yaml) and parses. */
 class YamlLintTest {
 
     static final List<String> DIRS = List.of("k8s", "kafka", "prometheus", "grafana", ".yamllint.yaml");
@@ -24,7 +24,11 @@ class YamlLintTest {
 
     @Test
     void everyYamlFileParses() {
-        List<Path> files = Deploy.files(Deploy.DIR, ".yaml", ".yml");
+        // deploy/agents/ belongs to the host-agent module's owner and is not checked here.
+        List<Path> files = new ArrayList<>();
+        for (String dir : List.of("k8s", "kafka", "prometheus", "grafana")) {
+            files.addAll(Deploy.files(Deploy.DIR.resolve(dir), ".yaml", ".yml"));
+        }
         assertThat(files).hasSizeGreaterThan(20);
         for (Path file : files) {
             try {
