@@ -50,11 +50,17 @@ public class Notifier {
     private HttpClient http;
     private ScheduledExecutorService timer;
 
-    void start(@Observes StartupEvent ev) {
+    /** Built before any start-up observer may raise an alert (the interrupted-attempt report does). */
+    @jakarta.annotation.PostConstruct
+    void init() {
         ExecutorConfig.Notify n = config.notifications();
         grouper = new Grouper(clock, n.groupWait(), n.groupInterval(), n.repeatInterval());
         cap = new HourlyCap(clock, n.maxPerChannelPerHour());
         http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    void start(@Observes StartupEvent ev) {
+        ExecutorConfig.Notify n = config.notifications();
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "executor-notifier");
             t.setDaemon(true);
@@ -72,9 +78,7 @@ public class Notifier {
 
     /** Adds an alert to its group; it goes out with the group's next message. */
     public void alert(Alert alert) {
-        if (grouper != null) {
-            grouper.add(alert);
-        }
+        grouper.add(alert);
     }
 
     private void flushSafely() {

@@ -1,0 +1,93 @@
+package io.hangcheck.executor.it;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import io.hangcheck.events.FleetMode;
+import io.hangcheck.executor.driver.FakeBmc;
+import io.hangcheck.testing.KafkaTestResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Starts the executor on a database a crash left behind (an intent without outcome), and checks escalation
+ * with a short boot timeout. Real broker, real PostgreSQL, real SMTP, fake BMC.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = PeersResource.class, restrictToAnnotatedClass = true,
+        initArgs = @ResourceArg(name = "boot-timeout", value = "2s"))
+@QuarkusTestResource(value = InterruptedAttemptResource.class, restrictToAnnotatedClass = true)
+class ExecutorRestartTest {
+    static GreenMail smtp;
+    static FakeBmc bmc;
+    static HookReceiver hook;
+    static ItSupport it;
+
+    @BeforeAll
+    static void peers() throws Exception {
+        smtp = new GreenMail(new ServerSetup(Integer.getInteger(PeersResource.SMTP_PORT), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        smtp.start();
+        bmc = new FakeBmc("admin", "s3cret", Integer.getInteger(PeersResource.BMC_PORT));
+        hook = new HookReceiver(Integer.getInteger(PeersResource.HOOK_PORT));
+        it = new ItSupport();
+    }
+
+    @AfterAll
+    static void stopPeers() {
+        it.close();
+        hook.close();
+        bmc.close();
+        smtp.stop();
+    }
+
+    @Test
+    void killBetweenIntentAndActLeavesUnknownAndNoSecondReset() throws Exception {
+        String host = InterruptedAttemptResource.HOST;
+        // at start-up the attempt without outcome became UNKNOWN, and was reported
+        assertThat(ItSupport.ledger(host)).containsExactly("INTENT POLICY_PASSED", "UNKNOWN INTERRUPTED_ATTEMPT");
+        assertThat(ItSupport.count("SELECT count(*) FROM action WHERE NOT closed")).isZero();
+        // the evaluator's HUNG arrives again (redelivered after the crash): a duplicate, never a second reset
+        it.fleet(FleetMode.NORMAL);
+        it.hung(host, "b1", 7);
+        await().atMost(Duration.ofSeconds(30)).until(() -> ItSupport.ledger(host).size() >= 3);
+        assertThat(ItSupport.ledger(host)).containsExactly("INTENT POLICY_PASSED", "UNKNOWN INTERRUPTED_ATTEMPT", "SKIPPED DUPLICATE_INCIDENT");
+        assertThat(bmc.resets(host)).isEmpty();
+        await().atMost(Duration.ofSeconds(20)).until(() -> Arrays.stream(smtp.getReceivedMessages())
+                .anyMatch(m -> ExecutorKafkaTest.subject(m).contains("interrupted-attempts")));
+    }
+
+    @Test
+    void hostThatDoesNotComeBackIsEscalatedOnceThenQuarantined() throws Exception {
+        String host = "slow-1";
+        ItSupport.inventory(host, "redfish", Map.of("bmc", bmc.url(), "systemId", host));
+        for (int i = 0; i < 20; i++) { // a fleet of 22: 10 % per hour allows 2 hosts (crash-1 counts as one)
+            ItSupport.inventory("filler-" + i, "dry-run", Map.of());
+        }
+        it.fleet(FleetMode.NORMAL);
+        it.hung(host, "b1", 3);
+        await().atMost(Duration.ofSeconds(30)).until(() -> ItSupport.ledger(host).contains("QUARANTINED BOOT_TIMEOUT"));
+        assertThat(ItSupport.ledger(host)).containsExactly(
+                "INTENT POLICY_PASSED", "EXECUTED POLICY_PASSED",
+                "ESCALATED BOOT_TIMEOUT", "INTENT BOOT_TIMEOUT", "EXECUTED BOOT_TIMEOUT",
+                "QUARANTINED BOOT_TIMEOUT");
+        assertThat(bmc.resets(host)).containsExactly(new FakeBmc.Reset(host, "GracefulRestart"), new FakeBmc.Reset(host, "ForceRestart"));
+        // a later hang of the quarantined host is skipped, never reset
+        Thread.sleep(1000);
+        it.hung(host, "b9", 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> ItSupport.ledger(host).contains("SKIPPED HOST_QUARANTINED"));
+        assertThat(bmc.resets(host)).hasSize(2);
+        await().atMost(Duration.ofSeconds(20)).until(() -> Arrays.stream(smtp.getReceivedMessages())
+                .anyMatch(m -> ExecutorKafkaTest.subject(m).contains("quarantine")));
+    }
+}
