@@ -26,7 +26,7 @@ import java.util.Arrays;
  * {@link SocketTable#rejected()}, never silently dropped and never fatal to the scan.
  */
 public final class ProcNetTcpParser {
-    private byte[] buf = new byte[1 << 20];
+    private byte[] buf = new byte[128 * 1024];
     private int len;
 
     /**
@@ -44,13 +44,17 @@ public final class ProcNetTcpParser {
         return table;
     }
 
-    /** Reads one file (tcp or tcp6, by {@code family}) and appends its sockets to {@code table}. */
+    /**
+     * Reads one file (tcp or tcp6, by {@code family}) and appends its sockets to {@code table}. The file is read
+     * in chunks that stay in the CPU cache and each chunk's complete lines are parsed at once (a partial last
+     * line moves to the front of the buffer for the next read), so the bytes are parsed while still hot.
+     */
     public void readInto(Path file, SocketTable table, int family) throws IOException {
         len = 0;
+        boolean header = true;
         try (InputStream in = Files.newInputStream(file)) {
-            // /proc files report size 0: read until end of file, growing the reused buffer when needed.
             while (true) {
-                if (len == buf.length) {
+                if (len == buf.length) { // one line longer than the buffer: grow (never with kernel output)
                     buf = Arrays.copyOf(buf, buf.length * 2);
                 }
                 int n = in.read(buf, len, buf.length - len);
@@ -58,9 +62,30 @@ public final class ProcNetTcpParser {
                     break;
                 }
                 len += n;
+                int lastNewline = len - 1;
+                while (lastNewline >= 0 && buf[lastNewline] != '\n') {
+                    lastNewline--;
+                }
+                if (lastNewline < 0) {
+                    continue;
+                }
+                int from = 0;
+                if (header) {
+                    while (buf[from] != '\n') {
+                        from++;
+                    }
+                    from++;
+                    header = false;
+                }
+                parseLines(buf, from, lastNewline + 1, table, family);
+                int rest = len - lastNewline - 1;
+                System.arraycopy(buf, lastNewline + 1, buf, 0, rest);
+                len = rest;
             }
         }
-        parse(buf, 0, len, table, family);
+        if (len > 0 && !header) {
+            parseLines(buf, 0, len, table, family); // a last line without a newline
+        }
     }
 
     /** Parses the text of one file ({@code from} inclusive, {@code to} exclusive), header line included. */
@@ -70,19 +95,174 @@ public final class ProcNetTcpParser {
         while (p < to && b[p] != '\n') {
             p++;
         }
-        p++;
+        parseLines(b, p + 1, to, table, family);
+    }
+
+    /** Parses whole lines (no header) from {@code from} to {@code to}. */
+    private static void parseLines(byte[] b, int from, int to, SocketTable table, int family) {
+        int p = from;
+        int words = family == 6 ? 4 : 1;
         while (p < to) {
+            int next = fastLine(b, p, to, table, family, words);
+            if (next >= 0) {
+                p = next;
+                continue;
+            }
             int end = p;
             while (end < to && b[end] != '\n') {
                 end++;
             }
-            if (!parseLine(b, p, end, table, family)) {
-                if (!blank(b, p, end)) {
-                    table.reject();
-                }
+            if (!parseLine(b, p, end, table, family) && !blank(b, p, end)) {
+                table.reject();
             }
             p = end + 1;
         }
+    }
+
+    /** Hex digit values, -1 for anything else. */
+    private static final byte[] HEX = new byte[256];
+
+    static {
+        java.util.Arrays.fill(HEX, (byte) -1);
+        for (int c = '0'; c <= '9'; c++) {
+            HEX[c] = (byte) (c - '0');
+        }
+        for (int c = 'A'; c <= 'F'; c++) {
+            HEX[c] = (byte) (c - 'A' + 10);
+            HEX[c + 32] = (byte) (c - 'A' + 10);
+        }
+    }
+
+    /**
+     * The fast path: the kernel prints every field from the local address to {@code retrnsmt} at a fixed width
+     * ({@code %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX %08X}), so after {@code sl} the parser jumps straight
+     * to each field, checks the separators where they must be, and only scans the variable-width tail (uid,
+     * timeout, inode). {@code tcp} lines are padded to 149 characters, so the end of line is usually found
+     * without a scan. Returns the start of the next line, or -1 to let the general path read (or reject) this
+     * line when anything is not where the fixed layout puts it.
+     */
+    private static int fastLine(byte[] b, int p, int to, SocketTable table, int family, int words) {
+        int lineStart = p;
+        while (p < to && b[p] == ' ') {
+            p++;
+        }
+        int digits = p;
+        while (p < to && b[p] >= '0' && b[p] <= '9') {
+            p++;
+        }
+        int a = words * 8;
+        int q = p + 2;
+        // the fixed part ends with the space before uid at q + 2a + 53
+        if (p == digits || q + 2 * a + 54 > to || b[p] != ':' || b[p + 1] != ' ' || b[q + a] != ':'
+                || b[q + a + 5] != ' ' || b[q + 2 * a + 6] != ':' || b[q + 2 * a + 11] != ' '
+                || b[q + 2 * a + 14] != ' ' || b[q + 2 * a + 53] != ' ') {
+            return -1;
+        }
+        for (int i = q + 2 * a + 15; i < q + 2 * a + 53; i++) { // queue and timer fields: never a line end
+            if (b[i] == '\n') {
+                return -1;
+            }
+        }
+        long lHi;
+        long lLo;
+        long rHi;
+        long rLo;
+        if (words == 1) {
+            long l = hex8(b, q);
+            long r = hex8(b, q + a + 6);
+            if ((l | r) < 0) {
+                return -1;
+            }
+            lHi = 0;
+            lLo = Addresses.v4Lo(Integer.reverseBytes((int) l));
+            rHi = 0;
+            rLo = Addresses.v4Lo(Integer.reverseBytes((int) r));
+        } else {
+            long l0 = hex8(b, q);
+            long l1 = hex8(b, q + 8);
+            long l2 = hex8(b, q + 16);
+            long l3 = hex8(b, q + 24);
+            int r = q + a + 6;
+            long r0 = hex8(b, r);
+            long r1 = hex8(b, r + 8);
+            long r2 = hex8(b, r + 16);
+            long r3 = hex8(b, r + 24);
+            if ((l0 | l1 | l2 | l3 | r0 | r1 | r2 | r3) < 0) {
+                return -1;
+            }
+            lHi = word(l0) << 32 | word(l1);
+            lLo = word(l2) << 32 | word(l3);
+            rHi = word(r0) << 32 | word(r1);
+            rLo = word(r2) << 32 | word(r3);
+        }
+        int lPort = hex4(b, q + a + 1);
+        int rPort = hex4(b, q + 2 * a + 7);
+        int st = HEX[b[q + 2 * a + 12] & 0xFF] << 4 | HEX[b[q + 2 * a + 13] & 0xFF];
+        if ((lPort | rPort) < 0 || st <= 0 || st >= TcpState.CODES) {
+            return -1;
+        }
+        p = q + 2 * a + 54;
+        while (p < to && b[p] == ' ') {
+            p++;
+        }
+        long uid = 0;
+        int start = p;
+        while (p < to && b[p] >= '0' && b[p] <= '9') {
+            uid = uid * 10 + (b[p++] - '0');
+        }
+        if (p == start || p >= to || b[p] != ' ') {
+            return -1;
+        }
+        while (p < to && b[p] == ' ') {
+            p++;
+        }
+        if (p < to && b[p] == '-') {
+            p++;
+        }
+        start = p;
+        while (p < to && b[p] >= '0' && b[p] <= '9') {
+            p++;
+        }
+        if (p == start || p >= to || b[p] != ' ') {
+            return -1;
+        }
+        p++;
+        long inode = 0;
+        start = p;
+        while (p < to && b[p] >= '0' && b[p] <= '9') {
+            inode = inode * 10 + (b[p++] - '0');
+        }
+        if (p == start || p - start > 19) {
+            return -1;
+        }
+        table.add(family, st, lHi, lLo, lPort, rHi, rLo, rPort, (int) uid, inode);
+        int padded = lineStart + 149;
+        if (padded < to && padded >= p && b[padded] == '\n') {
+            return padded + 1;
+        }
+        while (p < to && b[p] != '\n') {
+            p++;
+        }
+        return p + 1;
+    }
+
+    private static long hex8(byte[] b, int p) {
+        int v = 0;
+        int bad = 0;
+        for (int i = p; i < p + 8; i++) {
+            int d = HEX[b[i] & 0xFF];
+            bad |= d;
+            v = (v << 4) | (d & 0xF);
+        }
+        return bad < 0 ? -1 : v & 0xFFFF_FFFFL;
+    }
+
+    private static int hex4(byte[] b, int p) {
+        int d0 = HEX[b[p] & 0xFF];
+        int d1 = HEX[b[p + 1] & 0xFF];
+        int d2 = HEX[b[p + 2] & 0xFF];
+        int d3 = HEX[b[p + 3] & 0xFF];
+        return (d0 | d1 | d2 | d3) < 0 ? -1 : d0 << 12 | d1 << 8 | d2 << 4 | d3;
     }
 
     private static boolean blank(byte[] b, int p, int end) {
@@ -92,6 +272,25 @@ public final class ProcNetTcpParser {
             }
         }
         return true;
+    }
+
+    /** The general path alone, line by line (tests compare it with the fast path). */
+    static void parseGeneral(byte[] b, int from, int to, SocketTable table, int family) {
+        int p = from;
+        while (p < to && b[p] != '\n') {
+            p++;
+        }
+        p++;
+        while (p < to) {
+            int end = p;
+            while (end < to && b[end] != '\n') {
+                end++;
+            }
+            if (!parseLine(b, p, end, table, family) && !blank(b, p, end)) {
+                table.reject();
+            }
+            p = end + 1;
+        }
     }
 
     /** Parses one socket line; false when it is not one. Field positions are tracked in {@code p}. */

@@ -97,6 +97,8 @@ public final class StuckTracker {
         Map<Integer, Integer> closeWaitByLocalPort = new TreeMap<>();
         Map<Integer, Integer> closeWaitByUid = new TreeMap<>();
         long oldMillis = oldAfter.toMillis();
+        PairIndex peerIndex = new PairIndex(64); // each peer's address is formatted once per scan
+        String[] peerNames = new String[64];
         for (int i = 0, n = table.size(); i < n; i++) {
             TcpState st = table.state(i);
             if (!st.isStuckCandidate()) {
@@ -112,7 +114,15 @@ public final class StuckTracker {
             }
             next.put(t, new Seen(st, inode, since));
             long age = nowMillis - since;
-            String addr = Addresses.format(t.rHi, t.rLo);
+            int slot = peerIndex.slotOf(t.rHi, t.rLo);
+            if (slot == peerNames.length) {
+                peerNames = java.util.Arrays.copyOf(peerNames, slot * 2);
+            }
+            String addr = peerNames[slot];
+            if (addr == null) {
+                addr = Addresses.format(t.rHi, t.rLo);
+                peerNames[slot] = addr;
+            }
             String peer = namedPeers.contains(addr) ? addr : TableAggregate.OTHER;
             counts.computeIfAbsent(peer, k -> new EnumMap<>(TcpState.class))
                     .computeIfAbsent(st, k -> new int[bucketLabels.size()])[bucket(age)]++;

@@ -122,4 +122,40 @@ class ProcNetTcpParserTest {
         assertThat(t.inode(19_999)).isEqualTo(20_000);
         assertThat(t.rejected()).isZero();
     }
+
+    @Test
+    void theFixedWidthFastPathAndTheGeneralPathReadEveryFixtureAlike() throws Exception {
+        for (String name : new String[]{"basic", "odd"}) {
+            for (String file : new String[]{"net/tcp", "net/tcp6"}) {
+                byte[] b = java.nio.file.Files.readAllBytes(fixture(name).resolve(file));
+                int family = file.endsWith("6") ? 6 : 4;
+                SocketTable fast = new SocketTable();
+                SocketTable general = new SocketTable();
+
+                ProcNetTcpParser.parse(b, 0, b.length, fast, family);
+                ProcNetTcpParser.parseGeneral(b, 0, b.length, general, family);
+
+                assertThat(fast.size()).as(name + "/" + file).isEqualTo(general.size());
+                assertThat(fast.rejected()).isEqualTo(general.rejected());
+                for (int i = 0; i < fast.size(); i++) {
+                    assertThat(fast.socket(i)).isEqualTo(general.socket(i));
+                }
+            }
+        }
+    }
+
+    @Test
+    void aLineCutInsideItsFixedFieldsIsRejectedWithoutReadingIntoTheNextLine() {
+        String text = "header\n"
+                + "   0: 0100007F:1F90 0100007F:A2C4 01 00000000:000\n"
+                + "   1: 0100007F:1F90 0100007F:A2C4 01 00000000:00000000 00:00000000 00000000  1000        0 8 1\n";
+        byte[] b = text.getBytes(StandardCharsets.US_ASCII);
+        SocketTable t = new SocketTable();
+
+        ProcNetTcpParser.parse(b, 0, b.length, t, 4);
+
+        assertThat(t.size()).isEqualTo(1);
+        assertThat(t.rejected()).isEqualTo(1);
+        assertThat(t.inode(0)).isEqualTo(8);
+    }
 }
