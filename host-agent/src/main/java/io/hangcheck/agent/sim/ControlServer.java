@@ -267,9 +267,20 @@ final class ControlServer {
         } catch (IOException e) {
             throw new ConfigException("bind", "'" + bindText + "': " + e.getMessage());
         }
-        int effective = sim.leaker().start(new Leaker.Spec(pool, addr, bind, rate, max));
+        boolean toIngest = !q.containsKey("target") || (addr.getPort() == config.ingest().port()
+                && (addr.getHostString().equals(config.ingest().host()) || addr.getAddress().isLoopbackAddress()));
+        String mode = q.getOrDefault("mode", toIngest ? "http" : "idle");
+        byte[] greeting;
+        switch (mode) {
+            case "idle" -> greeting = null;
+            case "http" -> greeting = ("GET " + q.getOrDefault("path", "/q/health/live") + " HTTP/1.1\r\nHost: " + target
+                    + "\r\nUser-Agent: hangcheck-sim-leaker\r\nConnection: keep-alive\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1);
+            default -> throw new ConfigException("mode", "'" + mode + "' is not http or idle");
+        }
+        int effective = sim.leaker().start(new Leaker.Spec(pool, addr, bind, rate, max, greeting));
         Log.info("leak started: " + (pool == null ? "" : "pool " + pool + ", ") + rate + "/s to " + target
-                + " from " + (bind == null ? "default address" : bind.getHostAddress()) + ", at most " + effective);
+                + " from " + (bind == null ? "default address" : bind.getHostAddress()) + " (" + mode + "), at most " + effective);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("action", "leak");
         body.put("max", effective);

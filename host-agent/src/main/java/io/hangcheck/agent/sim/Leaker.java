@@ -19,20 +19,26 @@ import java.util.concurrent.TimeUnit;
  * The seed's culprit: a class of clients (the per-changelist Windows boxes) that open TCP connections to a
  * server and never close them. At {@code rate} connections per second, up to {@code max}, from a distinct
  * source address when one can be bound (127.0.0.2 on Linux loopback), so the socket monitor can name them.
- * The sockets are never read, written or closed until {@link #stop()}: when the server gives up on one, it
- * sits in CLOSE_WAIT here and FIN_WAIT2 there, as in the story.
+ * In {@code http} mode each connection sends one keep-alive HTTP request first (an HTTP server may not count,
+ * or even see, a connection before its first bytes — Quarkus with HTTP/2 cleartext detection does not); in
+ * {@code idle} mode (for PostgreSQL and other targets) it sends nothing. After that the sockets are never read,
+ * written or closed until {@link #stop()}: when the server gives up on one, it sits in CLOSE_WAIT here and
+ * FIN_WAIT2 there, as in the story.
  *
  * <p>Bounded: never more than the global cap, and never closer than 256 descriptors to this process's limit.
  */
 final class Leaker implements Closeable {
 
     /** What the control API and status line show. */
-    record Status(boolean active, String pool, String target, String bind, double rate, int max, int open,
-                  long opened, long failed, String lastError) {
+    record Status(boolean active, String pool, String target, String bind, String mode, double rate, int max,
+                  int open, long opened, long failed, String lastError) {
     }
 
-    /** One leak order. */
-    record Spec(String pool, InetSocketAddress target, InetAddress bind, double rate, int max) {
+    /**
+     * One leak order. {@code greeting}: bytes written once right after connecting (then nothing is ever read,
+     * written or closed), or null for a connection that never sends a byte.
+     */
+    record Spec(String pool, InetSocketAddress target, InetAddress bind, double rate, int max, byte[] greeting) {
     }
 
     private final int cap;
@@ -62,7 +68,7 @@ final class Leaker implements Closeable {
     /** Starts (or re-targets) the leak; returns the effective maximum. Connections already open stay open. */
     synchronized int start(Spec s) {
         int max = Math.min(s.max(), cap);
-        spec = new Spec(s.pool(), s.target(), s.bind(), s.rate(), max);
+        spec = new Spec(s.pool(), s.target(), s.bind(), s.rate(), max, s.greeting());
         tokens = 0;
         if (task == null) {
             task = timer.scheduleAtFixedRate(this::step, 0, 100, TimeUnit.MILLISECONDS);
@@ -91,10 +97,10 @@ final class Leaker implements Closeable {
 
     synchronized Status status() {
         return spec == null
-                ? new Status(false, null, null, null, 0, 0, open.size(), opened, failed, lastError)
+                ? new Status(false, null, null, null, null, 0, 0, open.size(), opened, failed, lastError)
                 : new Status(true, spec.pool(), spec.target().getHostString() + ":" + spec.target().getPort(),
-                spec.bind() == null ? null : spec.bind().getHostAddress(), spec.rate(), spec.max(), open.size(),
-                opened, failed, lastError);
+                spec.bind() == null ? null : spec.bind().getHostAddress(), spec.greeting() == null ? "idle" : "http",
+                spec.rate(), spec.max(), open.size(), opened, failed, lastError);
     }
 
     private void step() {
@@ -146,6 +152,10 @@ final class Leaker implements Closeable {
                 }
             }
             socket.connect(s.target(), 1_000);
+            if (s.greeting() != null) {
+                socket.getOutputStream().write(s.greeting());
+                socket.getOutputStream().flush();
+            }
             return socket;
         } catch (IOException e) {
             synchronized (this) {

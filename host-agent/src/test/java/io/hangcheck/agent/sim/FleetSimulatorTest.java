@@ -250,6 +250,59 @@ class FleetSimulatorTest {
     }
 
     @Test
+    void anHttpLeakSendsOneRequestPerConnectionSoTheServerCountsItThenNothingMore() throws Exception {
+        FleetSimulator sim = simulator("--pools", "changelist:3", "--interval", "1s");
+        List<Socket> accepted = new CopyOnWriteArrayList<>();
+        ServerSocket target = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
+        toClose.add(target);
+        Thread acceptor = new Thread(() -> {
+            while (!target.isClosed()) {
+                try {
+                    accepted.add(target.accept());
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        });
+        acceptor.setDaemon(true);
+        acceptor.start();
+        toClose.add(() -> {
+            for (Socket s : accepted) {
+                s.close();
+            }
+        }); // the simulator closes its ends when it closes
+
+        HttpResponse<String> r = post(sim, "/leak?rate=100&max=4&mode=http&target=127.0.0.1:" + target.getLocalPort(), null);
+        assertThat(JSON.readTree(r.body()).get("status").get("mode").asText()).isEqualTo("http");
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (accepted.size() < 4 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(accepted).hasSize(4);
+        for (Socket s : accepted) {
+            s.setSoTimeout(2_000);
+            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream()));
+            assertThat(in.readLine()).isEqualTo("GET /q/health/live HTTP/1.1");
+            String line;
+            while (!(line = in.readLine()).isEmpty()) {
+                assertThat(line).doesNotStartWith("Connection: close");
+            }
+            s.setSoTimeout(300);
+            assertThatNothingMoreArrives(s);
+        }
+        assertThat(post(sim, "/leak?mode=tcp", null).statusCode()).isEqualTo(400);
+    }
+
+    private static void assertThatNothingMoreArrives(Socket s) throws IOException {
+        try {
+            int b = s.getInputStream().read();
+            throw new AssertionError("the leaker sent more, or closed: " + b);
+        } catch (SocketTimeoutException expected) {
+            // silent and open: a leak
+        }
+    }
+
+    @Test
     void flapAlternatesSilenceAndLifeAndSlowStretchesTheInterval() throws Exception {
         FleetSimulator sim = simulator("--pools", "nightly:4", "--interval", "100ms", "--jitter", "0");
         post(sim, "/flap?hosts=nightly-001&up=400ms&down=400ms", null);
