@@ -103,20 +103,29 @@ class FleetSimulatorTest {
         return JSON.readTree(r.body());
     }
 
-    private List<Heartbeat> from(String hostId, long afterNanos) {
-        return received.stream().filter(r -> r.atNanos() > afterNanos && r.hb().hostId().equals(hostId))
-                .map(Received::hb).toList();
+    /** Heartbeats of {@code hostId} sent (by their own {@code sentAt}) after {@code afterMillis}. */
+    private List<Heartbeat> from(String hostId, long afterMillis) {
+        return received.stream().map(Received::hb)
+                .filter(h -> h.hostId().equals(hostId) && h.sentAt().toEpochMilli() > afterMillis).toList();
+    }
+
+    /** Waits up to 10 s for {@code condition} (a loaded machine may be slow; never a timing claim). */
+    private static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
     }
 
     @Test
     void everyHostSendsOncePerIntervalWithItsPoolLabels() throws Exception {
         simulator("--pools", "nightly:40,changelist:10:os=windows", "--interval", "500ms", "--jitter", "0.1");
         Thread.sleep(600);
-        long from = System.nanoTime();
-        Thread.sleep(3_000);
-        long to = System.nanoTime();
-        List<Heartbeat> window = received.stream().filter(r -> r.atNanos() > from && r.atNanos() <= to)
-                .map(Received::hb).toList();
+        long from = System.currentTimeMillis();
+        long to = from + 3_000;
+        Thread.sleep(3_500); // the window, and time for its last datagrams to arrive
+        List<Heartbeat> window = received.stream().map(Received::hb)
+                .filter(h -> h.sentAt().toEpochMilli() > from && h.sentAt().toEpochMilli() <= to).toList();
         // 50 hosts × 3 s / 0.5 s = 300 expected; loose bounds (a shared 2-core machine), no timing claims
         assertThat(window.size()).isBetween(240, 360);
         assertThat(window.stream().map(Heartbeat::hostId).distinct()).hasSize(50);
@@ -134,7 +143,7 @@ class FleetSimulatorTest {
         HttpResponse<String> r = post(sim, "/hang?pool=nightly&count=2", null);
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(r.body()).get("hosts").toString()).isEqualTo("[\"nightly-001\",\"nightly-002\"]");
-        long hungAt = System.nanoTime();
+        long hungAt = System.currentTimeMillis();
         Thread.sleep(1_200);
         assertThat(from("nightly-001", hungAt)).isEmpty();
         assertThat(from("nightly-002", hungAt)).isEmpty();
@@ -148,14 +157,14 @@ class FleetSimulatorTest {
     @Test
     void redfishResetRebootsAHungHostWhichReturnsWithANewBootId() throws Exception {
         FleetSimulator sim = simulator("--pools", "nightly:10", "--interval", "200ms", "--boot-time", "800ms");
-        Thread.sleep(400);
+        await(() -> !from("nightly-004", 0).isEmpty());
         Heartbeat before = from("nightly-004", 0).get(0);
         post(sim, "/hang?hosts=nightly-004", null);
         Thread.sleep(300);
 
         HttpResponse<String> reset = post(sim, "/redfish/v1/Systems/nightly-004/Actions/ComputerSystem.Reset",
                 "{\"ResetType\":\"ForceRestart\"}");
-        long resetAt = System.nanoTime();
+        long resetAt = System.currentTimeMillis();
         assertThat(reset.statusCode()).isEqualTo(204);
         JsonNode system = get(sim, "/redfish/v1/Systems/nightly-004");
         assertThat(system.get("PowerState").asText()).isEqualTo("On");
@@ -164,8 +173,9 @@ class FleetSimulatorTest {
 
         Thread.sleep(600);
         assertThat(from("nightly-004", resetAt)).as("silent while booting").isEmpty();
-        Thread.sleep(1_000);
+        await(() -> !from("nightly-004", resetAt).isEmpty());
         List<Heartbeat> after = from("nightly-004", resetAt);
+        assertThat(after.get(0).sentAt().toEpochMilli()).as("not before the boot time").isGreaterThanOrEqualTo(resetAt + 800);
         assertThat(after).isNotEmpty();
         assertThat(after.get(0).bootId()).isNotEqualTo(before.bootId());
         assertThat(after.get(0).seq()).isZero();
@@ -188,14 +198,15 @@ class FleetSimulatorTest {
         post(sim, "/skew?hosts=nightly-002&seconds=3600", null);
         assertThat(post(sim, "/redfish/v1/Systems/nightly-001/Actions/ComputerSystem.Reset",
                 "{\"ResetType\":\"ForceOff\"}").statusCode()).isEqualTo(204);
-        long offAt = System.nanoTime();
+        long offAt = System.currentTimeMillis();
         Thread.sleep(700);
         assertThat(from("nightly-001", offAt)).isEmpty();
         assertThat(get(sim, "/redfish/v1/Systems/nightly-001").get("PowerState").asText()).isEqualTo("Off");
+        await(() -> !from("nightly-002", offAt).isEmpty());
         Heartbeat skewed = from("nightly-002", offAt).get(0);
         assertThat(skewed.sentAt()).isAfter(java.time.Instant.now().plusSeconds(3000));
         post(sim, "/redfish/v1/Systems/nightly-001/Actions/ComputerSystem.Reset", "{\"ResetType\":\"On\"}");
-        Thread.sleep(800);
+        await(() -> !from("nightly-001", offAt).isEmpty());
         assertThat(from("nightly-001", offAt)).isNotEmpty();
     }
 
@@ -307,11 +318,12 @@ class FleetSimulatorTest {
         FleetSimulator sim = simulator("--pools", "nightly:4", "--interval", "100ms", "--jitter", "0");
         post(sim, "/flap?hosts=nightly-001&up=400ms&down=400ms", null);
         post(sim, "/slow?hosts=nightly-002&factor=4", null);
-        long t0 = System.nanoTime();
+        long t0 = System.currentTimeMillis();
         Thread.sleep(2_000);
-        int flapping = from("nightly-001", t0).size();
-        int slow = from("nightly-002", t0).size();
-        int normal = from("nightly-003", t0).size();
+        long t1 = t0 + 2_000;
+        int flapping = (int) from("nightly-001", t0).stream().filter(h -> h.sentAt().toEpochMilli() <= t1).count();
+        int slow = (int) from("nightly-002", t0).stream().filter(h -> h.sentAt().toEpochMilli() <= t1).count();
+        int normal = (int) from("nightly-003", t0).stream().filter(h -> h.sentAt().toEpochMilli() <= t1).count();
         assertThat(normal).isBetween(14, 24);
         assertThat(flapping).isBetween(normal / 4, normal * 3 / 4);
         assertThat(slow).isBetween(normal / 8, normal / 2);
