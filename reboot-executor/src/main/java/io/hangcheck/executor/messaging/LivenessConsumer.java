@@ -54,10 +54,10 @@ public class LivenessConsumer {
         switch (e.type()) {
             case HUNG -> {
                 Evidence evidence = corroborate(e);
-                var outcome = executor.onHung(e, evidence);
+                var outcome = withDatabase(() -> executor.onHung(e, evidence));
                 LOG.infof("HUNG %s on %s: %s %s", e.incidentId(), e.hostId(), outcome.verdict().decision(), outcome.verdict().reason());
             }
-            case REBOOTED, RECOVERED -> executor.onReturn(e);
+            case REBOOTED, RECOVERED -> withDatabase(() -> executor.onReturn(e));
             default -> { } // SUSPECT and HELD are never acted on
         }
     }
@@ -72,6 +72,20 @@ public class LivenessConsumer {
         FleetHealth f = decode(record, FLEET, Topics.FLEET_HEALTH);
         if (f != null) {
             fleet.update(f);
+        }
+    }
+
+    /**
+     * Without the database nothing is decided: the failure is counted and logged, and the record goes to the
+     * DLQ (not acted on; an operator can replay it). The readiness check is DOWN meanwhile.
+     */
+    private <T> T withDatabase(java.util.function.Supplier<T> work) {
+        try {
+            return work.get();
+        } catch (io.hangcheck.executor.store.StoreException | org.flywaydb.core.api.FlywayException e) {
+            metrics.rejectedEvents.labels(Topics.LIVENESS_EVENTS, "database_unavailable").inc();
+            LOG.errorf("database unavailable, nothing rebooted; record to the DLQ: %s", e.getMessage());
+            throw e;
         }
     }
 
