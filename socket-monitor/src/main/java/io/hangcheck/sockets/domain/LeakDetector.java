@@ -258,18 +258,21 @@ public final class LeakDetector {
             s.append(" Growing states: ").append(stateGrowth.entrySet().stream()
                     .map(e -> e.getKey() + " +" + e.getValue()).collect(Collectors.joining(", "))).append('.');
         }
-        s.append(whoHoldsTheLeak(f));
+        s.append(whoHoldsTheLeak(f, stateGrowth));
         return s.toString();
     }
 
-    /** The side that holds the leak, from the stuck sockets' states. */
-    private String whoHoldsTheLeak(ScanFacts f) {
+    /** The side that holds the leak, from the closing states present (growing, or stuck past the age). */
+    private String whoHoldsTheLeak(ScanFacts f, Map<TcpState, Integer> growing) {
         StringBuilder s = new StringBuilder();
         StuckTracker.Result st = f.stuck();
-        int closeWait = st.oldByState().getOrDefault(TcpState.CLOSE_WAIT, 0);
+        String stuckAge = StuckTracker.label(rules.stuckOldAfter());
+        int closeWait = f.byState().getOrDefault(TcpState.CLOSE_WAIT, 0);
         if (closeWait > 0) {
-            s.append(" CLOSE_WAIT (").append(closeWait).append(" old): the peer closed but the LOCAL program never"
-                    + " closed its sockets — the leak is in the local process");
+            s.append(" CLOSE_WAIT (").append(closeWait).append(", ")
+                    .append(st.oldByState().getOrDefault(TcpState.CLOSE_WAIT, 0)).append(" older than ").append(stuckAge)
+                    .append("): the peer closed but the LOCAL program never closed its sockets — the leak is in the"
+                            + " local process");
             if (!st.closeWaitByLocalPort().isEmpty()) {
                 s.append(" (local ports ").append(top(st.closeWaitByLocalPort())).append("; uid ")
                         .append(top(st.closeWaitByUid())).append(')');
@@ -283,14 +286,14 @@ public final class LeakDetector {
                     .append(f.finTimeoutSeconds()).append(" s, ").append(st.finWait2Owned())
                     .append(" still owned by a local process (half-closed) do not.");
         }
-        int fin1 = st.oldByState().getOrDefault(TcpState.FIN_WAIT1, 0);
-        if (fin1 > 0) {
-            s.append(" FIN_WAIT1 (").append(fin1).append(" old): our FIN is not acknowledged — the peer is gone or"
+        int fin1 = f.byState().getOrDefault(TcpState.FIN_WAIT1, 0);
+        if (fin1 > 0 && (growing.containsKey(TcpState.FIN_WAIT1) || st.oldByState().containsKey(TcpState.FIN_WAIT1))) {
+            s.append(" FIN_WAIT1 (").append(fin1).append("): our FIN is not acknowledged — the peer is gone or"
                     + " not reading.");
         }
-        int lastAck = st.oldByState().getOrDefault(TcpState.LAST_ACK, 0);
-        if (lastAck > 0) {
-            s.append(" LAST_ACK (").append(lastAck).append(" old): waiting for the peer's final ACK.");
+        int lastAck = f.byState().getOrDefault(TcpState.LAST_ACK, 0);
+        if (lastAck > 0 && (growing.containsKey(TcpState.LAST_ACK) || st.oldByState().containsKey(TcpState.LAST_ACK))) {
+            s.append(" LAST_ACK (").append(lastAck).append("): we closed after the peer and wait for its final ACK.");
         }
         return s.toString();
     }

@@ -133,14 +133,14 @@ public final class StuckTracker {
                     finWait2Owned++;
                 }
             }
+            if (st == TcpState.CLOSE_WAIT) {
+                closeWaitByLocalPort.merge(table.localPort(i), 1, Integer::sum);
+                closeWaitByUid.merge(table.uid(i), 1, Integer::sum);
+            }
             if (age >= oldMillis) {
                 old++;
                 oldByPeer.merge(addr, 1, Integer::sum);
                 oldByState.merge(st, 1, Integer::sum);
-                if (st == TcpState.CLOSE_WAIT) {
-                    closeWaitByLocalPort.merge(table.localPort(i), 1, Integer::sum);
-                    closeWaitByUid.merge(table.uid(i), 1, Integer::sum);
-                }
             }
         }
         seen = next;
@@ -182,8 +182,8 @@ public final class StuckTracker {
      * @param oldByState         those, per state
      * @param finWait2Owned      FIN_WAIT2 sockets a process still holds (no kernel bound)
      * @param finWait2Orphaned   FIN_WAIT2 sockets no process holds (bounded by {@code tcp_fin_timeout})
-     * @param closeWaitByLocalPort old CLOSE_WAIT sockets per local port (the local program that never closed)
-     * @param closeWaitByUid     old CLOSE_WAIT sockets per owning uid
+     * @param closeWaitByLocalPort CLOSE_WAIT sockets per local port (the local program that never closed)
+     * @param closeWaitByUid     CLOSE_WAIT sockets per owning uid
      */
     public record Result(List<Bucket> buckets, int old, Map<String, Integer> oldByPeer,
                          Map<TcpState, Integer> oldByState, int finWait2Owned, int finWait2Orphaned,

@@ -158,4 +158,17 @@ class ProcNetTcpParserTest {
         assertThat(t.rejected()).isEqualTo(1);
         assertThat(t.inode(0)).isEqualTo(8);
     }
+
+    @Test
+    void aFileWhoseLastLineHasNoNewlineIsReadWhole(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        java.nio.file.Files.createDirectories(dir.resolve("net"));
+        java.nio.file.Files.writeString(dir.resolve("net/tcp"), "header\n"
+                + "   0: 0100007F:1F90 0100007F:A2C4 01 00000000:00000000 00:00000000 00000000  1000        0 7 1\n"
+                + "   1: 0100007F:1F90 0100007F:A2C5 06 00000000:00000000 03:00001234 00000000     0        0 0 3 0");
+
+        SocketTable t = new ProcNetTcpParser().scan(dir, new SocketTable());
+
+        assertThat(t.size()).isEqualTo(2);
+        assertThat(t.state(1)).isEqualTo(TcpState.TIME_WAIT);
+    }
 }
