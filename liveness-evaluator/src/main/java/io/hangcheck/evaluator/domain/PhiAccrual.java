@@ -12,6 +12,7 @@ package io.hangcheck.evaluator.domain;
 public final class PhiAccrual {
     static final double A = 1.5976;
     static final double B = 0.070566;
+    private static final double LN10 = Math.log(10);
 
     private PhiAccrual() {
     }
@@ -30,9 +31,12 @@ public final class PhiAccrual {
         double mean = meanMs + acceptablePauseMs;
         double std = Math.max(stdDevMs, minStdDevMs);
         double y = (elapsedMs - mean) / std;
-        double e = Math.exp(-y * (A + B * y * y));
+        double z = y * (A + B * y * y);
+        double e = Math.exp(-z);
         if (elapsedMs > mean) {
-            return -Math.log10(e / (1.0 + e));
+            // -log10(e / (1 + e)) written as (z + ln(1 + e)) / ln 10: the same value, but finite when e underflows
+            // (Akka returns Infinity there, which JSON cannot carry).
+            return (z + Math.log1p(e)) / LN10;
         }
         return -Math.log10(1.0 - 1.0 / (1.0 + e));
     }

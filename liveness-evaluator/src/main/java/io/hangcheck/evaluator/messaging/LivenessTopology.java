@@ -40,10 +40,21 @@ public final class LivenessTopology {
     public static final String PARTITIONS_STORE = "hangcheck-partition-clock";
     public static final String PROCESSOR = "liveness";
 
-    /** Knobs of the processor that are not thresholds. */
-    public record Settings(String instanceId, Duration punctuateInterval, Duration reportInterval) {
+    /**
+     * Knobs of the processor that are not thresholds.
+     *
+     * @param persistentStores RocksDB stores (the application, always). Topology tests use in-memory stores
+     *                         (still with changelogs) except where they restart from disk, because
+     *                         TopologyTestDriver commits, and so flushes RocksDB, after every single record.
+     */
+    public record Settings(String instanceId, Duration punctuateInterval, Duration reportInterval,
+                           boolean persistentStores) {
         public static Settings of(String instanceId) {
-            return new Settings(instanceId, Duration.ofSeconds(1), Duration.ofSeconds(10));
+            return new Settings(instanceId, Duration.ofSeconds(1), Duration.ofSeconds(10), true);
+        }
+
+        public Settings inMemoryStores() {
+            return new Settings(instanceId, punctuateInterval, reportInterval, false);
         }
     }
 
@@ -58,10 +69,11 @@ public final class LivenessTopology {
         t.addSource("reboots-in", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), topics.reboots());
         t.addProcessor(PROCESSOR, () -> new LivenessProcessor(thresholds, topics, settings, fleet, metrics, clock),
                 "heartbeats-in", "reboots-in");
-        t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HOSTS_STORE),
-                Serdes.String(), new HostRecordSerde()).withCachingEnabled(), PROCESSOR);
-        t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PARTITIONS_STORE),
-                Serdes.Integer(), Serdes.ByteArray()), PROCESSOR);
+        boolean disk = settings.persistentStores();
+        t.addStateStore(Stores.keyValueStoreBuilder(disk ? Stores.persistentKeyValueStore(HOSTS_STORE)
+                : Stores.inMemoryKeyValueStore(HOSTS_STORE), Serdes.String(), new HostRecordSerde()).withCachingEnabled(), PROCESSOR);
+        t.addStateStore(Stores.keyValueStoreBuilder(disk ? Stores.persistentKeyValueStore(PARTITIONS_STORE)
+                : Stores.inMemoryKeyValueStore(PARTITIONS_STORE), Serdes.Integer(), Serdes.ByteArray()), PROCESSOR);
         Serializer<String> keys = Serdes.String().serializer();
         t.addSink(LivenessProcessor.EVENTS_SINK, topics.events(), keys, (Serializer) new LivenessEventSerde(), PROCESSOR);
         t.addSink(LivenessProcessor.STATE_SINK, topics.state(), keys, (Serializer) new HostStateSerde(), PROCESSOR);

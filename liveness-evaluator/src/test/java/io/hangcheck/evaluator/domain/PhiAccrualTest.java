@@ -30,6 +30,14 @@ class PhiAccrualTest {
     }
 
     @Test
+    void phiStaysFiniteFarBeyondTheMean() {
+        // y = 38: exp(-z) underflows to 0; phi = z / ln 10 with z = y (1.5976 + 0.070566 y^2)
+        double y = 38;
+        double expected = y * (1.5976 + 0.070566 * y * y) / Math.log(10);
+        assertThat(PhiAccrual.phi(5000, 1000, 100, 200, 100)).isCloseTo(expected, within(1e-9)).isFinite();
+    }
+
+    @Test
     void acceptablePauseIsAddedToTheMean() {
         assertThat(PhiAccrual.phi(1500, 1000, 100, 300, 10)).isCloseTo(PhiAccrual.phi(1200, 1000, 100, 0, 10), within(1e-12));
     }
