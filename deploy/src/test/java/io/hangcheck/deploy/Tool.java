@@ -50,10 +50,19 @@ final class Tool {
         return Optional.empty();
     }
 
-    /** Skips the calling test (with a message naming the tool and the check) unless the tool is on PATH. */
+    /**
+     * Skips the calling test (with a message naming the tool and the check) unless the tool is on PATH. With
+     * HANGCHECK_REQUIRE_TOOLS=true (CI, where .ci/run installs the tools) a missing tool fails the test instead.
+     */
     void assume(String check) {
-        Assumptions.assumeTrue(find().isPresent(),
-                () -> "SKIPPED: " + check + " needs '" + name + "', which is not on PATH (" + install + ")");
+        if (find().isPresent()) {
+            return;
+        }
+        String message = check + " needs '" + name + "', which is not on PATH (" + install + ")";
+        if (Boolean.parseBoolean(System.getenv("HANGCHECK_REQUIRE_TOOLS"))) {
+            throw new AssertionError(message + "; HANGCHECK_REQUIRE_TOOLS=true forbids skipping");
+        }
+        Assumptions.abort(message);
     }
 
     /** Runs the tool with {@code args} in {@code dir}; returns exit code and combined output. */
