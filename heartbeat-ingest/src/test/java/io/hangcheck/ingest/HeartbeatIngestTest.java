@@ -39,7 +39,7 @@ import static org.hamcrest.Matchers.equalTo;
 
 /** The three paths in, against the real broker: what is acknowledged is on the topic, what is refused says why. */
 @QuarkusTest
-@QuarkusTestResource(KafkaTestResource.class)
+@QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = true)
 class HeartbeatIngestTest {
 
     @Inject

@@ -4,7 +4,10 @@ import io.hangcheck.events.EventCodec;
 import io.hangcheck.events.Heartbeat;
 import io.hangcheck.events.InvalidEventException;
 
-import java.util.Arrays;
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -41,25 +44,42 @@ public final class HttpBody {
             return new Parsed(List.of(), new Rejection(RejectReason.MALFORMED, "$", "empty body"));
         }
         if (body[first] == '[') {
-            Heartbeat[] batch = EventCodec.fromBytes(body, Heartbeat[].class);
-            if (batch.length == 0) {
+            JsonNode root = readTree(body);
+            if (root.size() == 0) {
                 return new Parsed(List.of(), new Rejection(RejectReason.INVALID, "$", "empty array"));
             }
-            if (batch.length > maxBatch) {
+            if (root.size() > maxBatch) {
                 return new Parsed(List.of(), new Rejection(RejectReason.BATCH_TOO_LARGE, "$",
-                        "batch of " + batch.length + " heartbeats is more than " + maxBatch));
+                        "batch of " + root.size() + " heartbeats is more than " + maxBatch));
             }
-            for (int i = 0; i < batch.length; i++) {
-                if (batch[i] == null) {
-                    return new Parsed(List.of(), new Rejection(RejectReason.INVALID, "[" + i + "]", "null element"));
+            List<Heartbeat> batch = new ArrayList<>(root.size());
+            for (int i = 0; i < root.size(); i++) {
+                JsonNode element = root.get(i);
+                if (element == null || !element.isObject()) {
+                    return new Parsed(List.of(), new Rejection(RejectReason.INVALID, "[" + i + "]", "not a JSON object"));
+                }
+                try {
+                    batch.add(StrictJson.heartbeat(element));
+                } catch (InvalidEventException e) {
+                    // Name the element: [3].hostId
+                    String field = e.field() == null || e.field().equals("$") ? "" : "." + e.field();
+                    return invalid(new InvalidEventException("[" + i + "]" + field, e.reason(), e));
                 }
             }
-            return new Parsed(Arrays.asList(batch), null);
+            return new Parsed(batch, null);
         }
         if (body[first] != '{') {
             return new Parsed(List.of(), new Rejection(RejectReason.MALFORMED, "$", "expected a JSON object or array"));
         }
-        return new Parsed(List.of(EventCodec.fromBytes(body, Heartbeat.class)), null);
+        return new Parsed(List.of(StrictJson.heartbeat(body)), null);
+    }
+
+    private static JsonNode readTree(byte[] body) {
+        try {
+            return StrictJson.MAPPER.readTree(body);
+        } catch (IOException e) {
+            throw EventCodec.translate(e);
+        }
     }
 
     private static Parsed invalid(InvalidEventException e) {

@@ -32,6 +32,7 @@ public class ConnectionBudget implements VertxOptionsCustomizer, ExtendedQuarkus
     public void accept(VertxOptions options) {
         MetricsOptions metrics = options.getMetricsOptions() == null ? new MetricsOptions() : options.getMetricsOptions();
         if (metrics.getFactory() != null) {
+            org.jboss.logging.Logger.getLogger(ConnectionBudget.class).warn("another Vert.x metrics SPI is installed: the connection budget is enforced but not observed");
             return; // another metrics SPI is installed; the budget is still enforced, only not observed here
         }
         options.setMetricsOptions(metrics.setEnabled(true).setFactory(vertxOptions -> new BudgetMetrics(this)));
@@ -39,6 +40,7 @@ public class ConnectionBudget implements VertxOptionsCustomizer, ExtendedQuarkus
 
     @Override
     public void initialize(int maxConnections, AtomicInteger connectionCount) {
+        org.jboss.logging.Logger.getLogger(ConnectionBudget.class).infof("HTTP connection budget %d is enforced and observed", maxConnections);
         this.budget = maxConnections;
         this.open = connectionCount;
     }

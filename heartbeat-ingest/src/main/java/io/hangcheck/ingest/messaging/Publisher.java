@@ -158,6 +158,7 @@ public class Publisher {
             Thread.currentThread().interrupt();
             return;
         } catch (Exception e) {
+            LOG.debugf("Kafka probe failed: %s", e.toString());
             ok = false;
         }
         if (ok != reachable) {
@@ -275,6 +276,12 @@ public class Publisher {
                 } else {
                     publishErrors.incrementAndGet();
                     metrics.publishErrors.labels(kind).inc();
+                    if (error instanceof org.apache.kafka.common.errors.TimeoutException && reachable) {
+                        // Kafka did not answer in time: refuse at once from now on; the probe says when it is back.
+                        reachable = false;
+                        metrics.kafkaReachable.set(0);
+                        LOG.warnf("a send to Kafka timed out (%s): heartbeats get 503 until the probe reaches it", error.getMessage());
+                    }
                     done.completeExceptionally(error);
                 }
             });

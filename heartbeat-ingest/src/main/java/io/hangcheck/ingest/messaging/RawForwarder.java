@@ -139,7 +139,7 @@ public class RawForwarder {
             metrics.received(Transport.KAFKA, 1);
             Heartbeat hb;
             try {
-                hb = EventCodec.fromBytes(r.value(), Heartbeat.class);
+                hb = io.hangcheck.ingest.domain.StrictJson.heartbeat(r.value());
             } catch (InvalidEventException e) {
                 RejectReason reason = e.field().equals("$") ? RejectReason.MALFORMED : RejectReason.INVALID;
                 metrics.rejected(Transport.KAFKA, reason, 1);
