@@ -88,6 +88,25 @@ class DashboardsTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dashboards")
+    void panelsDoNotOverlapOnTheGrid(Path file) {
+        List<JsonNode> panels = new ArrayList<>();
+        Expressions.dashboard(file).path("panels").forEach(panels::add);
+        for (int i = 0; i < panels.size(); i++) {
+            for (int j = i + 1; j < panels.size(); j++) {
+                JsonNode a = panels.get(i).path("gridPos");
+                JsonNode b = panels.get(j).path("gridPos");
+                boolean apart = a.path("x").asInt() + a.path("w").asInt() <= b.path("x").asInt()
+                        || b.path("x").asInt() + b.path("w").asInt() <= a.path("x").asInt()
+                        || a.path("y").asInt() + a.path("h").asInt() <= b.path("y").asInt()
+                        || b.path("y").asInt() + b.path("h").asInt() <= a.path("y").asInt();
+                assertThat(apart).as("%s: panels \"%s\" and \"%s\" overlap", file.getFileName(),
+                        panels.get(i).path("title").asText(), panels.get(j).path("title").asText()).isTrue();
+            }
+        }
+    }
+
     @Test
     void everyDashboardQueryParsesAsPromQl(@TempDir Path dir) throws IOException {
         Tool.PROMTOOL.assume("PromQL parse of the dashboards' queries (promtool check rules)");
