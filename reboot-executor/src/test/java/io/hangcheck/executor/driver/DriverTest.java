@@ -113,6 +113,36 @@ class DriverTest {
     }
 
     @Test
+    void webhookPostsJsonAndTypesFailures() throws Exception {
+        List<String> bodies = new java.util.concurrent.CopyOnWriteArrayList<>();
+        int[] status = {200};
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/reset", ex -> {
+            try (ex) {
+                bodies.add(new String(ex.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+                ex.sendResponseHeaders(status[0], -1);
+            }
+        });
+        server.start();
+        try {
+            WebhookDriver hook = new WebhookDriver(Duration.ofSeconds(5));
+            ResetRequest r = new ResetRequest("h1", "h1/b1/41", 2, ResetType.ForceRestart,
+                    Map.of("url", "http://127.0.0.1:" + server.getAddress().getPort() + "/reset"));
+            assertThat(hook.reset(r)).contains("200");
+            assertThat(bodies).singleElement().satisfies(b -> assertThat(b)
+                    .contains("\"hostId\":\"h1\"").contains("\"resetType\":\"ForceRestart\"").contains("\"attempt\":2"));
+            status[0] = 503;
+            assertThatThrownBy(() -> hook.reset(r)).isInstanceOfSatisfying(DriverException.class,
+                    e -> assertThat(e.kind()).isEqualTo(DriverException.Kind.RETRYABLE));
+            status[0] = 400;
+            assertThatThrownBy(() -> hook.reset(r)).isInstanceOfSatisfying(DriverException.class,
+                    e -> assertThat(e.kind()).isEqualTo(DriverException.Kind.FATAL));
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
     void escalationOrder() {
         assertThat(ResetType.GracefulRestart.next()).contains(ResetType.ForceRestart);
         assertThat(ResetType.ForceRestart.next()).contains(ResetType.PowerCycle);
