@@ -367,11 +367,18 @@ public class Executor {
 
     // ---- confirmation deadline and escalation ----
 
+    private long lastSweepWarning = System.nanoTime() - 120_000_000_000L;
+
     private void sweepSafely() {
         try {
             sweep();
+            refreshGauges();
         } catch (RuntimeException e) {
-            LOG.warnf("confirmation sweep failed: %s", e.getMessage());
+            long now = System.nanoTime();
+            if (now - lastSweepWarning > 60_000_000_000L) { // at most one warning a minute while the database is away
+                lastSweepWarning = now;
+                LOG.warnf("confirmation sweep failed: %s", e.getMessage());
+            }
         }
     }
 
@@ -428,9 +435,6 @@ public class Executor {
         List<RebootRecord> all = new ArrayList<>(records);
         for (Decided d : toExecute) {
             all.add(execute(d));
-        }
-        if (!records.isEmpty()) {
-            refreshGauges();
         }
         return all;
     }

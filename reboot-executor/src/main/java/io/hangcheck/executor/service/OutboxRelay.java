@@ -87,6 +87,8 @@ public class OutboxRelay {
         }
     }
 
+    private long lastWarning = System.nanoTime() - 120_000_000_000L;
+
     private void relaySafely() {
         try {
             while (relay() == config.outbox().batchSize()) {
@@ -94,7 +96,11 @@ public class OutboxRelay {
             }
             metrics.outboxUnsent.set(store.unsent());
         } catch (RuntimeException e) {
-            LOG.warnf("outbox relay: %s (rows stay unsent and are retried)", e.getMessage());
+            long now = System.nanoTime();
+            if (now - lastWarning > 60_000_000_000L) { // at most one warning a minute during an outage
+                lastWarning = now;
+                LOG.warnf("outbox relay: %s (rows stay unsent and are retried)", e.getMessage());
+            }
         }
     }
 

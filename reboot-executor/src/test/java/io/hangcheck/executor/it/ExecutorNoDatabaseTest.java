@@ -49,7 +49,9 @@ class ExecutorNoDatabaseTest {
         given().when().get("/q/health/ready").then().statusCode(503)
                 .body(containsString("database unavailable, nothing is rebooted"));
         it.fleet(FleetMode.NORMAL);
-        it.hung("nodb-1", "b1", 1);
+        it.state("nodb-1", io.hangcheck.events.HostStatus.HUNG, "nodb-1/b1/1", "b1", 1);
+        var hung = ItSupport.event(io.hangcheck.events.LivenessEventType.HUNG, "nodb-1", "b1", 1, null);
+        it.send(NoDatabaseResource.TOPIC, "nodb-1", hung, io.hangcheck.events.EventType.LIVENESS_EVENT, hung.eventId());
         await().atMost(Duration.ofSeconds(40)).until(() -> TestKafka.shared()
                 .drain(Topics.dlq(Topics.LIVENESS_EVENTS), Duration.ofSeconds(2), new ByteArrayDeserializer()).stream()
                 .anyMatch(r -> "nodb-1".equals(r.key())));
