@@ -1,0 +1,154 @@
+package io.hangcheck.evaluator.config;
+
+import io.hangcheck.evaluator.domain.Thresholds;
+import io.hangcheck.evaluator.messaging.TopicNames;
+import io.hangcheck.events.Topics;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+
+/**
+ * Every setting of the liveness evaluator ({@code hangcheck.evaluator.*}; environment variables override,
+ * e.g. {@code HANGCHECK_EVALUATOR_HANG_AFTER=10m}). Defaults from DESIGN.md, Numbers.
+ */
+@ConfigMapping(prefix = "hangcheck.evaluator")
+public interface EvaluatorConfig {
+
+    /** This instance's id, written as {@code evaluatorId} on every output (HANGCHECK_INSTANCE_ID). */
+    @WithDefault("evaluator")
+    String instanceId();
+
+    /** Topic names. */
+    TopicConfig topics();
+
+    interface TopicConfig {
+        /** Heartbeats and ingest ticks (input). */
+        @WithDefault(Topics.HEARTBEATS)
+        String heartbeats();
+
+        /** Reboot decisions of the executor (input); must have as many partitions as the heartbeats topic. */
+        @WithDefault(Topics.REBOOTS)
+        String reboots();
+
+        /** Liveness transitions (output). */
+        @WithDefault(Topics.LIVENESS_EVENTS)
+        String events();
+
+        /** Current state per host, compacted (output). */
+        @WithDefault(Topics.LIVENESS_STATE)
+        String state();
+
+        /** Fleet health per instance (output). */
+        @WithDefault(Topics.FLEET_HEALTH)
+        String fleet();
+    }
+
+    /** Heartbeat interval assumed for a host without history (the first-heartbeat estimate). */
+    @WithDefault("60s")
+    Duration expectedInterval();
+
+    /** UP becomes SUSPECT after this much silence (or earlier when φ reaches phi-suspect). */
+    @WithDefault("120s")
+    Duration suspectAfter();
+
+    /** The fixed floor: no host is HUNG before this much silence (5 × expected interval). */
+    @WithDefault("300s")
+    Duration hangAfter();
+
+    /** No verdicts this long after a new boot id or an executed reboot (less the host's reported uptime). */
+    @WithDefault("15m")
+    Duration bootGrace();
+
+    /** φ at which an UP host becomes SUSPECT. */
+    @WithDefault("3.0")
+    double phiSuspect();
+
+    /** φ a silent host must reach (besides hang-after) to be HUNG. */
+    @WithDefault("8.0")
+    double phiHang();
+
+    /** Added to the mean inter-arrival time before φ is computed (Akka's acceptable heartbeat pause). */
+    @WithDefault("10s")
+    Duration acceptablePause();
+
+    /** Floor on the standard deviation of inter-arrival times. */
+    @WithDefault("2s")
+    Duration minStdDeviation();
+
+    /** Heartbeats the running inter-arrival statistics approximate (EWMA weight 1/window once warmed up). */
+    @WithDefault("100")
+    int statsWindow();
+
+    /** Wall-clock time without a tick after which a partition is stale: no verdicts on it. */
+    @WithDefault("10s")
+    Duration staleAfter();
+
+    /** Wall-clock time without ticks after which the fleet is FROZEN with "no ticks". */
+    @WithDefault("30s")
+    Duration noTicksFreezeAfter();
+
+    /** How often a HELD host is looked at again while its evidence stays doubtful. */
+    @WithDefault("30s")
+    Duration heldRecheck();
+
+    /** Fleet guard thresholds. */
+    FleetConfig fleet();
+
+    interface FleetConfig {
+        /** Silent share at or above which the fleet is DEGRADED. */
+        @WithDefault("0.10")
+        double degradedAbove();
+
+        /** Silent share at or above which the fleet is FROZEN. */
+        @WithDefault("0.40")
+        double freezeAbove();
+
+        /** DEGRADED returns to NORMAL only below this share, held for thaw-after. */
+        @WithDefault("0.05")
+        double degradedThawBelow();
+
+        /** FROZEN is left only below this share, held for thaw-after. */
+        @WithDefault("0.30")
+        double freezeThawBelow();
+
+        /** How long the lower threshold must hold before the mode steps down (hysteresis). */
+        @WithDefault("2m")
+        Duration thawAfter();
+
+        /** The share rules apply only when more than this many hosts are tracked (as Kubernetes: > 2). */
+        @WithDefault("2")
+        int minTracked();
+
+        /** Window for "many hosts went silent at once". */
+        @WithDefault("60s")
+        Duration stormWindow();
+
+        /** FROZEN when this share of tracked hosts went silent within the storm window ... */
+        @WithDefault("0.20")
+        double stormShare();
+
+        /** ... and at least this many hosts. */
+        @WithDefault("10")
+        int stormMinHosts();
+
+        /** Fleet health is published this often, and on every change. */
+        @WithDefault("10s")
+        Duration reportInterval();
+    }
+
+    default Thresholds thresholds() {
+        FleetConfig f = fleet();
+        return new Thresholds(expectedInterval().toMillis(), suspectAfter().toMillis(), hangAfter().toMillis(),
+                bootGrace().toMillis(), phiSuspect(), phiHang(), acceptablePause().toMillis(),
+                minStdDeviation().toMillis(), statsWindow(), staleAfter().toMillis(), noTicksFreezeAfter().toMillis(),
+                heldRecheck().toMillis(), f.degradedAbove(), f.freezeAbove(), f.degradedThawBelow(),
+                f.freezeThawBelow(), f.thawAfter().toMillis(), f.minTracked(), f.stormWindow().toMillis(),
+                f.stormShare(), f.stormMinHosts());
+    }
+
+    default TopicNames topicNames() {
+        TopicConfig t = topics();
+        return new TopicNames(t.heartbeats(), t.reboots(), t.events(), t.state(), t.fleet());
+    }
+}

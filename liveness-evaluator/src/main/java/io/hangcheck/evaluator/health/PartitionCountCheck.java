@@ -1,0 +1,69 @@
+package io.hangcheck.evaluator.health;
+
+import io.hangcheck.evaluator.config.EvaluatorConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+import org.jboss.logging.Logger;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Readiness: the heartbeats and reboots topics must have the same number of partitions, or a reboot record
+ * would reach a task that does not hold the host (both are keyed by host id with the default partitioner).
+ * Checked against the broker until it answers once; a mismatch is logged as an error and keeps the
+ * instance not ready. (Kafka Streams' own readiness check reports RUNNING separately.)
+ */
+@Readiness
+@ApplicationScoped
+public class PartitionCountCheck implements HealthCheck {
+    private static final Logger LOG = Logger.getLogger(PartitionCountCheck.class);
+
+    @Inject
+    EvaluatorConfig config;
+
+    @ConfigProperty(name = "quarkus.kafka-streams.bootstrap-servers")
+    String bootstrap;
+
+    private volatile String verdict; // null until known; "" when equal
+
+    @Override
+    public HealthCheckResponse call() {
+        if (verdict == null) {
+            verdict = check();
+        }
+        var b = HealthCheckResponse.named("heartbeats and reboots co-partitioned");
+        if (verdict == null) {
+            return b.down().withData("reason", "broker not reachable yet").build();
+        }
+        return verdict.isEmpty() ? b.up().build() : b.down().withData("reason", verdict).build();
+    }
+
+    private String check() {
+        String hb = config.topics().heartbeats();
+        String rb = config.topics().reboots();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000, AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000))) {
+            Map<String, TopicDescription> d = admin.describeTopics(List.of(hb, rb)).allTopicNames().get(6, TimeUnit.SECONDS);
+            int a = d.get(hb).partitions().size();
+            int r = d.get(rb).partitions().size();
+            if (a != r) {
+                String msg = hb + " has " + a + " partitions but " + rb + " has " + r + ": reboot records would reach the wrong task";
+                LOG.error(msg);
+                return msg;
+            }
+            return "";
+        } catch (Exception e) {
+            LOG.warnf("cannot check partition counts yet: %s", e.toString());
+            return null;
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package io.hangcheck.evaluator.messaging;
+
+import io.hangcheck.evaluator.config.EvaluatorConfig;
+import io.hangcheck.evaluator.domain.FleetAggregator;
+import io.hangcheck.evaluator.metrics.EvaluatorMetrics;
+import io.prometheus.client.CollectorRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import org.apache.kafka.streams.Topology;
+
+import java.time.Clock;
+import java.time.Duration;
+
+/** Hands the production topology to quarkus-kafka-streams, with the instance-level fleet guard and metrics. */
+@ApplicationScoped
+public class TopologyProducer {
+
+    @Produces
+    @Singleton
+    FleetAggregator fleet(EvaluatorConfig config, Clock clock) {
+        return new FleetAggregator(config.instanceId(), config.thresholds(), clock);
+    }
+
+    @Produces
+    @Singleton
+    EvaluatorMetrics metrics(CollectorRegistry registry, FleetAggregator fleet) {
+        return new EvaluatorMetrics(registry, fleet);
+    }
+
+    @Produces
+    @Singleton
+    Topology topology(EvaluatorConfig config, FleetAggregator fleet, EvaluatorMetrics metrics, Clock clock) {
+        LivenessTopology.Settings settings = new LivenessTopology.Settings(config.instanceId(), Duration.ofSeconds(1),
+                config.fleet().reportInterval(), true);
+        return LivenessTopology.build(config.thresholds(), config.topicNames(), settings, fleet, metrics, clock);
+    }
+}
