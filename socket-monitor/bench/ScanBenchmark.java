@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Times the monitor's scan of a socket table (see run.sh). Prints median and best of N runs after a warm-up,
- * in milliseconds: read only (the bytes, as cat does), read + parse, read + parse + aggregate + stuck ageing.
+ * Times the monitor's scan of a socket table against cat of the same files (see run.sh). Prints median and
+ * best of N interleaved rounds after a warm-up, in milliseconds, and the median of the per-round ratios.
  * Usage: java -cp target/classes bench/ScanBenchmark.java PROC_ROOT [ITERATIONS]
  */
 public class ScanBenchmark {
@@ -34,29 +34,58 @@ public class ScanBenchmark {
             stuck.update(table, i * 15_000L, Set.of(), Duration.ofMinutes(2));
             readOnly(root, buf);
         }
+        // Interleaved, so that cat and the monitor meet the same noise (the machine is shared): per round,
+        // cat of the files (a child process, as from a shell), /bin/true (the cost of starting a process),
+        // the monitor's read only, read + parse, read + parse + aggregate + ageing.
+        String[] catFiles = {"cat", root.resolve("net/tcp").toString(), root.resolve("net/tcp6").toString()};
+        long[] cat = new long[n];
+        long[] spawn = new long[n];
         long[] read = new long[n];
         long[] parse = new long[n];
         long[] full = new long[n];
+        double[] ratio = new double[n];
+        double[] ratioNoSpawn = new double[n];
         int sockets = 0;
         for (int i = 0; i < n; i++) {
             long t0 = System.nanoTime();
-            readOnly(root, buf);
+            run(catFiles);
             long t1 = System.nanoTime();
-            parser.scan(root, table);
+            run("true");
             long t2 = System.nanoTime();
+            readOnly(root, buf);
+            long t3 = System.nanoTime();
+            parser.scan(root, table);
+            long t4 = System.nanoTime();
             parser.scan(root, table);
             TableAggregate a = TableAggregate.of(table, 20, 20, Set.of());
             stuck.update(table, (20 + i) * 15_000L, Set.of(), Duration.ofMinutes(2));
-            long t3 = System.nanoTime();
-            read[i] = t1 - t0;
-            parse[i] = t2 - t1;
-            full[i] = t3 - t2;
+            long t5 = System.nanoTime();
+            cat[i] = t1 - t0;
+            spawn[i] = t2 - t1;
+            read[i] = t3 - t2;
+            parse[i] = t4 - t3;
+            full[i] = t5 - t4;
+            ratio[i] = (double) parse[i] / cat[i];
+            ratioNoSpawn[i] = (double) parse[i] / Math.max(1, cat[i] - spawn[i]);
             sockets = a.total();
         }
-        System.out.printf("sockets=%d rejected=%d%n", sockets, table.rejected());
+        System.out.printf("sockets=%d rejected=%d rounds=%d%n", sockets, table.rejected(), n);
+        print("cat_fixture", cat);
+        print("spawn_true", spawn);
         print("java_read_only", read);
         print("java_read_parse", parse);
         print("java_read_parse_aggregate_age", full);
+        Arrays.sort(ratio);
+        Arrays.sort(ratioNoSpawn);
+        System.out.printf("ratio_read_parse_over_cat median=%.2f (target <= 1.5)%n", ratio[n / 2]);
+        System.out.printf("ratio_read_parse_over_cat_minus_process_start median=%.2f%n", ratioNoSpawn[n / 2]);
+    }
+
+    private static void run(String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException(String.join(" ", cmd) + " failed");
+        }
     }
 
     /**
@@ -78,13 +107,13 @@ public class ScanBenchmark {
             SocketTable table = new SocketTable(1 << 16);
             for (int i = 0; i < 10; i++) {
                 parser.scan(proc, table);
-                cat();
+                run("cat", "/proc/net/tcp", "/proc/net/tcp6");
             }
             long[] cat = new long[n];
             long[] parse = new long[n];
             for (int i = 0; i < n; i++) {
                 long t0 = System.nanoTime();
-                cat();
+                run("cat", "/proc/net/tcp", "/proc/net/tcp6");
                 long t1 = System.nanoTime();
                 parser.scan(proc, table);
                 long t2 = System.nanoTime();
@@ -99,14 +128,6 @@ public class ScanBenchmark {
                 s.setSoLinger(true, 0);
                 s.close();
             }
-        }
-    }
-
-    private static void cat() throws Exception {
-        Process p = new ProcessBuilder("cat", "/proc/net/tcp", "/proc/net/tcp6")
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        if (p.waitFor() != 0) {
-            throw new IllegalStateException("cat failed");
         }
     }
 

@@ -39,6 +39,7 @@ import static org.awaitility.Awaitility.await;
  */
 class RealLeakTest {
     private final List<AutoCloseableIo> open = new ArrayList<>();
+    private final java.util.concurrent.ExecutorService dns = Executors.newSingleThreadExecutor();
 
     private interface AutoCloseableIo {
         void close() throws IOException;
@@ -46,6 +47,7 @@ class RealLeakTest {
 
     @AfterEach
     void closeEverything() {
+        dns.shutdownNow();
         for (AutoCloseableIo c : open) {
             try {
                 c.close();
@@ -150,7 +152,7 @@ class RealLeakTest {
         settings = new MonitorSettings(settings.monitorId(), settings.node(), settings.procRoot(), settings.sysRoot(),
                 20, 1000, settings.tableLimit(), settings.ownerPid(), settings.watchedPorts(), settings.ageBuckets(),
                 settings.pgTop(), settings.rules());
-        PeerNamer namer = new PeerNamer(a -> null, Executors.newSingleThreadExecutor(), clock, 10,
+        PeerNamer namer = new PeerNamer(a -> null, dns, clock, 10,
                 Duration.ofMinutes(1), Duration.ofMinutes(1), Duration.ofSeconds(1));
         SocketMonitor monitor = new SocketMonitor(settings, clock, namer);
         List<SsSocket> ss = ssOf(ours);

@@ -34,11 +34,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class PgClientsLeakTest {
     private final List<Connection> leaked = new ArrayList<>();
+    private final java.util.concurrent.ExecutorService dns = Executors.newSingleThreadExecutor();
     private final String app = "leak-test-" + UUID.randomUUID().toString().substring(0, 8);
     private final String url = TestPostgres.jdbcUrl("hangcheck_sockets_test");
 
     @AfterEach
     void closeLeak() {
+        dns.shutdownNow();
         for (Connection c : leaked) {
             try {
                 c.close();
@@ -108,7 +110,7 @@ class PgClientsLeakTest {
         MonitorSettings settings = MonitorSettings.defaults("mon-pg", "this-machine", Path.of("/proc"),
                 Path.of("/proc/sys")).withRules(LeakRules.defaults());
         SocketMonitor monitor = new SocketMonitor(settings, clock, new PeerNamer(a -> null,
-                Executors.newSingleThreadExecutor(), clock, 10, Duration.ofMinutes(1), Duration.ofMinutes(1),
+                dns, clock, 10, Duration.ofMinutes(1), Duration.ofMinutes(1),
                 Duration.ofSeconds(1)));
         List<LeakAlert> alerts = new ArrayList<>();
         SocketSnapshot last = null;
