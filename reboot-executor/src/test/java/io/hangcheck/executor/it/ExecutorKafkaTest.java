@@ -225,6 +225,8 @@ class ExecutorKafkaTest {
         given().header("Authorization", VIEW).contentType("application/json").body("{\"reason\":\"x\"}")
                 .when().post("/v1/pause").then().statusCode(403);
         given().when().get("/q/health/ready").then().statusCode(200);
+        String openapi = given().when().get("/q/openapi").then().statusCode(200).extract().asString();
+        assertThat(openapi).contains("/v1/hosts/{id}/what-if").contains("/v1/silences/{id}").contains("bearer");
     }
 
     @Test
