@@ -99,7 +99,12 @@ class WorkloadPolicyTest {
                 String where = w.name() + " container " + c.getName();
                 assertThat(c.getImage()).as("%s image is pinned to a tag", where).matches(".+:[^:/]+").doesNotEndWith(":latest");
                 assertProbe(where, c.getLivenessProbe(), "/q/health/live");
-                assertProbe(where, c.getReadinessProbe(), "/q/health/ready");
+                if (c.getName().equals(w.object().getMetadata().getName())) {
+                    assertProbe(where, c.getReadinessProbe(), "/q/health/ready");
+                } else {
+                    // A sidecar must not gate the main container's traffic: the pod is ready only if all are.
+                    assertThat(c.getReadinessProbe()).as("%s: a sidecar has no readiness probe", where).isNull();
+                }
                 for (String kind : List.of("cpu", "memory")) {
                     assertThat(c.getResources().getRequests()).as("%s requests %s", where, kind).containsKey(kind);
                     assertThat(c.getResources().getLimits()).as("%s limits %s", where, kind).containsKey(kind);
