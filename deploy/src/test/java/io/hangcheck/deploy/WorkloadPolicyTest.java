@@ -269,6 +269,14 @@ class WorkloadPolicyTest {
                 .anyMatch(c -> c.getName().equals("socket-monitor"));
         assertThat(daemonSet.isPresent() ^ sidecar).as("exactly one of: the DaemonSet, the sidecar").isTrue();
 
+        if (sidecar) {
+            // The sidecar forecasts ingest's port against ingest's own connection budget.
+            Map<String, String> monitor = configMap(resources, "socket-monitor-config");
+            Map<String, String> ingestConfig = configMap(resources, "heartbeat-ingest-config");
+            assertThat(monitor.get("HANGCHECK_SOCKETS_PROC_ROOT")).isEqualTo("/proc");
+            assertThat(monitor.get("HANGCHECK_SOCKETS_WATCH_PORTS"))
+                    .isEqualTo("8081:" + ingestConfig.get("HANGCHECK_INGEST_CONNECTION_BUDGET"));
+        }
         if (daemonSet.isPresent()) {
             PodSpec pod = daemonSet.get().getSpec().getTemplate().getSpec();
             assertThat(pod.getHostNetwork()).as("hostNetwork").isTrue();
@@ -285,6 +293,12 @@ class WorkloadPolicyTest {
                     .anyMatch(t -> t.getMatchExpressions().stream().anyMatch(e -> e.getKey().equals(k)
                             && e.getOperator().equals("In") && e.getValues().equals(List.of(v)))));
         }
+    }
+
+    static Map<String, String> configMap(List<HasMetadata> resources, String prefix) {
+        return Kustomize.ofKind(resources, ConfigMap.class).stream()
+                .filter(m -> m.getMetadata().getName().startsWith(prefix + "-"))
+                .findFirst().orElseThrow(() -> new AssertionError("no ConfigMap " + prefix)).getData();
     }
 
     @ParameterizedTest(name = "{0}")
