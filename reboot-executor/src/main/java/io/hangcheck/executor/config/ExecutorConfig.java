@@ -104,6 +104,13 @@ public interface ExecutorConfig {
         @WithDefault("GracefulRestart")
         String firstResetType();
 
+        /**
+         * An attempt with no driver answer after this long (the outcome could not be written, e.g. the database
+         * went away mid-call) is marked UNKNOWN and reported, never repeated; longer than any driver call with retries.
+         */
+        @WithDefault("10m")
+        Duration outcomeTimeout();
+
         /** How often unconfirmed resets are checked against their deadline. */
         @WithDefault("5s")
         Duration sweepInterval();

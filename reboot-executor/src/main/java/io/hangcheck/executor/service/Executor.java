@@ -145,11 +145,20 @@ public class Executor {
             return;
         }
         flyway.migrate();
+        markUnknown(null);
+        recovered = true;
+    }
+
+    /**
+     * Marks attempts without a driver answer UNKNOWN (reported, never repeated): all of them at start-up
+     * ({@code olderThan} null), or, while running, those older than the outcome timeout.
+     */
+    private void markUnknown(Instant olderThan) {
         Instant now = clock.instant();
         List<RebootRecord> marked = store.inTransaction(c -> {
             store.lockDecisions(c);
             List<RebootRecord> out = new ArrayList<>();
-            for (ActionRow a : store.unfinishedActions(c)) {
+            for (ActionRow a : olderThan == null ? store.unfinishedActions(c) : store.outcomeOverdue(c, olderThan)) {
                 store.setOutcome(c, a.id(), "UNKNOWN", now, null, true, "UNKNOWN");
                 out.add(store.append(c, new LedgerRow(a.incidentId(), a.hostId(), RebootDecision.UNKNOWN,
                         RebootReason.INTERRUPTED_ATTEMPT, a.driver(), a.attempt(), now,
@@ -165,7 +174,6 @@ public class Executor {
                     "host " + r.hostId() + ": attempt " + r.attempt() + " of " + r.incidentId()
                             + " was interrupted; whether it was reset is UNKNOWN; not repeated by itself"));
         }
-        recovered = true;
     }
 
     // ---- inputs ----
@@ -388,6 +396,7 @@ public class Executor {
             ensureRecovered();
         }
         Instant now = clock.instant();
+        markUnknown(now.minus(config.confirmation().outcomeTimeout()));
         FleetStatus fleet = fleetView.status();
         List<Decided> toExecute = new ArrayList<>();
         List<RebootRecord> records = store.inTransaction(c -> {

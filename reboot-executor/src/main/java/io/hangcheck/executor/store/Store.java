@@ -183,6 +183,23 @@ public class Store {
         return actions(c, "SELECT " + ACTION_COLUMNS + " FROM action WHERE outcome IS NULL AND NOT closed ORDER BY id FOR UPDATE", null);
     }
 
+    /** Attempts whose driver has not answered since before {@code before} (this process is running). */
+    public List<ActionRow> outcomeOverdue(Connection c, Instant before) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + ACTION_COLUMNS
+                + " FROM action WHERE outcome IS NULL AND NOT closed AND intent_at < ? ORDER BY id FOR UPDATE")) {
+            ps.setObject(1, ts(before));
+            List<ActionRow> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new ActionRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getString(5),
+                            ResetType.valueOf(rs.getString(6)), rs.getString(7), instant(rs, 8), rs.getString(9),
+                            instant(rs, 10), rs.getBoolean(11)));
+                }
+            }
+            return out;
+        }
+    }
+
     /** Executed attempts waiting for the host to come back. */
     public List<ActionRow> awaitingConfirmation(Connection c) throws SQLException {
         return actions(c, "SELECT " + ACTION_COLUMNS + " FROM action WHERE outcome = 'EXECUTED' AND NOT closed ORDER BY id FOR UPDATE", null);

@@ -68,10 +68,24 @@ class ExecutorRestartTest {
     }
 
     @Test
+    void attemptWithoutDriverAnswerPastTheOutcomeTimeoutBecomesUnknownWhileRunning() throws Exception {
+        String host = "stuck-1";
+        ItSupport.inventory(host, "redfish", Map.of("bmc", bmc.url(), "systemId", host));
+        try (var c = ItSupport.db(); var st = c.createStatement()) {
+            // what a driver call whose outcome could not be written leaves behind, 11 minutes ago
+            st.execute("INSERT INTO incident (incident_id, host_id, boot_id, origin, claimed_at) VALUES ('stuck-1/b1/2', 'stuck-1', 'b1', 'HUNG', now() - interval '11 minutes')");
+            st.execute("INSERT INTO action (incident_id, host_id, attempt, driver, reset_type, boot_id, intent_at) VALUES ('stuck-1/b1/2', 'stuck-1', 1, 'redfish', 'GracefulRestart', 'b1', now() - interval '11 minutes')");
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> ItSupport.ledger(host).contains("UNKNOWN INTERRUPTED_ATTEMPT"));
+        assertThat(ItSupport.count("SELECT count(*) FROM action WHERE host_id = 'stuck-1' AND NOT closed")).isZero();
+        assertThat(bmc.resets(host)).isEmpty();
+    }
+
+    @Test
     void hostThatDoesNotComeBackIsEscalatedOnceThenQuarantined() throws Exception {
         String host = "slow-1";
         ItSupport.inventory(host, "redfish", Map.of("bmc", bmc.url(), "systemId", host));
-        for (int i = 0; i < 20; i++) { // a fleet of 22: 10 % per hour allows 2 hosts (crash-1 counts as one)
+        for (int i = 0; i < 40; i++) { // a fleet of 42+: 10 % per hour allows 4 hosts (crash-1, stuck-1 may count)
             ItSupport.inventory("filler-" + i, "dry-run", Map.of());
         }
         it.fleet(FleetMode.NORMAL);
