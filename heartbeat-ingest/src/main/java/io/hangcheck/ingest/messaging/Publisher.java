@@ -64,6 +64,7 @@ public class Publisher {
     private volatile KafkaProducer<String, byte[]> producer;
     private volatile Admin admin;
     private volatile ScheduledExecutorService probe;
+    private final double refuseAboveFill;
     private volatile boolean reachable;
     private volatile List<Integer> partitions = List.of();
     private volatile long partitionsRefreshedNanos;
@@ -77,6 +78,7 @@ public class Publisher {
         this.metrics = metrics;
         this.instance = instance;
         this.bootstrap = bootstrap;
+        this.refuseAboveFill = config.publish().refuseAboveBufferFill();
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -198,7 +200,7 @@ public class Publisher {
         if (!reachable || partitions.isEmpty()) {
             return RejectReason.KAFKA_UNAVAILABLE;
         }
-        if (bufferFill() >= config.publish().refuseAboveBufferFill()) {
+        if (recentBufferFill() >= refuseAboveFill) {
             return RejectReason.BUFFER_FULL;
         }
         return null;
@@ -211,6 +213,19 @@ public class Publisher {
     /** Partitions of the heartbeat topic as last discovered (empty until Kafka answered). */
     public List<Integer> partitions() {
         return partitions;
+    }
+
+    private volatile long fillReadNanos;
+    private volatile double fill;
+
+    /** {@link #bufferFill()} read at most every 5 ms: the per-heartbeat check must stay cheap on the hot paths. */
+    private double recentBufferFill() {
+        long now = System.nanoTime();
+        if (now - fillReadNanos > 5_000_000L) {
+            fill = bufferFill();
+            fillReadNanos = now;
+        }
+        return fill;
     }
 
     /** Share of the producer buffer in use, 0..1. */

@@ -59,6 +59,17 @@ public class IngestMetrics {
         sendBufferFill = Gauge.build("hangcheck_ingest_send_buffer_fill_ratio", "Share of the producer's buffer in use.").register(registry);
         kafkaReachable = Gauge.build("hangcheck_ingest_kafka_reachable", "1 when the last probe reached Kafka, else 0.").register(registry);
         deadLettered = Counter.build("hangcheck_ingest_dead_lettered_total", "Raw-topic records sent to the dead-letter topic.").register(registry);
+        cacheChildren();
+    }
+
+    private final Counter.Child[] receivedBy = new Counter.Child[Transport.values().length];
+    private final Counter.Child[] acceptedBy = new Counter.Child[Transport.values().length];
+
+    private void cacheChildren() {
+        for (Transport t : Transport.values()) {
+            receivedBy[t.ordinal()] = received.labels(label(t));
+            acceptedBy[t.ordinal()] = accepted.labels(label(t));
+        }
     }
 
     public static String label(Transport t) {
@@ -66,11 +77,11 @@ public class IngestMetrics {
     }
 
     public void received(Transport t, int n) {
-        received.labels(label(t)).inc(n);
+        receivedBy[t.ordinal()].inc(n);
     }
 
     public void accepted(Transport t, int n) {
-        accepted.labels(label(t)).inc(n);
+        acceptedBy[t.ordinal()].inc(n);
     }
 
     public void rejected(Transport t, RejectReason reason, int n) {

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# heartbeat-ingest throughput benchmark (prints figures; not a test). Called by `./lab bench ingest`.
+# Starts its own Kafka broker and ingest instance on free ports, runs Kafka's ProducerPerformance (the
+# reference), then the UDP, HTTP batch, HTTP single and HTTP no-op paths, prints the table and writes it to
+# heartbeat-ingest/BENCHMARKS-ingest.md. Usage: bench/run.sh [seconds-per-run, default 8]
+set -euo pipefail
+MODULE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+ROOT="$(cd "$MODULE/.." && pwd)"
+SECONDS_PER_RUN="${1:-8}"
+cd "$ROOT"
+OFFLINE="-o"
+[ -f "$HOME/.m2/repository/org/apache/kafka/kafka-tools/4.1.2/kafka-tools-4.1.2.jar" ] || OFFLINE=""
+echo "[bench] building heartbeat-ingest (and what it needs)"
+./mvnw -q -B $OFFLINE -pl heartbeat-ingest -am install -DskipTests
+./mvnw -q -B $OFFLINE -pl heartbeat-ingest -Pbench test-compile dependency:build-classpath \
+  -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.cp
+CP="$MODULE/target/test-classes:$MODULE/target/classes:$(cat "$MODULE/target/bench.cp")"
+exec java -Xmx512m -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "$CP" io.hangcheck.ingest.bench.IngestBench "$CP" \
+  "$MODULE/target/quarkus-app/quarkus-run.jar" "$MODULE/BENCHMARKS-ingest.md" "$SECONDS_PER_RUN"

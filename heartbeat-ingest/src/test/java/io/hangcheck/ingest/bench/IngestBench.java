@@ -1,0 +1,339 @@
+package io.hangcheck.ingest.bench;
+
+import io.hangcheck.events.EventCodec;
+import io.hangcheck.events.Heartbeat;
+import io.hangcheck.events.Topics;
+import io.hangcheck.events.Transport;
+import io.hangcheck.events.wire.UdpLine;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The ingest benchmark (prints figures; not a test). On one machine, in one go:
+ * <ol>
+ *   <li>reference: Kafka's own {@code ProducerPerformance}, records the size of a stamped heartbeat, with the
+ *       producer settings ingest uses ({@code acks=all}, idempotent, linger 2 ms, 64 KiB batches);</li>
+ *   <li>UDP: hc1 datagrams from one sender thread at full speed; counted is what Kafka acknowledged;</li>
+ *   <li>HTTP batch: arrays of {@value #BATCH} heartbeats; HTTP single: one heartbeat per request;</li>
+ *   <li>no-op: the same single-heartbeat requests on a route that does nothing (bench profile only).</li>
+ * </ol>
+ * HTTP load comes from a Vert.x client with a fixed number of keep-alive connections, each with one request
+ * in flight (closed loop). Rates are measured over the window after a warm-up, from 202s for HTTP and from
+ * ingest's own {@code hangcheck_ingest_accepted_total} for UDP.
+ *
+ * <p>Arguments: {@code <classpath-for-child-JVMs> <quarkus-run.jar> <results.md> [seconds-per-run]}.
+ */
+public final class IngestBench {
+
+    static final int BATCH = 100;
+    static final int HOSTS = 2000;
+    static final String REF_TOPIC = "bench.reference";
+
+    public static void main(String[] args) throws Exception {
+        String classPath = args[0];
+        Path app = Path.of(args[1]);
+        Path results = Path.of(args[2]);
+        int seconds = args.length > 3 ? Integer.parseInt(args[3]) : 8;
+        int warmup = 2;
+
+        try (BenchBroker broker = new BenchBroker().start(classPath)) {
+            say("broker up at " + broker.bootstrap());
+            createTopics(broker.bootstrap());
+            byte[] sample = EventCodec.toBytes(heartbeat(0, 1).stamped(Instant.now(), Transport.HTTP, "ingest-bench-1"));
+            int recordSize = sample.length;
+            say("record size " + recordSize + " bytes (a stamped heartbeat as it lands on " + Topics.HEARTBEATS + ")");
+
+            double reference = producerPerformance(classPath, broker.bootstrap(), recordSize, seconds);
+            say(String.format(Locale.ROOT, "reference ProducerPerformance: %.0f records/s", reference));
+
+            int port = BenchBroker.freePort();
+            Process ingest = startIngest(app, port, broker.bootstrap());
+            Vertx vertx = Vertx.vertx();
+            try {
+                awaitReady(port);
+                say("ingest up on port " + port);
+                double udp = udp(port, seconds, warmup);
+                say(String.format(Locale.ROOT, "UDP: %.0f heartbeats/s acknowledged", udp));
+                double batch = http(vertx, port, "/v1/heartbeats", batchBody(), 32, seconds, warmup) * BATCH;
+                say(String.format(Locale.ROOT, "HTTP batch (%d per request): %.0f heartbeats/s", BATCH, batch));
+                double single = http(vertx, port, "/v1/heartbeats", null, 256, seconds, warmup);
+                say(String.format(Locale.ROOT, "HTTP single: %.0f heartbeats/s", single));
+                double noop = http(vertx, port, "/v1/noop", null, 256, seconds, warmup);
+                say(String.format(Locale.ROOT, "HTTP no-op route: %.0f requests/s", noop));
+                String table = table(recordSize, seconds, reference, udp, batch, single, noop);
+                System.out.println();
+                System.out.println(table);
+                Files.writeString(results, table);
+                say("written to " + results);
+            } finally {
+                vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                ingest.destroy();
+                if (!ingest.waitFor(20, TimeUnit.SECONDS)) {
+                    ingest.destroyForcibly();
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- reference
+
+    static double producerPerformance(String classPath, String bootstrap, int recordSize, int seconds) throws Exception {
+        // ProducerPerformance has no duration switch: it is given more records than it can send, its 5-second
+        // window reports are read, and it is stopped after the first (warm-up) window plus the measured time.
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
+                "-cp", classPath, "org.apache.kafka.tools.ProducerPerformance",
+                "--topic", REF_TOPIC, "--num-records", "50000000", "--record-size", String.valueOf(recordSize),
+                "--throughput", "-1", "--producer-props", "bootstrap.servers=" + bootstrap, "acks=all",
+                "enable.idempotence=true", "linger.ms=2", "batch.size=65536", "max.in.flight.requests.per.connection=5");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        Pattern window = Pattern.compile("^(\\d+) records sent, ([\\d.]+) records/sec");
+        List<Double> rates = new ArrayList<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5L + Math.max(10, seconds) + 1); // 5 s windows
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; System.nanoTime() < deadline && (line = r.readLine()) != null; ) {
+                Matcher m = window.matcher(line);
+                if (m.find()) {
+                    rates.add(Double.parseDouble(m.group(2)));
+                    say("ProducerPerformance window: " + line);
+                }
+            }
+        } finally {
+            p.destroy();
+            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        }
+        if (rates.size() < 2) {
+            throw new IllegalStateException("ProducerPerformance reported fewer than two windows");
+        }
+        // The first window is warm-up; the rest are averaged.
+        return rates.subList(1, rates.size()).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+    }
+
+    // ---------------------------------------------------------------- ingest process
+
+    static Process startIngest(Path app, int port, String bootstrap) throws IOException {
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xms512m", "-Xmx1g", "-Dquarkus.profile=bench", "-Dquarkus.http.port=" + port,
+                "-Dkafka.bootstrap.servers=" + bootstrap, "-Dhangcheck.ingest.instance-id=ingest-bench-1",
+                "-Dhangcheck.ingest.connection-budget=2000", "-Dhangcheck.ingest.raw.enabled=false",
+                "-jar", app.toString());
+        Path log = Files.createTempFile("hangcheck-bench-ingest-", ".log");
+        say("ingest log: " + log);
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    static void awaitReady(int port) throws Exception {
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (System.nanoTime() < deadline) {
+            try {
+                var r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready")).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                if (r.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // starting
+            }
+            Thread.sleep(300);
+        }
+        throw new IllegalStateException("ingest did not become ready");
+    }
+
+    static double acceptedTotal(int port, String transport) throws Exception {
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        String text = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        Matcher m = Pattern.compile("^hangcheck_ingest_accepted_total\\{transport=\"" + transport + "\",} ([0-9.eE+]+)$",
+                Pattern.MULTILINE).matcher(text);
+        return m.find() ? Double.parseDouble(m.group(1)) : 0.0;
+    }
+
+    // ---------------------------------------------------------------- UDP
+
+    static double udp(int port, int seconds, int warmup) throws Exception {
+        List<ByteBuffer> datagrams = new ArrayList<>();
+        for (int i = 0; i < 20_000; i++) {
+            datagrams.add(ByteBuffer.wrap(UdpLine.format(heartbeat(i % HOSTS, i), null)));
+        }
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong sent = new AtomicLong();
+        Thread sender = new Thread(() -> {
+            try (DatagramChannel ch = DatagramChannel.open()) {
+                ch.connect(new InetSocketAddress("127.0.0.1", port));
+                int i = 0;
+                while (!stop.get()) {
+                    ByteBuffer b = datagrams.get(i++ % datagrams.size());
+                    b.rewind();
+                    ch.write(b);
+                    sent.incrementAndGet();
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }, "bench-udp-sender");
+        sender.start();
+        Thread.sleep(warmup * 1000L);
+        double a0 = acceptedTotal(port, "udp");
+        long s0 = sent.get();
+        long t0 = System.nanoTime();
+        Thread.sleep(seconds * 1000L);
+        double a1 = acceptedTotal(port, "udp");
+        long s1 = sent.get();
+        double elapsed = (System.nanoTime() - t0) / 1e9;
+        stop.set(true);
+        sender.join();
+        Thread.sleep(1000);
+        say(String.format(Locale.ROOT, "UDP sent %.0f datagrams/s, %.0f acknowledged/s (the rest dropped by the kernel's receive buffer)",
+                (s1 - s0) / elapsed, (a1 - a0) / elapsed));
+        return (a1 - a0) / elapsed;
+    }
+
+    // ---------------------------------------------------------------- HTTP
+
+    /** Closed-loop load: {@code connections} keep-alive connections, one request in flight each; returns 202s per second. */
+    static double http(Vertx vertx, int port, String path, String fixedBody, int connections, int seconds, int warmup) throws Exception {
+        HttpClient client = vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(connections)
+                .setKeepAlive(true).setPipelining(false).setDefaultHost("127.0.0.1").setDefaultPort(port));
+        AtomicLong ok = new AtomicLong();
+        AtomicLong other = new AtomicLong();
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong seq = new AtomicLong();
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setURI(path)
+                .putHeader("Content-Type", "application/json");
+        for (int c = 0; c < connections; c++) {
+            loop(client, options, fixedBody, seq, ok, other, stop);
+        }
+        Thread.sleep(warmup * 1000L);
+        long ok0 = ok.get();
+        long t0 = System.nanoTime();
+        Thread.sleep(seconds * 1000L);
+        long ok1 = ok.get();
+        double elapsed = (System.nanoTime() - t0) / 1e9;
+        stop.set(true);
+        Thread.sleep(500);
+        client.close();
+        if (other.get() > 0) {
+            say("  (" + other.get() + " responses were not 202)");
+        }
+        return (ok1 - ok0) / elapsed;
+    }
+
+    private static void loop(HttpClient client, RequestOptions options, String fixedBody, AtomicLong seq, AtomicLong ok,
+                             AtomicLong other, AtomicBoolean stop) {
+        if (stop.get()) {
+            return;
+        }
+        long n = seq.incrementAndGet();
+        Buffer body = Buffer.buffer(fixedBody != null ? fixedBody : json(heartbeat((int) (n % HOSTS), n)));
+        client.request(options).compose(req -> req.send(body).compose(resp -> {
+            (resp.statusCode() == 202 ? ok : other).incrementAndGet();
+            return resp.body();
+        })).onComplete(ar -> {
+            if (ar.failed()) {
+                other.incrementAndGet();
+            }
+            loop(client, options, fixedBody, seq, ok, other, stop);
+        });
+    }
+
+    // ---------------------------------------------------------------- data
+
+    static Heartbeat heartbeat(int host, long seq) {
+        return Heartbeat.fromHost(String.format(Locale.ROOT, "lab-%05d", host), "boot-7f3a91c2", seq, Instant.now(),
+                Map.of("pool", "gpu-a100", "os", "linux-6.1", "rack", "r12"), 86_400L);
+    }
+
+    static String json(Heartbeat hb) {
+        return "{\"hostId\":\"" + hb.hostId() + "\",\"bootId\":\"" + hb.bootId() + "\",\"seq\":" + hb.seq()
+                + ",\"sentAt\":\"" + hb.sentAt() + "\",\"labels\":{\"os\":\"linux-6.1\",\"pool\":\"gpu-a100\",\"rack\":\"r12\"},\"uptimeSeconds\":86400}";
+    }
+
+    static String batchBody() {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < BATCH; i++) {
+            sb.append(i == 0 ? "" : ",").append(json(heartbeat(i, i)));
+        }
+        return sb.append(']').toString();
+    }
+
+    static void createTopics(String bootstrap) throws Exception {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (Admin admin = Admin.create(props)) {
+            admin.createTopics(List.of(new NewTopic(Topics.HEARTBEATS, 4, (short) 1), new NewTopic(Topics.HEARTBEATS_RAW, 4, (short) 1),
+                    new NewTopic(Topics.dlq(Topics.HEARTBEATS_RAW), 1, (short) 1), new NewTopic(REF_TOPIC, 4, (short) 1))).all().get();
+        }
+    }
+
+    // ---------------------------------------------------------------- report
+
+    static String table(int recordSize, int seconds, double reference, double udp, double batch, double single, double noop) throws Exception {
+        String date = DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(Instant.now().atOffset(ZoneOffset.UTC).withNano(0)) + "Z";
+        String cpu = Files.lines(Path.of("/proc/cpuinfo")).filter(l -> l.startsWith("model name")).findFirst()
+                .map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("unknown CPU");
+        long memGiB = Runtime.getRuntime().maxMemory() > 0 ? Math.round(
+                ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                        .getTotalMemorySize() / (1024.0 * 1024 * 1024)) : 0;
+        String load = Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        StringBuilder t = new StringBuilder();
+        t.append("## heartbeat-ingest throughput\n\n");
+        t.append(String.format(Locale.ROOT, "Measured %s on %d cores (%s), %d GiB, Java %s; broker, ingest and load generator on the same machine. "
+                        + "Load average %s at the end (the machine is shared). "
+                        + "Record size %d bytes (a stamped heartbeat). %d s per run after 2 s warm-up. Produced by `heartbeat-ingest/bench/run.sh`.\n\n",
+                date, Runtime.getRuntime().availableProcessors(), cpu, memGiB, System.getProperty("java.version"), load, recordSize, seconds));
+        t.append("| path | records/s | ratio | against | target | met |\n|---|---:|---:|---|---:|---|\n");
+        t.append(row("Kafka ProducerPerformance (acks=all, idempotent) — reference", reference, 1.0, "—", 0));
+        t.append(row("UDP hc1 datagrams (acknowledged by Kafka)", udp, udp / reference, "producer", 0.5));
+        t.append(row("HTTP batch of " + BATCH + " (202 after acks), 32 connections", batch, batch / reference, "producer", 0.5));
+        t.append(row("HTTP single heartbeat (202 after acks), 256 connections", single, single / noop, "no-op route", 0.6));
+        t.append(row("HTTP no-op route, same generator — reference", noop, 1.0, "—", 0));
+        return t.toString();
+    }
+
+    private static String row(String name, double rate, double ratio, String against, double target) {
+        return String.format(Locale.ROOT, "| %s | %,.0f | %.2f | %s | %s | %s |\n", name, rate, ratio, against,
+                target == 0 ? "—" : String.format(Locale.ROOT, "%.2f", target), target == 0 ? "—" : ratio >= target ? "yes" : "**no**");
+    }
+
+    private static void say(String s) {
+        System.out.println("[bench] " + s);
+    }
+
+    private IngestBench() {
+    }
+}
