@@ -39,11 +39,23 @@ final class ItSupport implements AutoCloseable {
         if (type != null) {
             CloudEvents.apply(r.headers(), id, type, "test", Instant.now());
         }
-        try {
-            producer.send(r).get();
-        } catch (InterruptedException | ExecutionException e) {
-            throw new IllegalStateException(e);
+        // asynchronous (order per host key is kept by the producer); failures surface in flush()
+        pending.add(producer.send(r));
+    }
+
+    private final List<java.util.concurrent.Future<?>> pending = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Waits until everything sent so far is acknowledged by the broker. */
+    void flush() {
+        producer.flush();
+        for (java.util.concurrent.Future<?> f : pending) {
+            try {
+                f.get();
+            } catch (InterruptedException | ExecutionException e) {
+                throw new IllegalStateException(e);
+            }
         }
+        pending.clear();
     }
 
     void sendRaw(String topic, String key, byte[] value) {
