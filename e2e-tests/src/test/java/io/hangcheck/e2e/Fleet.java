@@ -1,6 +1,13 @@
 package io.hangcheck.e2e;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,7 +24,12 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A few hosts that post heartbeats to ingest over HTTP, as a test drives them: each can be hung (stops
  * sending) or rebooted (new boot id). Counts what ingest acknowledged (202) so tests can check that nothing
- * acknowledged is lost.
+ * acknowledged is lost, and remembers each acknowledged heartbeat ({@code host/boot/seq}).
+ *
+ * <p>By default the batch goes through the JDK client (a kept-alive connection). With
+ * {@link #newConnectionPerBeat()} every POST opens a new TCP connection and closes it ({@code Connection: close}),
+ * like agents whose interval exceeds the keep-alive: those are the hosts that can no longer check in once
+ * ingest's connection budget is taken.
  */
 final class Fleet implements AutoCloseable {
     private final ServiceProcess ingest;
@@ -27,6 +39,9 @@ final class Fleet implements AutoCloseable {
     private final Set<String> hung = ConcurrentHashMap.newKeySet();
     private final AtomicLong acknowledged = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
+    private final Set<String> acknowledgedIds = ConcurrentHashMap.newKeySet();
+    private volatile boolean newConnectionPerBeat;
+    private volatile String pool = "e2e";
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "e2e-fleet");
         t.setDaemon(true);
@@ -46,6 +61,26 @@ final class Fleet implements AutoCloseable {
     Fleet start(Duration interval) {
         timer.scheduleAtFixedRate(this::beatAll, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
         return this;
+    }
+
+    /** Every POST on a new connection, closed after the answer. */
+    Fleet newConnectionPerBeat() {
+        newConnectionPerBeat = true;
+        return this;
+    }
+
+    Fleet pool(String poolLabel) {
+        pool = poolLabel;
+        return this;
+    }
+
+    /** {@code host/boot/seq} of every heartbeat ingest acknowledged with 202. */
+    Set<String> acknowledgedIds() {
+        return Set.copyOf(acknowledgedIds);
+    }
+
+    boolean isHung(String host) {
+        return hung.contains(host);
     }
 
     List<String> hosts() {
@@ -75,7 +110,16 @@ final class Fleet implements AutoCloseable {
     }
 
     private void beatAll() {
+        try {
+            beatAllOnce();
+        } catch (RuntimeException e) {
+            refused.incrementAndGet();
+        }
+    }
+
+    private void beatAllOnce() {
         StringBuilder body = new StringBuilder("[");
+        List<String> ids = new ArrayList<>();
         for (String h : hosts) {
             if (hung.contains(h)) {
                 continue;
@@ -83,22 +127,55 @@ final class Fleet implements AutoCloseable {
             if (body.length() > 1) {
                 body.append(',');
             }
-            body.append("{\"hostId\":\"").append(h).append("\",\"bootId\":\"").append(bootIds.get(h))
-                    .append("\",\"seq\":").append(seqs.get(h).incrementAndGet())
-                    .append(",\"sentAt\":\"").append(Instant.now()).append("\",\"labels\":{\"pool\":\"e2e\"}}");
+            String boot = bootIds.get(h);
+            long seq = seqs.get(h).incrementAndGet();
+            ids.add(h + "/" + boot + "/" + seq);
+            body.append("{\"hostId\":\"").append(h).append("\",\"bootId\":\"").append(boot)
+                    .append("\",\"seq\":").append(seq)
+                    .append(",\"sentAt\":\"").append(Instant.now()).append("\",\"labels\":{\"pool\":\"").append(pool).append("\"}}");
         }
         body.append(']');
         if (body.length() == 2) {
             return;
         }
-        HttpResponse<String> r = ingest.send(HttpRequest.newBuilder(ingest.uri("/v1/heartbeats"))
-                .timeout(Duration.ofSeconds(5))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
-        if (r.statusCode() == 202) {
+        int status;
+        if (newConnectionPerBeat) {
+            status = postOnNewConnection(body.toString());
+        } else {
+            HttpResponse<String> r = ingest.send(HttpRequest.newBuilder(ingest.uri("/v1/heartbeats"))
+                    .timeout(Duration.ofSeconds(5))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
+            status = r.statusCode();
+        }
+        if (status == 202) {
             acknowledged.incrementAndGet();
+            acknowledgedIds.addAll(ids);
         } else {
             refused.incrementAndGet();
+        }
+    }
+
+    /** One HTTP/1.1 POST on a fresh socket; the status code, or -1 when the connection failed. */
+    private int postOnNewConnection(String json) {
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", ingest.port()), 2000);
+            socket.setSoTimeout(5000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /v1/heartbeats HTTP/1.1\r\nHost: 127.0.0.1:" + ingest.port()
+                    + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length
+                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(body);
+            out.flush();
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+            String statusLine = in.readLine();
+            if (statusLine == null || !statusLine.startsWith("HTTP/1.")) {
+                return -1;
+            }
+            return Integer.parseInt(statusLine.split(" ")[1]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
         }
     }
 

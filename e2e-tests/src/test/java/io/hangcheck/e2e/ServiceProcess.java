@@ -63,6 +63,9 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     ServiceProcess start() throws IOException {
+        if (process != null && process.isAlive()) {
+            throw new IllegalStateException(name + " is already running");
+        }
         Files.createDirectories(log.getParent());
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
@@ -111,6 +114,11 @@ final class ServiceProcess implements AutoCloseable {
 
     String name() {
         return name;
+    }
+
+    /** The process id of the running JVM (for logs), or -1. */
+    long pid() {
+        return process == null ? -1 : process.pid();
     }
 
     boolean alive() {

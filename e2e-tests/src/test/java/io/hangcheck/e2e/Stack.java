@@ -14,10 +14,13 @@ import java.util.Map;
 /**
  * Ingest, evaluator and executor as separate processes on a real broker and a real PostgreSQL database,
  * with test-sized thresholds: hosts beat every 500 ms and are hung after 4 s of silence.
+ * {@link #start(String)} uses the shared in-process broker and the machine's PostgreSQL; {@link #builder(String)}
+ * lets a test choose the broker (e.g. a restartable {@code KafkaProcess}), the database and extra settings.
  */
 final class Stack implements AutoCloseable {
     static final String OPERATOR_TOKEN = "e2e-operator-token";
 
+    final String bootstrap;
     final TestKafka kafka;
     final String dbUrl;
     final ServiceProcess ingest;
@@ -25,13 +28,88 @@ final class Stack implements AutoCloseable {
     final ServiceProcess executor;
     private final List<ServiceProcess> all = new ArrayList<>();
 
-    private Stack(String name) throws Exception {
-        kafka = TestKafka.shared();
-        kafka.createContractTopics();
-        dbUrl = TestPostgres.recreate("hangcheck_e2e_" + name);
-        Map<String, String> common = Map.of("HANGCHECK_KAFKA", kafka.bootstrapServers());
+    /** What a test may choose; defaults are those of the walking skeleton. */
+    static final class Builder {
+        private final String name;
+        private String bootstrap;
+        private String dbUrl;
+        private final Map<String, String> ingestEnv = new LinkedHashMap<>();
+        private final Map<String, String> evaluatorEnv = new LinkedHashMap<>();
+        private final Map<String, String> executorEnv = new LinkedHashMap<>();
+
+        private Builder(String name) {
+            this.name = name;
+        }
+
+        /** Kafka bootstrap servers (the contract topics must exist there); default the shared broker. */
+        Builder kafka(String bootstrapServers) {
+            this.bootstrap = bootstrapServers;
+            return this;
+        }
+
+        /** The executor's database (user and password of {@link TestPostgres}); default a fresh one on the machine's server. */
+        Builder database(String jdbcUrl) {
+            this.dbUrl = jdbcUrl;
+            return this;
+        }
+
+        Builder ingest(String key, String value) {
+            ingestEnv.put(key, value);
+            return this;
+        }
+
+        Builder evaluator(String key, String value) {
+            evaluatorEnv.put(key, value);
+            return this;
+        }
+
+        Builder executor(String key, String value) {
+            executorEnv.put(key, value);
+            return this;
+        }
+
+        /** Starts the three services and waits until each is ready. */
+        Stack start() throws Exception {
+            Stack s = new Stack(this);
+            try {
+                for (ServiceProcess p : s.all) {
+                    p.start();
+                }
+                for (ServiceProcess p : s.all) {
+                    p.awaitReady(Duration.ofMinutes(3));
+                }
+                return s;
+            } catch (Exception | Error e) {
+                s.close();
+                throw e;
+            }
+        }
+    }
+
+    static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    /** The walking skeleton's stack: the shared broker, a fresh database on the machine's PostgreSQL. */
+    static Stack start(String name) throws Exception {
+        return builder(name).start();
+    }
+
+    private Stack(Builder b) throws Exception {
+        String name = b.name;
+        if (b.bootstrap == null) {
+            kafka = TestKafka.shared();
+            kafka.createContractTopics();
+            bootstrap = kafka.bootstrapServers();
+        } else {
+            kafka = null;
+            bootstrap = b.bootstrap;
+        }
+        dbUrl = b.dbUrl != null ? b.dbUrl : TestPostgres.recreate("hangcheck_e2e_" + name);
+        Map<String, String> common = Map.of("HANGCHECK_KAFKA", bootstrap);
 
         Map<String, String> ingestEnv = new LinkedHashMap<>(common);
+        ingestEnv.putAll(b.ingestEnv);
         ingest = ServiceProcess.quarkus("heartbeat-ingest", "ingest-" + name, ingestEnv);
 
         Map<String, String> evaluatorEnv = new LinkedHashMap<>(common);
@@ -46,6 +124,7 @@ final class Stack implements AutoCloseable {
         evaluatorEnv.put("HANGCHECK_EVALUATOR_FLEET_REPORT_INTERVAL", "2s");
         evaluatorEnv.put("KAFKA_STREAMS_COMMIT_INTERVAL_MS", "100");
         evaluatorEnv.put("QUARKUS_KAFKA_STREAMS_APPLICATION_ID", "hangcheck-e2e-" + name);
+        evaluatorEnv.putAll(b.evaluatorEnv);
         evaluator = ServiceProcess.quarkus("liveness-evaluator", "evaluator-" + name, evaluatorEnv);
 
         Map<String, String> executorEnv = new LinkedHashMap<>(common);
@@ -54,25 +133,9 @@ final class Stack implements AutoCloseable {
         executorEnv.put("HANGCHECK_DB_PASSWORD", TestPostgres.password());
         executorEnv.put("HANGCHECK_EXECUTOR_ADMIN_OPERATOR_TOKENS", OPERATOR_TOKEN);
         executorEnv.put("HANGCHECK_EXECUTOR_GROUP", "hangcheck-e2e-executor-" + name);
+        executorEnv.putAll(b.executorEnv);
         executor = ServiceProcess.quarkus("reboot-executor", "executor-" + name, executorEnv);
         all.addAll(List.of(ingest, evaluator, executor));
-    }
-
-    /** Starts the three services and waits until each is ready. */
-    static Stack start(String name) throws Exception {
-        Stack s = new Stack(name);
-        try {
-            for (ServiceProcess p : s.all) {
-                p.start();
-            }
-            for (ServiceProcess p : s.all) {
-                p.awaitReady(Duration.ofMinutes(3));
-            }
-            return s;
-        } catch (Exception | Error e) {
-            s.close();
-            throw e;
-        }
     }
 
     static Path logDir() {

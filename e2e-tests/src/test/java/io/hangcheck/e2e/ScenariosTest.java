@@ -1,0 +1,460 @@
+package io.hangcheck.e2e;
+
+import io.hangcheck.events.FleetMode;
+import io.hangcheck.events.Heartbeat;
+import io.hangcheck.events.HeartbeatTopicRecord;
+import io.hangcheck.events.LivenessEvent;
+import io.hangcheck.events.LivenessEventType;
+import io.hangcheck.events.Topics;
+import io.hangcheck.events.kafka.HeartbeatTopicRecordSerde;
+import io.hangcheck.events.kafka.LivenessEventSerde;
+import io.hangcheck.testing.KafkaProcess;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The failure scenarios of the design, end to end on real processes: ingest, evaluator and executor as child
+ * JVMs, a real Kafka broker in a child JVM (so it can be stopped), a PostgreSQL cluster of this class alone (so
+ * it can be stopped), hosts posting over HTTP with a new connection per heartbeat, and a Redfish BMC that
+ * really reboots them. One stack serves every scenario; each scenario starts by waiting for a healthy fleet
+ * (every host UP, fleet NORMAL, everything running) and puts back what it broke, so none depends on another's
+ * order. Each writes its figures to {@code target/e2e-results.txt} (false reboots, duplicate reboots,
+ * acknowledged heartbeats lost, true hangs missed, notifications where counted).
+ */
+class ScenariosTest {
+    private static final int HOSTS = 24;
+    private static final int BUDGET = 16;
+
+    private static KafkaProcess kafka;
+    private static PrivatePostgres pg;
+    private static String dbUrl;
+    private static TestBmc bmc;
+    private static Fleet fleet;
+    private static Stack stack;
+    /** Hosts a scenario hung on purpose: a reboot of any other host is a false reboot. */
+    private static final Set<String> hungOnPurpose = new HashSet<>();
+    private static int nextVictim;
+
+    private final List<Socket> leaked = new ArrayList<>();
+    private Instant scenarioStart;
+    private String scenario;
+
+    @BeforeAll
+    static void startStack() throws Exception {
+        kafka = new KafkaProcess().start();
+        KafkaTool.createContractTopics(kafka.bootstrapServers());
+        pg = new PrivatePostgres().start();
+        dbUrl = pg.database("hangcheck");
+        bmc = new TestBmc(1500);
+        stack = Stack.builder("scenarios")
+                .kafka(kafka.bootstrapServers())
+                .database(dbUrl)
+                .ingest("HANGCHECK_INGEST_CONNECTION_BUDGET", Integer.toString(BUDGET))
+                .evaluator("HANGCHECK_EVALUATOR_BOOT_GRACE", "2s")
+                .evaluator("HANGCHECK_EVALUATOR_STALE_AFTER", "3s")
+                .evaluator("HANGCHECK_EVALUATOR_NO_TICKS_FREEZE_AFTER", "8s")
+                .evaluator("HANGCHECK_EVALUATOR_FLEET_THAW_AFTER", "3s")
+                .evaluator("HANGCHECK_EVALUATOR_FLEET_STORM_WINDOW", "10s")
+                .executor("HANGCHECK_EXECUTOR_REDFISH_USERNAME", "e2e")
+                .executor("HANGCHECK_EXECUTOR_REDFISH_PASSWORD", "e2e-bmc-password")
+                .executor("HANGCHECK_EXECUTOR_LIMITS_FLEET_SHARE_PER_HOUR", "0.5")
+                .executor("HANGCHECK_EXECUTOR_CONFIRMATION_BOOT_TIMEOUT", "60s")
+                .start();
+        fleet = new Fleet(stack.ingest, "e2e", HOSTS).newConnectionPerBeat();
+        bmc.serve(fleet);
+        for (String host : fleet.hosts()) {
+            HttpResponse<String> put = stack.executor.send(HttpRequest.newBuilder(stack.executor.uri("/v1/inventory/" + host))
+                    .header("Authorization", "Bearer " + Stack.OPERATOR_TOKEN)
+                    .header("Content-Type", "application/json")
+                    .PUT(HttpRequest.BodyPublishers.ofString("{\"driver\":\"redfish\",\"params\":{\"bmc\":\"" + bmc.url()
+                            + "\",\"systemId\":\"" + host + "\"},\"labels\":{\"pool\":\"e2e\"},\"enabled\":true,\"author\":\"e2e\"}")));
+            assertThat(put.statusCode()).as(put.body()).isIn(200, 201);
+        }
+        fleet.start(Duration.ofMillis(500));
+    }
+
+    @AfterAll
+    static void stopStack() throws Exception {
+        if (fleet != null) {
+            fleet.close();
+        }
+        if (stack != null) {
+            stack.close();
+        }
+        if (bmc != null) {
+            bmc.close();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+        if (pg != null) {
+            pg.close();
+        }
+    }
+
+    @BeforeEach
+    void healthyFleet(TestInfo info) throws Exception {
+        scenario = info.getTestMethod().orElseThrow().getName();
+        repair();
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            assertThat(stack.evaluator.get("/v1/hosts?state=UP&limit=1000").body())
+                    .as("every host UP").satisfies(b -> assertThat(countHosts(b)).isEqualTo(HOSTS));
+            assertThat(stack.evaluator.get("/v1/fleet").body()).contains("\"" + FleetMode.NORMAL + "\"");
+            assertThat(stack.executor.get("/q/health/ready").statusCode()).isEqualTo(200);
+        });
+        scenarioStart = Instant.now();
+    }
+
+    @AfterEach
+    void putBack() throws Exception {
+        repair();
+    }
+
+    /** Whatever a scenario broke, mended: leak closed, broker and database up, evaluator running, hosts beating. */
+    private void repair() throws Exception {
+        for (Socket s : leaked) {
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // closing
+            }
+        }
+        leaked.clear();
+        if (!kafka.isRunning()) {
+            kafka.start();
+        }
+        if (!pg.running()) {
+            pg.start();
+        }
+        if (!stack.evaluator.alive()) {
+            stack.evaluator.start().awaitReady(Duration.ofMinutes(2));
+        }
+        for (String h : fleet.hosts()) {
+            if (fleet.isHung(h)) {
+                fleet.reboot(h);
+            }
+        }
+    }
+
+    // ---- scenarios ---------------------------------------------------------------------------------------------
+
+    @Test
+    void aTrueHangInANormalFleetIsResetOnceThroughRedfishAndConfirmedByANewBootId() throws Exception {
+        String victim = victim();
+        String bootBefore = fleet.bootId(victim);
+
+        fleet.hang(victim);
+
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
+                assertThat(ledger("CONFIRMED", victim)).isEqualTo(1));
+        assertThat(fleet.bootId(victim)).isNotEqualTo(bootBefore);
+        assertThat(bmc.resetsOf(victim)).isEqualTo(1);
+        assertThat(ledger("EXECUTED", victim)).isEqualTo(1);
+        assertThat(executedDriver(victim)).isEqualTo("redfish");
+        assertThat(falseReboots()).isZero();
+        record(Map.of("false reboots", falseReboots(), "duplicate reboots", duplicateReboots(),
+                "true hangs missed", ledger("CONFIRMED", victim) == 1 ? 0 : 1, "BMC resets", bmc.resetsOf(victim)));
+    }
+
+    @Test
+    void aConnectionLeakThatExhaustsIngestsBudgetRebootsNothingAndTheFleetRecoversWithoutABurst() throws Exception {
+        long resetsBefore = bmc.resets().size();
+
+        // the changelist boxes: connections from 127.0.0.2, one request each, then never read, written or closed
+        for (int i = 0; i < BUDGET + 4; i++) {
+            leak();
+        }
+        // hosts that open a connection per heartbeat can no longer check in; ingest says DEGRADED in its ticks
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            String metrics = stack.ingest.get("/metrics").body();
+            assertThat(metric(metrics, "hangcheck_ingest_connections_refused_total")).isPositive();
+        });
+        long refusedAtFull = fleet.refused();
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> fleet.refused() > refusedAtFull + 10);
+        // the evaluator holds or freezes: nothing reaches HUNG
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            String fleetHealth = stack.evaluator.get("/v1/fleet").body();
+            int held = countHosts(stack.evaluator.get("/v1/hosts?state=HELD&limit=1000").body());
+            assertThat(fleetHealth.contains("\"FROZEN\"") || held > 0).as(fleetHealth + " held=" + held).isTrue();
+        });
+        Thread.sleep(15_000); // the outage lasts: every host silent well past hang-after
+        assertThat(countHosts(stack.evaluator.get("/v1/hosts?state=HUNG&limit=1000").body())).isZero();
+
+        // the leak stops: the fleet thaws with fresh grace
+        Instant leakStopped = Instant.now();
+        for (Socket s : leaked) {
+            s.close();
+        }
+        leaked.clear();
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            assertThat(countHosts(stack.evaluator.get("/v1/hosts?state=UP&limit=1000").body())).isEqualTo(HOSTS);
+            assertThat(stack.evaluator.get("/v1/fleet").body()).contains("\"NORMAL\"");
+        });
+        Thread.sleep(5_000);
+
+        List<LivenessEvent> hung = hungEventsSince(scenarioStart);
+        assertThat(hung).as("HUNG verdicts during or after the outage").isEmpty();
+        assertThat(ledgerSince("EXECUTED", scenarioStart)).isZero();
+        assertThat(bmc.resets().size()).isEqualTo(resetsBefore);
+        record(Map.of("false reboots", ledgerSince("EXECUTED", scenarioStart), "HUNG verdicts", hung.size(),
+                "held/refused heartbeat POSTs", fleet.refused() - refusedAtFull,
+                "recovery after leak stop (s)", Duration.between(leakStopped, Instant.now()).toSeconds() - 5));
+    }
+
+    @Test
+    void kafkaStoppedAndRestartedRebootsNothingAndLosesNoAcknowledgedHeartbeat() throws Exception {
+        long resetsBefore = bmc.resets().size();
+        Set<String> ackedBefore = fleet.acknowledgedIds();
+
+        kafka.stop();
+        long refusedAtStop = fleet.refused();
+        Thread.sleep(40_000);
+        long refusedDuring = fleet.refused() - refusedAtStop;
+        kafka.start();
+
+        await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            assertThat(countHosts(stack.evaluator.get("/v1/hosts?state=UP&limit=1000").body())).isEqualTo(HOSTS);
+            assertThat(stack.evaluator.get("/v1/fleet").body()).contains("\"NORMAL\"");
+        });
+        Thread.sleep(3_000);
+
+        Set<String> acked = new HashSet<>(fleet.acknowledgedIds());
+        Set<String> inTopic = new HashSet<>();
+        for (ConsumerRecord<String, HeartbeatTopicRecord> r : KafkaTool.readAll(kafka.bootstrapServers(), Topics.HEARTBEATS, new HeartbeatTopicRecordSerde())) {
+            if (r.value() instanceof Heartbeat hb) {
+                inTopic.add(hb.hostId() + "/" + hb.bootId() + "/" + hb.seq());
+            }
+        }
+        Set<String> lost = new HashSet<>(acked);
+        lost.removeAll(inTopic);
+        assertThat(refusedDuring).as("ingest refused (503) while Kafka was down").isPositive();
+        assertThat(lost).as("acknowledged (202) but not on the topic").isEmpty();
+        assertThat(ledgerSince("EXECUTED", scenarioStart)).isZero();
+        assertThat(hungEventsSince(scenarioStart)).isEmpty();
+        assertThat(bmc.resets().size()).isEqualTo(resetsBefore);
+        record(Map.of("false reboots", ledgerSince("EXECUTED", scenarioStart), "acknowledged heartbeats lost", lost.size(),
+                "acknowledged heartbeats checked", acked.size(), "acknowledged during scenario", acked.size() - ackedBefore.size(),
+                "POSTs refused while down", refusedDuring));
+    }
+
+    @Test
+    void anEvaluatorKilledWithSigkillAndRestartedCausesNoSecondReboot() throws Exception {
+        String victim = victim();
+        fleet.hang(victim);
+        // the moment the verdict is out, the evaluator dies
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() ->
+                hungEventsSince(scenarioStart).stream().anyMatch(e -> e.hostId().equals(victim)));
+        stack.evaluator.kill();
+        Thread.sleep(2_000);
+        stack.evaluator.start().awaitReady(Duration.ofMinutes(2));
+
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
+                assertThat(ledger("CONFIRMED", victim)).isEqualTo(1));
+        Thread.sleep(5_000);
+        List<LivenessEvent> hung = hungEventsSince(scenarioStart).stream().filter(e -> e.hostId().equals(victim)).toList();
+        assertThat(ledger("EXECUTED", victim)).isEqualTo(1);
+        assertThat(bmc.resetsOf(victim)).isEqualTo(1);
+        assertThat(duplicateReboots()).isZero();
+        assertThat(falseReboots()).isZero();
+        record(Map.of("false reboots", falseReboots(), "duplicate reboots", duplicateReboots(),
+                "HUNG events for the victim", hung.size(), "BMC resets of the victim", bmc.resetsOf(victim),
+                "true hangs missed", ledger("CONFIRMED", victim) == 1 ? 0 : 1));
+    }
+
+    @Test
+    void withoutItsDatabaseTheExecutorRebootsNothingSaysWhyAndResumesAfter() throws Exception {
+        pg.stop();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            HttpResponse<String> ready = stack.executor.get("/q/health/ready");
+            assertThat(ready.statusCode()).isEqualTo(503);
+            assertThat(ready.body()).contains("DOWN", "reason");
+        });
+        String why = stack.executor.get("/q/health/ready").body();
+
+        String first = victim();
+        fleet.hang(first);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).until(() ->
+                hungEventsSince(scenarioStart).stream().anyMatch(e -> e.hostId().equals(first)));
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
+                assertThat(metric(stack.executor.get("/metrics").body(), "hangcheck_executor_rejected_events_total")).isPositive());
+        assertThat(bmc.resetsOf(first)).isZero();
+
+        pg.start();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
+                assertThat(stack.executor.get("/q/health/ready").statusCode()).isEqualTo(200));
+        assertThat(ledger("EXECUTED", first)).as("a HUNG seen without a database is never acted on later").isZero();
+        fleet.reboot(first); // an operator's reset: the first host back
+
+        // resumes: the next true hang is handled
+        String second = victim();
+        fleet.hang(second);
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
+                assertThat(ledger("CONFIRMED", second)).isEqualTo(1));
+        assertThat(bmc.resetsOf(first)).isZero();
+        assertThat(bmc.resetsOf(second)).isEqualTo(1);
+        assertThat(falseReboots()).isZero();
+        record(Map.of("false reboots", falseReboots(), "reboots while the database was down", bmc.resetsOf(first),
+                "true hangs missed after the database returned", ledger("CONFIRMED", second) == 1 ? 0 : 1,
+                "readiness while down", why.replaceAll("\\s+", " ")));
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------------------------
+
+    /** A host no scenario has hung before (host cool-down and per-host limits never interfere). */
+    private static synchronized String victim() {
+        String v = fleet.hosts().get(1 + (nextVictim++ * 3) % (HOSTS - 1));
+        hungOnPurpose.add(v);
+        return v;
+    }
+
+    private void leak() throws IOException {
+        Socket s = new Socket();
+        s.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.2"), 0));
+        s.connect(new InetSocketAddress("127.0.0.1", stack.ingest.port()), 2000);
+        OutputStream out = s.getOutputStream();
+        out.write(("GET /q/health/live HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        s.setSoTimeout(3000);
+        InputStream in = s.getInputStream();
+        try {
+            in.read(new byte[4096]); // the answer; then silence
+        } catch (IOException ignored) {
+            // a refused one is closed by the server: still a leaked socket on our side
+        }
+        leaked.add(s);
+    }
+
+    private static int countHosts(String json) {
+        int n = 0;
+        for (int i = json.indexOf("\"hostId\""); i >= 0; i = json.indexOf("\"hostId\"", i + 1)) {
+            n++;
+        }
+        return n;
+    }
+
+    private static double metric(String metrics, String name) {
+        double sum = 0;
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
+    }
+
+    private List<LivenessEvent> hungEventsSince(Instant from) {
+        List<LivenessEvent> out = new ArrayList<>();
+        for (ConsumerRecord<String, LivenessEvent> r : KafkaTool.readAll(kafka.bootstrapServers(), Topics.LIVENESS_EVENTS, new LivenessEventSerde())) {
+            LivenessEvent e = r.value();
+            if (e != null && e.type() == LivenessEventType.HUNG && !e.at().isBefore(from.minusSeconds(1))) {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
+    private static Connection db() throws Exception {
+        return DriverManager.getConnection(dbUrl, "postgres", "");
+    }
+
+    private static int ledger(String decision, String host) throws Exception {
+        try (Connection c = db(); PreparedStatement ps = c.prepareStatement(
+                "SELECT count(*) FROM ledger WHERE decision = ? AND host_id = ?")) {
+            ps.setString(1, decision);
+            ps.setString(2, host);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    private static int ledgerSince(String decision, Instant from) throws Exception {
+        try (Connection c = db(); PreparedStatement ps = c.prepareStatement(
+                "SELECT count(*) FROM ledger WHERE decision = ? AND at >= ?")) {
+            ps.setString(1, decision);
+            ps.setTimestamp(2, Timestamp.from(from));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    private static String executedDriver(String host) throws Exception {
+        try (Connection c = db(); PreparedStatement ps = c.prepareStatement(
+                "SELECT driver FROM ledger WHERE decision = 'EXECUTED' AND host_id = ?")) {
+            ps.setString(1, host);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    /** EXECUTED rows for hosts no scenario hung. */
+    private static int falseReboots() throws Exception {
+        int n = 0;
+        try (Connection c = db(); PreparedStatement ps = c.prepareStatement("SELECT host_id FROM ledger WHERE decision = 'EXECUTED'");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                if (!hungOnPurpose.contains(rs.getString(1))) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    /** EXECUTED rows beyond the first of each incident. */
+    private static int duplicateReboots() throws Exception {
+        try (Connection c = db(); PreparedStatement ps = c.prepareStatement(
+                "SELECT coalesce(sum(n - 1), 0) FROM (SELECT count(*) AS n FROM ledger WHERE decision = 'EXECUTED' GROUP BY incident_id) x");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    private void record(Map<String, ?> figures) throws IOException {
+        Map<String, Object> sorted = new java.util.TreeMap<>(figures);
+        String line = Instant.now() + " " + scenario + " (" + Duration.between(scenarioStart, Instant.now()).toSeconds() + " s): " + sorted + "\n";
+        var file = Stack.logDir().resolveSibling("e2e-results.txt");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        System.out.print("[e2e result] " + line);
+    }
+
+}

@@ -1,0 +1,283 @@
+#!/usr/bin/env bash
+# ./lab demo — the seed incident ("hunting the killer"), replayed on the local stack in about three minutes.
+#
+#  1. 113 hosts (pool nightly: 100, pool changelist: 13) check in over HTTP, a new connection per POST; all UP.
+#  2. Two nightly hosts really hang -> HUNG -> the executor resets them through Redfish (the simulator is every
+#     host's BMC) -> they come back with a new boot id -> CONFIRMED.
+#  3. The changelist pool leaks connections to ingest (from 127.0.0.2); the socket monitor's forecast names
+#     that source before ingest's connection budget is reached.
+#  4. The budget is reached: no host can check in over HTTP; ingest says DEGRADED; the evaluator holds or
+#     freezes; zero reboots; notifications counted.
+#  5. The leak stops; the fleet thaws with fresh grace; no burst of verdicts.
+# Ends with a table and exits non-zero if an expectation fails. Everything it starts is stopped on exit.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+LAB="$ROOT/.lab"
+LOGS="$LAB/logs"
+DEMO_DB="${DEMO_DB:-hangcheck_demo}"
+SIM_PORT=8090
+HOOK_PORT="${DEMO_WEBHOOK_PORT:-18099}"
+TOKEN=demo-operator
+INGEST=http://127.0.0.1:8081 EVAL=http://127.0.0.1:8082 EXEC=http://127.0.0.1:8083 SOCK=http://127.0.0.1:8084
+SIM=http://127.0.0.1:$SIM_PORT
+BUDGET=40           # ingest's connection budget (demo size)
+LEAK_RATE=2         # leaked connections per second
+LEAK_MAX=60         # more than the budget: the budget is what runs out
+
+if [[ -t 1 ]]; then B=$'\e[1m'; G=$'\e[32m'; R=$'\e[31m'; Y=$'\e[33m'; N=$'\e[0m'; else B=""; G=""; R=""; Y=""; N=""; fi
+T0=$(date +%s)
+ts() { local s=$(( $(date +%s) - T0 )); printf '%02d:%02d' $((s / 60)) $((s % 60)); }
+line() { printf '%s  %s\n' "$(ts)" "$*"; }
+phase() { printf '\n%s%s  ── %s%s\n' "$B" "$(ts)" "$*" "$N"; }
+die() { printf '%serror:%s %s\n' "$R" "$N" "$*" >&2; exit 2; }
+
+for tool in curl jq python3 psql java; do command -v "$tool" >/dev/null || die "$tool is needed by the demo"; done
+
+# ---- settings: time-compressed (hosts beat every 2 s; HUNG after 10 s of silence) --------------------------
+export HANGCHECK_DB_URL="jdbc:postgresql://127.0.0.1:5432/$DEMO_DB"
+export HANGCHECK_INGEST_CONNECTION_BUDGET=$BUDGET
+export HANGCHECK_EVALUATOR_EXPECTED_INTERVAL=2s HANGCHECK_EVALUATOR_SUSPECT_AFTER=5s HANGCHECK_EVALUATOR_HANG_AFTER=10s
+export HANGCHECK_EVALUATOR_BOOT_GRACE=10s HANGCHECK_EVALUATOR_ACCEPTABLE_PAUSE=1s HANGCHECK_EVALUATOR_MIN_STD_DEVIATION=500ms
+export HANGCHECK_EVALUATOR_HELD_RECHECK=2s HANGCHECK_EVALUATOR_STALE_AFTER=6s HANGCHECK_EVALUATOR_NO_TICKS_FREEZE_AFTER=15s
+export HANGCHECK_EVALUATOR_FLEET_THAW_AFTER=10s HANGCHECK_EVALUATOR_FLEET_REPORT_INTERVAL=2s HANGCHECK_EVALUATOR_FLEET_STORM_WINDOW=20s
+export KAFKA_STREAMS_COMMIT_INTERVAL_MS=200
+export HANGCHECK_EXECUTOR_ADMIN_OPERATOR_TOKENS=$TOKEN
+export HANGCHECK_EXECUTOR_REDFISH_USERNAME=demo HANGCHECK_EXECUTOR_REDFISH_PASSWORD=demo-bmc-password
+export HANGCHECK_EXECUTOR_CONFIRMATION_BOOT_TIMEOUT=90s HANGCHECK_EXECUTOR_FLEET_STALE_AFTER=20s
+export HANGCHECK_EXECUTOR_NOTIFICATIONS_GROUP_WAIT=5s HANGCHECK_EXECUTOR_NOTIFICATIONS_WEBHOOK_URL="http://127.0.0.1:$HOOK_PORT/hook"
+export HANGCHECK_SOCKETS_INTERVAL=1s HANGCHECK_SOCKETS_WINDOW=30s HANGCHECK_SOCKETS_HORIZON=2m HANGCHECK_SOCKETS_MIN_SAMPLES=4
+export HANGCHECK_SOCKETS_OPEN_AFTER=2 HANGCHECK_SOCKETS_RESOLVE_AFTER=3 HANGCHECK_SOCKETS_WATCH_PORTS="8081:$BUDGET"
+export HANGCHECK_SOCKETS_DNS_ENABLED=false
+
+# ---- start, and stop everything on exit -----------------------------------------------------------------
+SIM_PID="" HOOK_PID=""
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  echo
+  [[ -n "$SIM_PID" ]] && kill "$SIM_PID" 2>/dev/null && wait "$SIM_PID" 2>/dev/null || true
+  [[ -n "$HOOK_PID" ]] && kill "$HOOK_PID" 2>/dev/null && wait "$HOOK_PID" 2>/dev/null || true
+  "$ROOT/lab" down >/dev/null 2>&1 || true
+  printf '(stopped the stack; logs in .lab/logs/)\n'
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+for p in 8081 8082 8083 8084 9092 $SIM_PORT "$HOOK_PORT"; do
+  port_open "$p" && die "port $p is in use: the demo needs the stack to itself (./lab down first)"
+done
+
+mkdir -p "$LOGS"
+printf '%s./lab demo%s — the seed incident, replayed (logs: .lab/logs/)\n' "$B" "$N"
+line "fresh start: Kafka data, Streams state and database $DEMO_DB are reset (other .lab data is kept)"
+rm -rf "$LAB/kafka/data" "$LAB/kafka/ports" "$LAB/state"
+psql -X -q -h 127.0.0.1 -U postgres -d postgres -c "DROP DATABASE IF EXISTS \"$DEMO_DB\" WITH (FORCE)" >/dev/null 2>&1 || true
+
+agent_jar() {
+  local j
+  for j in "$ROOT"/host-agent/target/hangcheck-host-agent-*.jar; do
+    [[ -f "$j" && "$j" != *-sources.jar && "$j" != *-tests.jar && "$j" != *-javadoc.jar ]] && { echo "$j"; return 0; }
+  done
+}
+AGENT_JAR="$(agent_jar)"
+if [[ -z "$AGENT_JAR" ]]; then
+  line "building the host agent"
+  (cd "$ROOT" && ./mvnw -q -B -o -pl host-agent -am install -DskipTests) || die "host-agent build failed"
+  AGENT_JAR="$(agent_jar)"
+fi
+
+# The webhook receiver: counts the executor's notifications (one JSON line per message).
+HOOK_FILE="$LOGS/demo-notifications.jsonl"; : >"$HOOK_FILE"
+python3 - "$HOOK_PORT" "$HOOK_FILE" >"$LOGS/demo-webhook.log" 2>&1 <<'EOF' &
+import http.server, sys
+port, path = int(sys.argv[1]), sys.argv[2]
+class H(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get('Content-Length') or 0)).decode('utf-8', 'replace')
+        with open(path, 'a') as f:
+            f.write(body.replace('\n', ' ') + '\n')
+        self.send_response(204); self.end_headers()
+    def log_message(self, *a): pass
+http.server.ThreadingHTTPServer(('127.0.0.1', port), H).serve_forever()
+EOF
+HOOK_PID=$!
+
+# The simulator holds port 8090 before ./lab up, so ./lab starts no hosts of its own: these are the demo's.
+java -Xmx192m -XX:+UseSerialGC -jar "$AGENT_JAR" --simulate \
+  --pools "nightly:100,changelist:13:os=windows" --transport http --batch 10 --http-connections 4 --http-reuse false \
+  --interval 2s --jitter 0.1 --boot-time 5s --ingest 127.0.0.1:8081 --control-port $SIM_PORT --status-every 10s \
+  --bmc-user "$HANGCHECK_EXECUTOR_REDFISH_USERNAME" --bmc-password "$HANGCHECK_EXECUTOR_REDFISH_PASSWORD" \
+  >>"$LOGS/demo-simulator.log" 2>&1 &
+SIM_PID=$!
+for _ in $(seq 1 60); do port_open $SIM_PORT && break; kill -0 "$SIM_PID" 2>/dev/null || die "the simulator exited (.lab/logs/demo-simulator.log)"; sleep 0.5; done
+
+line "starting the stack (./lab up: Kafka, PostgreSQL database $DEMO_DB, ingest, evaluator, executor, socket monitor)"
+if ! "$ROOT/lab" up >"$LOGS/demo-lab-up.log" 2>&1; then tail -n 30 "$LOGS/demo-lab-up.log" >&2; die "./lab up failed"; fi
+line "stack ready in $(( $(date +%s) - T0 )) s"
+T0=$(date +%s)   # the demo's clock starts when the stack is ready
+START_ISO="$(date -u +%FT%TZ)"
+
+# ---- observation --------------------------------------------------------------------------------------------
+get() { curl -sf -m 8 "$@" 2>/dev/null || true; }
+auth=(-H "Authorization: Bearer $TOKEN")
+metric() { awk -v m="$1" '$1 == m {print int($2); exit}' <<<"$2"; }
+count_state() { get "$EVAL/v1/hosts?state=$1&limit=1000" | jq -r '.hosts | length' 2>/dev/null || echo "?"; }
+
+declare -A SEEN=()
+LAST_MODE="" LAST_DEG="" NOTES=0 ALERT_AT="" BUDGET_AT="" DEGRADED_AT="" FROZEN_SEEN=no
+LEAK_AT=0 THAW_AT=0 POST_THAW_VERDICTS=0 ALERT_TEXT=""
+poll() {
+  local m mode fleet
+  m="$(get "$INGEST/metrics")"
+  local open deg refused
+  open="$(metric hangcheck_ingest_open_connections "$m")"; deg="$(metric hangcheck_ingest_degraded "$m")"
+  refused="$(metric hangcheck_ingest_connections_refused_total "$m")"
+  if [[ -n "$deg" && "$deg" != "$LAST_DEG" ]]; then
+    if [[ "$deg" == 1 ]]; then line "${Y}ingest DEGRADED${N}: $open/$BUDGET connections open, $refused refused at accept"; DEGRADED_AT=${DEGRADED_AT:-$(date +%s)}
+    elif [[ -n "$LAST_DEG" ]]; then line "ingest healthy again: $open/$BUDGET connections open"; fi
+    LAST_DEG="$deg"
+  fi
+  if [[ -z "$BUDGET_AT" && -n "$open" && "$open" -ge "$BUDGET" ]]; then BUDGET_AT=$(date +%s); line "${R}ingest's connection budget reached${N}: $open/$BUDGET — new connections are closed at accept"; fi
+  fleet="$(get "$EVAL/v1/fleet")"
+  mode="$(jq -r '.mode // empty' <<<"$fleet" 2>/dev/null || true)"
+  if [[ -n "$mode" && "$mode" != "$LAST_MODE" ]]; then
+    line "evaluator: fleet ${B}$mode${N} $(jq -r '"(\(.silentHosts) of \(.trackedHosts) silent) " + ((.reasons // []) | join("; "))' <<<"$fleet")"
+    [[ "$mode" == FROZEN ]] && FROZEN_SEEN=yes
+    if [[ "$LAST_MODE" == FROZEN && "$mode" != FROZEN ]]; then THAW_AT=$(date +%s); fi
+    LAST_MODE="$mode"
+  fi
+  # ledger rows since the start (every decision, skips and holds included)
+  local rows; rows="$(get "${auth[@]}" "$EXEC/v1/ledger?from=$START_ISO&limit=1000")"
+  if [[ -n "$rows" ]]; then
+    while IFS=$'\t' read -r id host dec reason drv att; do
+      [[ -z "$id" || -n "${SEEN[$id]:-}" ]] && continue
+      SEEN[$id]=1
+      line "executor: ${B}$dec${N} $host ($reason, driver $drv, attempt $att)"
+      if (( THAW_AT > 0 )); then POST_THAW_VERDICTS=$((POST_THAW_VERDICTS + 1)); fi
+    done < <(jq -r 'reverse | .[] | [.recordId, .hostId, .decision, .reason, (.driver // "-"), .attempt] | @tsv' <<<"$rows" 2>/dev/null)
+  fi
+  # leak alerts
+  local alerts; alerts="$(get "$SOCK/v1/sockets/alerts")"
+  if [[ -n "$alerts" ]]; then
+    while IFS=$'\t' read -r id kind summary; do
+      [[ -z "$id" || -n "${SEEN[$id]:-}" ]] && continue
+      SEEN[$id]=1
+      line "${Y}socket monitor: $kind${N} — $summary"
+      if [[ -z "$ALERT_AT" && "$kind" == EXHAUSTION_FORECAST ]] && (( LEAK_AT > 0 )); then ALERT_AT=$(date +%s); ALERT_TEXT="$summary"; fi
+    done < <(jq -r '.[] | [.alertId, .kind, (.summary | gsub("[\t\n]"; " "))] | @tsv' <<<"$alerts" 2>/dev/null)
+  fi
+  local n; n="$(wc -l <"$HOOK_FILE")"
+  if (( n > NOTES )); then
+    tail -n $((n - NOTES)) "$HOOK_FILE" | while IFS= read -r msg; do line "webhook: notification — $(cut -c1-160 <<<"$msg")"; done
+    NOTES=$n
+  fi
+}
+# wait_for SECONDS DESCRIPTION COMMAND...: polls until the command succeeds; false on timeout
+wait_for() {
+  local secs="$1" what="$2"; shift 2
+  local deadline=$(( $(date +%s) + secs ))
+  while (( $(date +%s) < deadline )); do
+    poll
+    if "$@"; then return 0; fi
+    sleep 1
+  done
+  line "${R}timed out after ${secs} s waiting for: $what${N}"
+  return 1
+}
+FAILED=()
+expect() { if ! "$@"; then FAILED+=("$EXPECT_WHAT"); fi; }
+
+# ---- 1. check-in -------------------------------------------------------------------------------------------
+phase "1. 113 hosts check in (pool nightly 100, pool changelist 13; HTTP, one new connection per POST, every 2 s)"
+SYSTEMS=""
+for _ in $(seq 1 15); do
+  SYSTEMS="$(curl -sf -m 10 "$SIM/redfish/v1/Systems" 2>/dev/null | jq -r '.Members[]."@odata.id" | sub(".*/"; "")' 2>/dev/null || true)"
+  [[ -n "$SYSTEMS" ]] && break
+  sleep 2
+done
+[[ "$(grep -c . <<<"$SYSTEMS")" -eq 113 ]] || die "the simulator lists $(grep -c . <<<"$SYSTEMS") systems, not 113"
+for h in $SYSTEMS; do
+  pool="${h%%-*}"
+  code="$(curl -s -o /dev/null -w '%{http_code}' -m 5 -X PUT "${auth[@]}" -H 'Content-Type: application/json' \
+    "$EXEC/v1/inventory/$h" -d "{\"driver\":\"redfish\",\"params\":{\"bmc\":\"$SIM\",\"systemId\":\"$h\"},\"labels\":{\"pool\":\"$pool\"},\"enabled\":true,\"author\":\"demo\"}")"
+  [[ "$code" == 200 || "$code" == 201 ]] || die "inventory PUT for $h answered $code"
+done
+line "executor inventory: 113 hosts, driver redfish, BMC $SIM (the simulator)"
+all_up() { [[ "$(count_state UP)" == 113 ]]; }
+EXPECT_WHAT="all 113 hosts UP"; expect wait_for 90 "all 113 hosts UP" all_up
+line "${G}evaluator: $(count_state UP) of 113 hosts UP${N}"
+
+# ---- 2. two real hangs --------------------------------------------------------------------------------------
+phase "2. two nightly hosts hang (the OS stops; only a reset brings them back)"
+HUNG_HOSTS="$(curl -sf -m 15 -X POST "$SIM/hang?pool=nightly&count=2&offset=6" | jq -r '.hosts | join(" ")')"
+[[ -n "$HUNG_HOSTS" ]] || die "the simulator did not answer /hang"
+line "simulator: $HUNG_HOSTS stop sending"
+confirmed() { [[ "$(get "${auth[@]}" "$EXEC/v1/ledger?from=$START_ISO&decision=CONFIRMED&limit=100" | jq 'length')" -ge 2 ]]; }
+EXPECT_WHAT="both hung hosts reset and CONFIRMED"; expect wait_for 120 "both resets CONFIRMED" confirmed
+for h in $HUNG_HOSTS; do
+  line "simulator BMC: $h $(get "$SIM/redfish/v1/Systems/$h" | jq -r '"boot id now \(.Oem.Hangcheck.BootId), resets \(.Oem.Hangcheck.Resets), \(.PowerState)"')"
+done
+sleep 3; poll
+
+# ---- 3. the leak --------------------------------------------------------------------------------------------
+phase "3. the changelist pool starts leaking connections to ingest (from 127.0.0.2; ${LEAK_RATE}/s, never closed)"
+LEAK_AT=$(date +%s)
+curl -sf -m 15 -X POST "$SIM/leak?pool=changelist&rate=$LEAK_RATE&max=$LEAK_MAX&target=127.0.0.1:8081&bind=127.0.0.2&mode=http" >/dev/null \
+  || die "the simulator did not answer /leak"
+line "simulator: leak on (budget of ingest: $BUDGET connections)"
+alerted() { [[ -n "$ALERT_AT" ]]; }
+budget_full() { [[ -n "$BUDGET_AT" ]]; }
+EXPECT_WHAT="socket monitor forecast alert"; expect wait_for 60 "the socket monitor's forecast alert" alerted
+
+# ---- 4. exhaustion --------------------------------------------------------------------------------------------
+phase "4. the budget runs out: hosts cannot check in over HTTP"
+EXPECT_WHAT="ingest's budget reached"; expect wait_for 60 "ingest's budget reached" budget_full
+REBOOTS_BEFORE="$(get "${auth[@]}" "$EXEC/v1/ledger?from=$START_ISO&decision=EXECUTED&limit=1000" | jq 'length')"
+held_or_frozen() { [[ "$FROZEN_SEEN" == yes || "$(count_state HELD)" -gt 0 ]]; }
+EXPECT_WHAT="evaluator holds or freezes"; expect wait_for 60 "the evaluator holds or freezes" held_or_frozen
+FREEZE_WATCH_END=$(( $(date +%s) + 30 ))
+line "watching 30 s of outage (every host silent; nothing may be rebooted)"
+while (( $(date +%s) < FREEZE_WATCH_END )); do poll; sleep 1; done
+line "evaluator now: $(count_state HELD) HELD, $(count_state SUSPECT) SUSPECT, $(count_state HUNG) HUNG, $(count_state UP) UP; simulator: $(get "$SIM/status" | jq -c '.heartbeats // .counters // {}' | cut -c1-120)"
+REBOOTS_DURING=$(( $(get "${auth[@]}" "$EXEC/v1/ledger?from=$START_ISO&decision=EXECUTED&limit=1000" | jq 'length') - REBOOTS_BEFORE ))
+NOTES_OUTAGE=$NOTES
+
+# ---- 5. recovery --------------------------------------------------------------------------------------------
+phase "5. the leak stops; the fleet thaws with fresh grace"
+line "simulator: $(curl -sf -m 15 -X POST "$SIM/leak/stop" | jq -c . | cut -c1-100)"
+thawed() { (( THAW_AT > 0 )) && [[ "$(count_state UP)" == 113 ]]; }
+EXPECT_WHAT="fleet thawed, all hosts UP"; expect wait_for 90 "thaw and all hosts UP" thawed
+line "thawed; watching 20 s for a burst of verdicts"
+END=$(( $(date +%s) + 20 )); while (( $(date +%s) < END )); do poll; sleep 1; done
+
+# ---- the table ----------------------------------------------------------------------------------------------
+LEDGER="$(get "${auth[@]}" "$EXEC/v1/ledger?from=$START_ISO&limit=1000")"
+EXECUTED="$(jq '[.[] | select(.decision == "EXECUTED")] | length' <<<"$LEDGER")"
+CONFIRMED="$(jq '[.[] | select(.decision == "CONFIRMED")] | length' <<<"$LEDGER")"
+FALSE_REBOOTS="$(jq --arg h "$HUNG_HOSTS" '[.[] | select(.decision == "EXECUTED") | select(.hostId as $x | ($h | split(" ") | index($x)) | not)] | length' <<<"$LEDGER")"
+RESETS="$(get "$SIM/status" | jq -r '.resets.total // 0')"
+LEAD=$(( ${BUDGET_AT:-0} > 0 && ${ALERT_AT:-0} > 0 ? BUDGET_AT - ALERT_AT : 0 ))
+printf '\n%s%-44s %8s %10s%s\n' "$B" "outcome" "value" "expected" "$N"
+row() { local ok; if [[ "$3" == ok ]]; then ok="${G}ok${N}"; else ok="${R}FAIL${N}"; FAILED+=("$1"); fi; printf '%-44s %8s %10s  %s\n' "$1" "$2" "$4" "$ok"; }
+chk() { if eval "$1"; then echo ok; else echo fail; fi; }
+row "reboots executed (ledger EXECUTED)" "$EXECUTED" "$(chk "[[ $EXECUTED == 2 ]]")" 2
+row "reboots confirmed (new boot id seen)" "$CONFIRMED" "$(chk "[[ $CONFIRMED == 2 ]]")" 2
+row "resets received by the BMCs (simulator)" "$RESETS" "$(chk "[[ $RESETS == 2 ]]")" 2
+row "false reboots (hosts that were not hung)" "$FALSE_REBOOTS" "$(chk "[[ $FALSE_REBOOTS == 0 ]]")" 0
+row "reboots during the connection outage" "$REBOOTS_DURING" "$(chk "[[ $REBOOTS_DURING == 0 ]]")" 0
+row "verdicts acted on after the thaw" "$POST_THAW_VERDICTS" "$(chk "[[ $POST_THAW_VERDICTS == 0 ]]")" 0
+row "ingest reported DEGRADED during the leak" "$([[ -n "$DEGRADED_AT" ]] && echo yes || echo no)" "$(chk "[[ -n '$DEGRADED_AT' ]]")" yes
+row "notifications (webhook), whole demo" "$NOTES" "$(chk "[[ $NOTES -le 2 ]]")" "<= 2"
+row "notifications during the outage" "$(( NOTES_OUTAGE ))" "$(chk "[[ $NOTES_OUTAGE -le 1 ]]")" "<= 1"
+row "leak start -> forecast alert (s)" "$(( ${ALERT_AT:-0} > 0 ? ALERT_AT - LEAK_AT : -1 ))" "$(chk "[[ -n '$ALERT_AT' ]]")" "alert"
+row "alert before budget reached (lead, s)" "$LEAD" "$(chk "[[ -n '$ALERT_AT' && -n '$BUDGET_AT' && $LEAD -gt 0 ]]")" "> 0"
+row "alert names the leaking source 127.0.0.2" "$(grep -q '127.0.0.2' <<<"${ALERT_TEXT:-}" && echo yes || echo no)" "$(chk "grep -q 127.0.0.2 <<<'${ALERT_TEXT:-}'")" yes
+echo
+if ((${#FAILED[@]})); then
+  printf '%sdemo FAILED%s: %s\n' "$R" "$N" "$(IFS=';'; echo "${FAILED[*]}")"
+  exit 1
+fi
+printf '%sdemo passed%s: 2 true hangs rebooted and confirmed; a connection leak that silenced the whole fleet rebooted nothing.\n' "$G" "$N"
