@@ -51,18 +51,24 @@ final class Tool {
     }
 
     /**
-     * Skips the calling test (with a message naming the tool and the check) unless the tool is on PATH. With
-     * HANGCHECK_REQUIRE_TOOLS=true (CI, where .ci/run installs the tools) a missing tool fails the test instead.
+     * Skips the calling test (with a message naming the tool and the check) unless the tool is on PATH. When
+     * HANGCHECK_REQUIRE_TOOLS names the tool (a comma-separated list, or "true" for all; CI, where .ci/run
+     * installs promtool and yamllint) a missing tool fails the test instead.
      */
     void assume(String check) {
         if (find().isPresent()) {
             return;
         }
         String message = check + " needs '" + name + "', which is not on PATH (" + install + ")";
-        if (Boolean.parseBoolean(System.getenv("HANGCHECK_REQUIRE_TOOLS"))) {
-            throw new AssertionError(message + "; HANGCHECK_REQUIRE_TOOLS=true forbids skipping");
+        if (required()) {
+            throw new AssertionError(message + "; HANGCHECK_REQUIRE_TOOLS forbids skipping it");
         }
         Assumptions.abort(message);
+    }
+
+    private boolean required() {
+        String required = System.getenv().getOrDefault("HANGCHECK_REQUIRE_TOOLS", "").strip();
+        return required.equalsIgnoreCase("true") || List.of(required.split("\\s*,\\s*")).contains(name);
     }
 
     /** Runs the tool with {@code args} in {@code dir}; returns exit code and combined output. */
