@@ -248,7 +248,6 @@ public class Executor {
             return records;
         });
         out.forEach(this::counted);
-        refreshGauges();
         return out;
     }
 
@@ -289,8 +288,7 @@ public class Executor {
         if (d.verdict().acts()) {
             records.add(execute(d));
         }
-        refreshGauges();
-        return new Outcome(d.verdict(), records);
+        return new Outcome(d.verdict(), records); // gauges: refreshed by the sweeper, not per decision
     }
 
     private Situation situation(Connection c, String hostId, Map<String, String> labels, Situation.Origin origin,
