@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The HTTP JSON path over wide input: it never throws, valid heartbeats always pass, a refusal always names a field. */
 class HttpBodyPropertiesTest {
 
-    @Property(tries = 300)
+    @Property(tries = 200)
     void validHeartbeatsAndBatchesAlwaysPass(@ForAll("batches") List<Heartbeat> batch, @ForAll boolean asArray) {
         String json = asArray || batch.size() > 1 ? EventCodec.toJson(batch) : EventCodec.toJson(batch.get(0));
         HttpBody.Parsed p = HttpBody.parse(json.getBytes(StandardCharsets.UTF_8), 500);
@@ -29,7 +29,7 @@ class HttpBodyPropertiesTest {
         assertThat(p.heartbeats()).isEqualTo(batch);
     }
 
-    @Property(tries = 1000)
+    @Property(tries = 500)
     void randomBytesNeverThrow(@ForAll @Size(max = 600) byte[] body) {
         HttpBody.Parsed p = HttpBody.parse(body, 500);
         if (!p.ok()) {
@@ -38,7 +38,7 @@ class HttpBodyPropertiesTest {
         }
     }
 
-    @Property(tries = 1000)
+    @Property(tries = 500)
     void mutatedValidBodiesNeverThrow(@ForAll("batches") List<Heartbeat> batch,
                                       @ForAll @IntRange(min = 0, max = 5000) int position, @ForAll("jsonish") char replacement,
                                       @ForAll boolean delete) {
