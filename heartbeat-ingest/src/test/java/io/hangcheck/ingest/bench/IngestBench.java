@@ -61,7 +61,7 @@ public final class IngestBench {
     static final int BATCH = 100;
     static final int HOSTS = 2000;
     /** A 202 waits for Kafka's ack, so a closed loop's rate is connections / ack latency: many connections, as a fleet has. */
-    static final int SINGLE_CONNECTIONS = 1000;
+    static final int SINGLE_CONNECTIONS = 256;
     static final String REF_TOPIC = "bench.reference";
 
     public static void main(String[] args) throws Exception {
