@@ -52,6 +52,10 @@ public record Heartbeat(
         }
         for (Map.Entry<String, String> e : labels.entrySet()) {
             Check.matches(e.getKey(), "labels", LABEL_KEY_PATTERN, LABEL_KEY_MAX);
+            if (e.getValue().isEmpty()) {
+                // An empty value would vanish on the wire (empty values are not written): refuse it.
+                throw new InvalidEventException("labels." + e.getKey(), "must not be empty");
+            }
             if (e.getValue().length() > LABEL_VALUE_MAX) {
                 throw new InvalidEventException("labels." + e.getKey(), "longer than " + LABEL_VALUE_MAX + " characters");
             }

@@ -78,6 +78,14 @@ class EventCodecTest {
     }
 
     @Test
+    void fractionalSequenceAndEmptyLabelValuesAreRefused() {
+        assertThatThrownBy(() -> EventCodec.fromJson("{\"hostId\":\"h1\",\"bootId\":\"b\",\"seq\":1.5,\"sentAt\":\"2026-11-27T05:50:00Z\"}", Heartbeat.class))
+                .isInstanceOfSatisfying(InvalidEventException.class, e -> assertThat(e.field()).isEqualTo("seq"));
+        assertThatThrownBy(() -> Heartbeat.fromHost("h", "b", 1, T0, Map.of("pool", ""), null))
+                .isInstanceOfSatisfying(InvalidEventException.class, e -> assertThat(e.field()).isEqualTo("labels.pool"));
+    }
+
+    @Test
     void malformedJsonIsReportedForTheWholeDocument() {
         assertThatThrownBy(() -> EventCodec.fromJson("{\"hostId\":", Heartbeat.class))
                 .isInstanceOfSatisfying(InvalidEventException.class, e -> assertThat(e.field()).isEqualTo("$"));
