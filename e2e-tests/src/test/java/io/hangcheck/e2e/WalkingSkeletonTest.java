@@ -35,10 +35,16 @@ class WalkingSkeletonTest {
 
     private static Stack stack;
     private static Fleet fleet;
+    private static ServiceProcess sockets;
 
     @BeforeAll
     static void start() throws Exception {
         stack = Stack.start("skeleton");
+        sockets = ServiceProcess.quarkus("socket-monitor", "sockets-skeleton", java.util.Map.of(
+                "HANGCHECK_KAFKA", stack.kafka.bootstrapServers(),
+                "HANGCHECK_SOCKETS_INTERVAL", "1s",
+                "HANGCHECK_SOCKETS_PG_URLS", stack.dbUrl)).start();
+        sockets.awaitReady(Duration.ofMinutes(3));
         fleet = new Fleet(stack.ingest, "skel", 12);
         for (String host : fleet.hosts()) {
             HttpResponse<String> put = stack.executor.send(HttpRequest.newBuilder(stack.executor.uri("/v1/inventory/" + host))
@@ -54,6 +60,9 @@ class WalkingSkeletonTest {
     static void stop() throws InterruptedException {
         if (fleet != null) {
             fleet.close();
+        }
+        if (sockets != null) {
+            sockets.close();
         }
         if (stack != null) {
             stack.close();
@@ -108,6 +117,35 @@ class WalkingSkeletonTest {
             assertThat(metrics.statusCode()).isEqualTo(200);
             assertThat(metrics.body()).contains("hangcheck_");
         }
+    }
+
+    /**
+     * What the deploy module's rules and dashboards query must exist in the live /metrics of the four
+     * services, and that output must pass {@code promtool check metrics}: deploy/check-metrics.sh does both.
+     */
+    @Test
+    void rulesAndDashboardsNameOnlyMetricsTheLiveServicesExport() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(onPath("promtool"),
+                "SKIPPED: promtool not on PATH (apt-get install -y prometheus); live metric names not checked");
+        // Let every service have done some work, so labelled series exist.
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
+                assertThat(sockets.get("/v1/sockets").statusCode()).isEqualTo(200));
+        List<String> cmd = new ArrayList<>(List.of(ServiceProcess.ROOT.resolve("deploy/check-metrics.sh").toString()));
+        for (ServiceProcess p : List.of(stack.ingest, stack.evaluator, stack.executor, sockets)) {
+            cmd.add(p.uri("/metrics").toString());
+        }
+        Process check = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(check.getInputStream().readAllBytes());
+        assertThat(check.waitFor()).as(out).isZero();
+    }
+
+    private static boolean onPath(String tool) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            if (java.nio.file.Files.isExecutable(java.nio.file.Path.of(dir, tool))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static int executedRows(String incident) throws Exception {
