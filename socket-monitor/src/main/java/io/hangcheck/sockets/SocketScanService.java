@@ -14,6 +14,7 @@ import io.hangcheck.sockets.pg.PgClientsReader;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -59,7 +60,13 @@ public class SocketScanService {
     private volatile Instant lastSuccess;
     private volatile Instant startedAt;
 
-    void start(@Observes StartupEvent ev) {
+    /**
+     * Builds the monitor when the bean is created, so it is ready before any caller can reach it: the scheduler
+     * starts on its own {@code StartupEvent} observer and may fire a scan before ours runs, and the first
+     * scheduled call creates this bean through its proxy (running this first).
+     */
+    @PostConstruct
+    void init() {
         startedAt = clock.instant();
         dnsPool = new ThreadPoolExecutor(config.dns().threads(), config.dns().threads(), 0, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(256), r -> {
@@ -76,6 +83,11 @@ public class SocketScanService {
         }
         LOG.infof("socket monitor %s watching %s/net/tcp{,6} every %s; %d PostgreSQL server(s)", config.monitorId(),
                 config.procRoot(), config.interval(), pgReaders.size());
+    }
+
+    /** Creates the bean at start-up (not at the first request), so a bad setting fails the start. */
+    void start(@Observes StartupEvent ev) {
+        LOG.debugf("socket monitor %s ready", config.monitorId());
     }
 
     void stop(@Observes ShutdownEvent ev) {

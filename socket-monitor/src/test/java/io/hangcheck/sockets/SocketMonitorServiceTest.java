@@ -54,6 +54,10 @@ class SocketMonitorServiceTest {
         assertThat(CloudEvents.header(r.headers(), CloudEvents.TYPE)).contains(EventType.SOCKET_SNAPSHOT.ceType());
         assertThat(CloudEvents.header(r.headers(), CloudEvents.SOURCE)).contains("/hangcheck/socket-monitor/" + MONITOR);
         assertThat(CloudEvents.header(r.headers(), CloudEvents.ID)).isPresent();
+        // the scheduler starts with the application and fires every second here: no scan may have failed
+        // (one firing before the service was initialised used to fail with a NullPointerException)
+        given().get("/metrics").then().statusCode(200)
+                .body(containsString("hangcheck_sockets_scan_errors_total 0.0"));
     }
 
     @Test

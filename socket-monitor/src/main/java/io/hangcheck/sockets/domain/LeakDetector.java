@@ -37,6 +37,10 @@ import java.util.stream.Collectors;
  * </ol>
  * The text of an alert names the peers that grew most over the window, the states that grew, and which side
  * holds the leak (CLOSE_WAIT: the local program never closed; FIN_WAIT2: the peer never finished closing).
+ * Growth is measured on the budget's own sockets: a watched port's alert names the peers and states of the
+ * sockets on that port only, the table's (and STUCK_SOCKETS) those of the whole table. TIME_WAIT is never
+ * named as a growing state nor counted in a peer's growth: it lasts a fixed 60 s (short-lived traffic, not a
+ * leak), though it still counts in the budgets' totals.
  */
 public final class LeakDetector {
     private final LeakRules rules;
@@ -45,8 +49,8 @@ public final class LeakDetector {
     private final Map<String, SeriesWindow<Integer>> budgetSeries = new HashMap<>();
     private final SeriesWindow<Integer> stuckSeries;
     private final Map<String, SeriesWindow<Integer>> pgSeries = new HashMap<>();
-    private final SeriesWindow<Map<String, Integer>> peerHistory;
-    private final SeriesWindow<Map<TcpState, Integer>> stateHistory;
+    /** Per budget id: the peers and states of its sockets at each scan of the window. */
+    private final Map<String, History> histories = new HashMap<>();
     private final Map<String, AlertGate> gates = new HashMap<>();
     private final Map<String, LeakAlert> open = new LinkedHashMap<>();
     /** Peers remembered per scan for growth: the largest this many (memory stays bounded). */
@@ -57,12 +61,32 @@ public final class LeakDetector {
         this.monitorId = monitorId;
         this.node = node;
         this.stuckSeries = new SeriesWindow<>(rules.window());
-        this.peerHistory = new SeriesWindow<>(rules.window());
-        this.stateHistory = new SeriesWindow<>(rules.window());
     }
 
-    /** How much of a budget one scan uses. {@code id} is stable (e.g. {@code table}, {@code port-5432}). */
-    public record BudgetUsage(String id, String description, int used, int limit) {
+    /**
+     * How much of a budget one scan uses. {@code id} is stable (e.g. {@code table}, {@code port-5432}).
+     *
+     * @param peers   the budget's sockets per peer, TIME_WAIT left out; null: the whole table's
+     *                ({@link ScanFacts#peerTotals})
+     * @param byState the budget's sockets per state; null: the whole table's ({@link ScanFacts#byState})
+     */
+    public record BudgetUsage(String id, String description, int used, int limit, Map<String, Integer> peers,
+                              Map<TcpState, Integer> byState) {
+        /** A budget over the whole table. */
+        public BudgetUsage(String id, String description, int used, int limit) {
+            this(id, description, used, limit, null, null);
+        }
+
+        Map<String, Integer> peersOr(ScanFacts f) {
+            return peers != null ? peers : f.peerTotals();
+        }
+
+        Map<TcpState, Integer> byStateOr(ScanFacts f) {
+            return byState != null ? byState : f.byState();
+        }
+    }
+
+    private record History(SeriesWindow<Map<String, Integer>> peers, SeriesWindow<Map<TcpState, Integer>> states) {
     }
 
     /** Idle connections of one PostgreSQL client × application × user at one scan. */
@@ -72,7 +96,11 @@ public final class LeakDetector {
         }
     }
 
-    /** Everything one scan tells the detector. */
+    /**
+     * Everything one scan tells the detector.
+     *
+     * @param peerTotals the whole table's sockets per peer, TIME_WAIT left out
+     */
     public record ScanFacts(long nowMillis, int total, Map<TcpState, Integer> byState,
                             Map<String, Integer> peerTotals, List<BudgetUsage> budgets, StuckTracker.Result stuck,
                             List<PgIdle> pgIdle, int finTimeoutSeconds) {
@@ -92,8 +120,18 @@ public final class LeakDetector {
 
     public Evaluation evaluate(ScanFacts f, Function<String, String> names) {
         long now = f.nowMillis();
-        peerHistory.add(now, topPeers(f.peerTotals()));
-        stateHistory.add(now, Map.copyOf(f.byState()));
+        BudgetUsage table = f.budgets().isEmpty() ? new BudgetUsage("table", "the socket table", f.total(), 0)
+                : f.budgets().get(0);
+        List<BudgetUsage> budgets = f.budgets().isEmpty() ? List.of(table) : f.budgets();
+        Map<String, History> seen = new HashMap<>();
+        for (BudgetUsage b : budgets) {
+            History h = histories.computeIfAbsent(b.id(), k -> new History(new SeriesWindow<>(rules.window()),
+                    new SeriesWindow<>(rules.window())));
+            h.peers().add(now, topPeers(b.peersOr(f)));
+            h.states().add(now, Map.copyOf(b.byStateOr(f)));
+            seen.put(b.id(), h);
+        }
+        histories.keySet().retainAll(seen.keySet()); // a budget no longer measured keeps no memory
         List<LeakAlert> out = new ArrayList<>();
         Map<String, Forecast> forecasts = new LinkedHashMap<>();
 
@@ -119,8 +157,6 @@ public final class LeakDetector {
         boolean stuckBreach = f.stuck().old() >= rules.stuckMinCount() && stuckFit != null
                 && stuckFit.slopePerSecond() > 0;
         boolean stuckClear = f.stuck().old() < rules.stuckMinCount() / 2.0;
-        BudgetUsage table = f.budgets().isEmpty() ? new BudgetUsage("table", "the socket table", f.total(), 0)
-                : f.budgets().get(0);
         gate(out, f, names, LeakAlert.Kind.STUCK_SOCKETS, "stuck", stuckBreach, stuckClear, table, null,
                 stuckFit == null ? null : stuckFit.slopePerMinute());
 
@@ -171,13 +207,13 @@ public final class LeakDetector {
         if (t == AlertGate.Transition.NONE) {
             return;
         }
-        List<Growth> growers = growers();
+        List<Growth> growers = growers(b.id());
         List<String> peers = new ArrayList<>();
         for (Growth gr : growers) {
             String name = names.apply(gr.peer());
             peers.add(name == null ? gr.peer() : gr.peer() + " (" + name + ")");
         }
-        Map<TcpState, Integer> stateGrowth = stateGrowth();
+        Map<TcpState, Integer> stateGrowth = stateGrowth(b.id());
         List<String> states = stateGrowth.keySet().stream().map(Enum::name).collect(Collectors.toList());
         String summary = t == AlertGate.Transition.OPENED
                 ? openedText(kind, f, b, eta, slope, growers, names, stateGrowth)
@@ -258,17 +294,26 @@ public final class LeakDetector {
             s.append(" Growing states: ").append(stateGrowth.entrySet().stream()
                     .map(e -> e.getKey() + " +" + e.getValue()).collect(Collectors.joining(", "))).append('.');
         }
-        s.append(whoHoldsTheLeak(f, stateGrowth));
+        s.append(whoHoldsTheLeak(f, b, stateGrowth));
         return s.toString();
     }
 
-    /** The side that holds the leak, from the closing states present (growing, or stuck past the age). */
-    private String whoHoldsTheLeak(ScanFacts f, Map<TcpState, Integer> growing) {
+    /**
+     * The side that holds the leak, from the closing states present among the budget's sockets (growing, or
+     * stuck past the age). The ages and owners of stuck sockets are known for the whole table only, so they are
+     * told for a budget over the whole table.
+     */
+    private String whoHoldsTheLeak(ScanFacts f, BudgetUsage b, Map<TcpState, Integer> growing) {
         StringBuilder s = new StringBuilder();
+        Map<TcpState, Integer> byState = b.byStateOr(f);
+        boolean wholeTable = b.byState() == null;
         StuckTracker.Result st = f.stuck();
         String stuckAge = StuckTracker.label(rules.stuckOldAfter());
-        int closeWait = f.byState().getOrDefault(TcpState.CLOSE_WAIT, 0);
-        if (closeWait > 0) {
+        int closeWait = byState.getOrDefault(TcpState.CLOSE_WAIT, 0);
+        if (closeWait > 0 && !wholeTable) {
+            s.append(" CLOSE_WAIT (").append(closeWait).append("): the peer closed but the LOCAL program never"
+                    + " closed its sockets — the leak is in the local process.");
+        } else if (closeWait > 0) {
             s.append(" CLOSE_WAIT (").append(closeWait).append(", ")
                     .append(st.oldByState().getOrDefault(TcpState.CLOSE_WAIT, 0)).append(" older than ").append(stuckAge)
                     .append("): the peer closed but the LOCAL program never closed its sockets — the leak is in the"
@@ -279,19 +324,23 @@ public final class LeakDetector {
             }
             s.append('.');
         }
-        int fin2 = f.byState().getOrDefault(TcpState.FIN_WAIT2, 0);
-        if (fin2 > 0) {
+        int fin2 = byState.getOrDefault(TcpState.FIN_WAIT2, 0);
+        if (fin2 > 0 && !wholeTable) {
+            s.append(" FIN_WAIT2 (").append(fin2).append("): this machine closed and the PEER never finished closing;"
+                    + " orphaned ones expire after tcp_fin_timeout = ").append(f.finTimeoutSeconds())
+                    .append(" s, those still owned by a local process (half-closed) do not.");
+        } else if (fin2 > 0) {
             s.append(" FIN_WAIT2 (").append(fin2).append("): this machine closed and the PEER never finished closing;")
                     .append(' ').append(st.finWait2Orphaned()).append(" orphaned ones expire after tcp_fin_timeout = ")
                     .append(f.finTimeoutSeconds()).append(" s, ").append(st.finWait2Owned())
                     .append(" still owned by a local process (half-closed) do not.");
         }
-        int fin1 = f.byState().getOrDefault(TcpState.FIN_WAIT1, 0);
+        int fin1 = byState.getOrDefault(TcpState.FIN_WAIT1, 0);
         if (fin1 > 0 && (growing.containsKey(TcpState.FIN_WAIT1) || st.oldByState().containsKey(TcpState.FIN_WAIT1))) {
             s.append(" FIN_WAIT1 (").append(fin1).append("): our FIN is not acknowledged — the peer is gone or"
                     + " not reading.");
         }
-        int lastAck = f.byState().getOrDefault(TcpState.LAST_ACK, 0);
+        int lastAck = byState.getOrDefault(TcpState.LAST_ACK, 0);
         if (lastAck > 0 && (growing.containsKey(TcpState.LAST_ACK) || st.oldByState().containsKey(TcpState.LAST_ACK))) {
             s.append(" LAST_ACK (").append(lastAck).append("): we closed after the peer and wait for its final ACK.");
         }
@@ -334,10 +383,14 @@ public final class LeakDetector {
         return String.format(Locale.ROOT, "%.1f h", s / 3600.0);
     }
 
-    /** Peers with the largest growth between the oldest and newest scan of the window, largest first. */
-    List<Growth> growers() {
-        SeriesWindow.Entry<Map<String, Integer>> then = peerHistory.oldest();
-        SeriesWindow.Entry<Map<String, Integer>> now = peerHistory.newest();
+    /**
+     * The budget's peers with the largest growth between the oldest and newest scan of the window, largest
+     * first (at most {@code topGrowers}; TIME_WAIT is not in the counts).
+     */
+    List<Growth> growers(String budgetId) {
+        History h = histories.get(budgetId);
+        SeriesWindow.Entry<Map<String, Integer>> then = h == null ? null : h.peers().oldest();
+        SeriesWindow.Entry<Map<String, Integer>> now = h == null ? null : h.peers().newest();
         if (then == null || then == now) {
             return List.of();
         }
@@ -352,17 +405,21 @@ public final class LeakDetector {
         return g.subList(0, Math.min(rules.topGrowers(), g.size()));
     }
 
-    /** States that grew between the oldest and newest scan of the window, largest growth first. */
-    Map<TcpState, Integer> stateGrowth() {
-        SeriesWindow.Entry<Map<TcpState, Integer>> then = stateHistory.oldest();
-        SeriesWindow.Entry<Map<TcpState, Integer>> now = stateHistory.newest();
+    /**
+     * The budget's states that grew between the oldest and newest scan of the window, largest growth first;
+     * never LISTEN nor TIME_WAIT (a fixed 60 s state, not a leak).
+     */
+    Map<TcpState, Integer> stateGrowth(String budgetId) {
+        History h = histories.get(budgetId);
+        SeriesWindow.Entry<Map<TcpState, Integer>> then = h == null ? null : h.states().oldest();
+        SeriesWindow.Entry<Map<TcpState, Integer>> now = h == null ? null : h.states().newest();
         Map<TcpState, Integer> out = new LinkedHashMap<>();
         if (then == null || then == now) {
             return out;
         }
         now.value().entrySet().stream()
                 .map(e -> Map.entry(e.getKey(), e.getValue() - then.value().getOrDefault(e.getKey(), 0)))
-                .filter(e -> e.getValue() > 0 && e.getKey() != TcpState.LISTEN)
+                .filter(e -> e.getValue() > 0 && e.getKey() != TcpState.LISTEN && e.getKey() != TcpState.TIME_WAIT)
                 .sorted(Map.Entry.<TcpState, Integer>comparingByValue().reversed())
                 .forEach(e -> out.put(e.getKey(), e.getValue()));
         return out;

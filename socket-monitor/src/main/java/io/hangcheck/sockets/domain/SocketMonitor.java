@@ -70,7 +70,7 @@ public final class SocketMonitor {
         pgNow.values().forEach(a -> pgIdle.addAll(a.idleByClient()));
 
         LeakDetector.Evaluation ev = detector.evaluate(new LeakDetector.ScanFacts(now, agg.total(), agg.byState(),
-                agg.peerTotals(), budgets, stuckNow, pgIdle, fin.value()), namer::nameOf);
+                agg.peerTotalsWithoutTimeWait(), budgets, stuckNow, pgIdle, fin.value()), namer::nameOf);
         LeakDetector.Forecast tableForecast = ev.forecasts().get("table");
         SocketSnapshot snap = snapshot(now, agg, stuckNow, budgets.get(0).limit(), pgNow, tableForecast);
         return new Scan(snap, ev.transitions(), agg, stuckNow, budgets, ev.forecasts(), table.rejected(), parseNanos);
@@ -93,17 +93,14 @@ public final class SocketMonitor {
         String tableSource = settings.tableLimit().isPresent() ? "configured" : d.source;
         out.add(new LeakDetector.BudgetUsage("table", "the socket table (limit " + tableSource + ")", agg.total(),
                 tableLimit));
-        if (!settings.watchedPorts().isEmpty()) {
-            Map<Integer, Integer> used = new TreeMap<>();
-            settings.watchedPorts().keySet().forEach(p -> used.put(p, 0));
-            for (int i = 0, n = table.size(); i < n; i++) {
-                used.computeIfPresent(table.localPort(i), (p, c) -> c + 1);
-            }
-            used.forEach((port, c) -> {
-                int configured = settings.watchedPorts().get(port);
-                out.add(new LeakDetector.BudgetUsage("port-" + port, "local port " + port + " (limit "
-                        + (configured > 0 ? "configured" : d.source) + ")", c, configured > 0 ? configured : d.limit));
-            });
+        // each watched port is counted on its own sockets only, so its alert names that port's peers and states
+        for (int port : new TreeMap<>(settings.watchedPorts()).keySet()) {
+            SocketTable onPort = table.select(i -> table.localPort(i) == port);
+            TableAggregate a = TableAggregate.of(onPort, settings.topPeers(), 0, Set.of());
+            int configured = settings.watchedPorts().get(port);
+            out.add(new LeakDetector.BudgetUsage("port-" + port, "local port " + port + " (limit "
+                    + (configured > 0 ? "configured" : d.source) + ")", a.total(),
+                    configured > 0 ? configured : d.limit, a.peerTotalsWithoutTimeWait(), a.byState()));
         }
         return out;
     }

@@ -20,10 +20,14 @@ import java.util.Set;
  * @param otherPeers sockets of all remaining peers, by state (null when none)
  * @param ports      top-K local ports by total, largest first
  * @param otherPorts sockets on all other local ports, by state (null when none)
- * @param peerTotals every peer's total this scan (for growth over a window), bounded by the table itself
+ * @param peerTotals every peer's total this scan, bounded by the table itself
+ * @param peerTotalsWithoutTimeWait every peer's sockets outside TIME_WAIT (peers with none are left out): the
+ *                   figures a leak's growth is measured on, since TIME_WAIT is a fixed 60 s state (short-lived
+ *                   traffic), never a leak
  */
 public record TableAggregate(int total, Map<TcpState, Integer> byState, List<Group> peers, Group otherPeers,
-                             List<Group> ports, Group otherPorts, Map<String, Integer> peerTotals) {
+                             List<Group> ports, Group otherPorts, Map<String, Integer> peerTotals,
+                             Map<String, Integer> peerTotalsWithoutTimeWait) {
 
     /** The name used for the bucket of everything beyond the top K. */
     public static final String OTHER = "other";
@@ -104,6 +108,7 @@ public record TableAggregate(int total, Map<TcpState, Integer> byState, List<Gro
         }
 
         Map<String, Integer> peerTotals = new java.util.HashMap<>(peerIndex.size() * 2);
+        Map<String, Integer> withoutTimeWait = new java.util.HashMap<>(peerIndex.size() * 2);
         List<Group> allPeers = new ArrayList<>(peerIndex.size());
         for (int s = 0; s < peerIndex.size(); s++) {
             long h = peerIndex.keyHi(s);
@@ -111,6 +116,10 @@ public record TableAggregate(int total, Map<TcpState, Integer> byState, List<Gro
             String key = Addresses.format(h, l);
             Group g = group(key, h, l, peerCounts, s * TcpState.CODES);
             peerTotals.put(key, g.total());
+            int live = g.total() - g.count(TcpState.TIME_WAIT);
+            if (live > 0) {
+                withoutTimeWait.put(key, live);
+            }
             allPeers.add(g);
         }
         List<Group> allPorts = new ArrayList<>(portSlots);
@@ -128,7 +137,7 @@ public record TableAggregate(int total, Map<TcpState, Integer> byState, List<Gro
                 anyOtherPort ? group(OTHER, 0, 0, otherPort, 0) : null);
 
         return new TableAggregate(n, stateMap(states, 0), List.copyOf(peers), otherPeers, List.copyOf(ports),
-                otherPorts, peerTotals);
+                otherPorts, peerTotals, withoutTimeWait);
     }
 
     private static Group group(String key, long h, long l, int[] counts, int off) {

@@ -115,4 +115,52 @@ class SocketMonitorTest {
                 org.assertj.core.groups.Tuple.tuple("port-9090", 0, 4096));
         assertThat(scan.budgets().get(0).description()).contains("open-files limit of pid 4242");
     }
+
+    @Test
+    void aWatchedPortsAlertNamesThePeersOfThatPortNotTheTimeWaitChurnOfAnotherPort() throws Exception {
+        // given (the demo's shape): port 8081, budget 40, fills from 127.0.0.2 (2 more per 15 s scan); port 9000
+        // sees a far larger churn from 127.0.0.1 in TIME_WAIT (200 more per scan) and a few more ESTABLISHED
+        Path sys = sys(60, "10000 19999");
+        MonitorSettings settings = new MonitorSettings("mon-1", "node-a", root.resolve("p"), sys, 20, 20,
+                OptionalInt.empty(), OptionalInt.empty(), Map.of(8081, 40), List.of(Duration.ofMinutes(1)), 50,
+                LeakRules.defaults());
+        SocketMonitor monitor = new SocketMonitor(settings, clock, new PeerNamer(a -> null, dns, clock, 10,
+                Duration.ofMinutes(1), Duration.ofMinutes(1), Duration.ofSeconds(1)));
+        ProcFixture table = new ProcFixture(root.resolve("p"));
+
+        List<LeakAlert> alerts = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            table.clear().add("0.0.0.0", 8081, "0.0.0.0", 0, TcpState.LISTEN, 1)
+                    .add("0.0.0.0", 9000, "0.0.0.0", 0, TcpState.LISTEN, 2);
+            for (int k = 0; k < 4 + 2 * i; k++) {
+                table.add("127.0.0.1", 8081, "127.0.0.2", 30000 + k, TcpState.ESTABLISHED, 10000 + k);
+            }
+            for (int k = 0; k < 200 * (i + 1); k++) {
+                table.add("127.0.0.1", 9000, "127.0.0.1", 40000 + k, TcpState.TIME_WAIT, 0);
+            }
+            for (int k = 0; k < 3 * i; k++) {
+                table.add("127.0.0.1", 9000, "127.0.0.1", 60000 + k, TcpState.ESTABLISHED, 20000 + k);
+            }
+            table.write();
+            alerts.addAll(monitor.scan().transitions());
+            clock.step(Duration.ofSeconds(15));
+        }
+
+        // then: the port's forecast names its own peer and state only
+        LeakAlert port = alerts.stream().filter(a -> a.kind() == LeakAlert.Kind.EXHAUSTION_FORECAST
+                && a.summary().startsWith("Local port 8081")).findFirst().orElseThrow();
+        assertThat(port.status()).isEqualTo(LeakAlert.Status.OPENED);
+        assertThat(port.limit()).isEqualTo(40);
+        assertThat(port.peers()).containsExactly("127.0.0.2");
+        assertThat(port.states()).containsExactly("ESTABLISHED");
+        assertThat(port.summary()).contains("Growing peers: 127.0.0.2 +").doesNotContain("127.0.0.1")
+                .doesNotContain("TIME_WAIT");
+        // the table's forecast counts the TIME_WAIT churn in its total but never names TIME_WAIT as the leak
+        LeakAlert whole = alerts.stream().filter(a -> a.kind() == LeakAlert.Kind.EXHAUSTION_FORECAST
+                && a.summary().startsWith("The socket table")).findFirst().orElseThrow();
+        assertThat(whole.total()).isGreaterThan(1000);
+        assertThat(whole.states()).containsExactly("ESTABLISHED");
+        assertThat(whole.peers()).containsExactly("127.0.0.1", "127.0.0.2");
+        assertThat(whole.summary()).doesNotContain("TIME_WAIT");
+    }
 }

@@ -47,6 +47,8 @@ class TableAggregateTest {
         assertThat(a.otherPeers().total()).as("10.3.3.3, 10.9.9.9, 2001:db8::2; the listener has no peer").isEqualTo(3);
         assertThat(a.otherPeers().count(TcpState.TIME_WAIT)).isEqualTo(1);
         assertThat(a.peerTotals()).containsEntry("2001:db8::2", 1).containsEntry("10.1.1.1", 9).hasSize(5);
+        assertThat(a.peerTotalsWithoutTimeWait()).as("the TIME_WAIT-only peer is left out")
+                .containsEntry("10.1.1.1", 9).doesNotContainKey("2001:db8::2").hasSize(4);
 
         assertThat(a.ports()).extracting(TableAggregate.Group::key).containsExactly("8080");
         assertThat(a.ports().get(0).total()).isEqualTo(16);
