@@ -13,7 +13,14 @@ import java.util.Map;
  * goes out as one message. New alerts in a group already notified go out no sooner than {@code groupInterval}
  * after its last message. A group that is still active (an alert was added or refreshed since its last
  * message) is notified again after {@code repeatInterval}; a group with nothing new for {@code repeatInterval}
- * is forgotten. So 113 hosts held by a frozen fleet are one message, not 113. Thread-safe.
+ * is forgotten. So 113 hosts held by a frozen fleet are one message, not 113.
+ *
+ * <p>An alert can be {@link #resolve resolved}. Before its group's first message it is simply withdrawn
+ * (nobody was told, so there is nothing to take back; an empty group is dropped). After it, the group's next
+ * message, due under the same group interval, carries it as a "resolved" line; a group left with no alert
+ * is forgotten a group interval after that message. Re-adding an alert whose resolution is not yet told
+ * cancels the resolution and is no news (people were told it is happening and it is). So a condition that
+ * flaps costs at most one message per group interval. Thread-safe.
  */
 public final class Grouper {
     private final Clock clock;
@@ -27,6 +34,7 @@ public final class Grouper {
         final Instant createdAt;
         final Map<String, Alert> alerts = new LinkedHashMap<>();
         final Map<String, Alert> unsent = new LinkedHashMap<>();
+        final Map<String, Alert> resolved = new LinkedHashMap<>();
         Instant lastSent;
         Instant lastTouched;
 
@@ -51,10 +59,30 @@ public final class Grouper {
         Instant now = clock.instant();
         Group g = groups.computeIfAbsent(alert.group(), k -> new Group(k, now));
         g.lastTouched = now;
-        if (!g.alerts.containsKey(alert.key())) {
+        if (g.resolved.remove(alert.key()) == null && !g.alerts.containsKey(alert.key())) {
             g.unsent.put(alert.key(), alert);
         }
         g.alerts.put(alert.key(), alert);
+    }
+
+    /**
+     * The condition behind {@code key} in {@code group} is over. Withdrawn silently if the group has not been
+     * notified yet; otherwise told as "resolved" with the group's next message. Unknown keys are ignored.
+     */
+    public synchronized void resolve(String group, String key, String text) {
+        Group g = groups.get(group);
+        if (g == null || !g.alerts.containsKey(key)) {
+            return;
+        }
+        g.alerts.remove(key);
+        boolean wasUnsent = g.unsent.remove(key) != null;
+        if (g.lastSent == null) {
+            if (g.alerts.isEmpty()) {
+                groups.remove(group);
+            }
+        } else if (!wasUnsent) {
+            g.resolved.put(key, new Alert(group, key, text));
+        }
     }
 
     /** The messages due now; each group at most one. */
@@ -68,10 +96,14 @@ public final class Grouper {
                     out.add(message(g, false));
                     sent(g, now);
                 }
-            } else if (!g.unsent.isEmpty()) {
+            } else if (!g.unsent.isEmpty() || !g.resolved.isEmpty()) {
                 if (!now.isBefore(g.lastSent.plus(groupInterval))) {
                     out.add(message(g, false));
                     sent(g, now);
+                }
+            } else if (g.alerts.isEmpty()) {
+                if (!now.isBefore(g.lastSent.plus(groupInterval))) {
+                    it.remove(); // everything in it was resolved and told
                 }
             } else if (!now.isBefore(g.lastSent.plus(repeatInterval))) {
                 if (g.lastTouched.isAfter(g.lastSent)) {
@@ -92,6 +124,7 @@ public final class Grouper {
     private static void sent(Group g, Instant now) {
         g.lastSent = now;
         g.unsent.clear();
+        g.resolved.clear();
     }
 
     private static Notification message(Group g, boolean repeat) {
@@ -99,8 +132,14 @@ public final class Grouper {
         for (Alert a : g.alerts.values()) {
             lines.add(a.text());
         }
-        String subject = "[hangcheck] " + g.name + ": " + g.alerts.size() + " alert" + (g.alerts.size() == 1 ? "" : "s")
-                + (repeat ? " (still active)" : "");
-        return new Notification(g.name, subject, lines, repeat);
+        List<String> resolved = new ArrayList<>();
+        for (Alert a : g.resolved.values()) {
+            resolved.add(a.text());
+        }
+        String subject = g.alerts.isEmpty()
+                ? "[hangcheck] " + g.name + ": resolved"
+                : "[hangcheck] " + g.name + ": " + g.alerts.size() + " alert" + (g.alerts.size() == 1 ? "" : "s")
+                + (repeat ? " (still active)" : "") + (resolved.isEmpty() ? "" : ", " + resolved.size() + " resolved");
+        return new Notification(g.name, subject, lines, resolved, repeat);
     }
 }

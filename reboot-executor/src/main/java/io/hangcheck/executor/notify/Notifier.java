@@ -2,6 +2,8 @@ package io.hangcheck.executor.notify;
 
 import io.hangcheck.events.EventCodec;
 import io.hangcheck.executor.config.ExecutorConfig;
+import io.hangcheck.executor.domain.FleetStatus;
+import io.hangcheck.executor.domain.FleetView;
 import io.hangcheck.executor.metrics.ExecutorMetrics;
 import io.hangcheck.executor.store.Store;
 import io.quarkus.mailer.Mail;
@@ -28,7 +30,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Sends grouped notifications ({@link Grouper}) to e-mail (Quarkus Mailer, SMTP) and a webhook, under a hard
  * cap per channel per hour ({@link HourlyCap}). Every message, sent, failed or dropped, is logged in the
- * {@code notification_log} table.
+ * {@code notification_log} table. On every tick it first looks at the fleet view ({@link FleetFreezeWatch}),
+ * so a FROZEN fleet is reported even when no HUNG reaches the executor (the evaluator holds them all).
  */
 @ApplicationScoped
 public class Notifier {
@@ -44,9 +47,12 @@ public class Notifier {
     Store store;
     @Inject
     ExecutorMetrics metrics;
+    @Inject
+    FleetView fleetView;
 
     private Grouper grouper;
     private HourlyCap cap;
+    private FleetFreezeWatch freezeWatch;
     private HttpClient http;
     private ScheduledExecutorService timer;
 
@@ -56,6 +62,7 @@ public class Notifier {
         ExecutorConfig.Notify n = config.notifications();
         grouper = new Grouper(clock, n.groupWait(), n.groupInterval(), n.repeatInterval());
         cap = new HourlyCap(clock, n.maxPerChannelPerHour());
+        freezeWatch = new FleetFreezeWatch(clock, grouper);
         http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     }
 
@@ -81,7 +88,18 @@ public class Notifier {
         grouper.add(alert);
     }
 
+    /** The fleet as a decision just saw it: a FROZEN one raises (or refreshes) the one freeze alert. */
+    public void fleet(FleetStatus status) {
+        freezeWatch.observe(status);
+    }
+
     private void flushSafely() {
+        try {
+            fleet(fleetView.status());
+            metrics.fleetFrozen.set(freezeWatch.frozen() ? 1 : 0);
+        } catch (RuntimeException e) {
+            LOG.warnf("fleet view not looked at: %s", e.getMessage());
+        }
         try {
             flush();
         } catch (RuntimeException e) {
@@ -99,7 +117,7 @@ public class Notifier {
             }));
             config.notifications().webhookUrl().ifPresent(url -> send("webhook", n, () -> {
                 String body = EventCodec.toJson(Map.of("group", n.group(), "subject", n.subject(), "lines", n.lines(),
-                        "repeat", n.repeat()));
+                        "resolved", n.resolved(), "status", n.firing() ? "firing" : "resolved", "repeat", n.repeat()));
                 HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
                         .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.discarding());
@@ -138,7 +156,7 @@ public class Notifier {
         }
         metrics.notifications.labels(channel, status.toLowerCase()).inc();
         try {
-            store.logNotification(channel, n.group(), n.subject(), n.body(), n.lines().size(), status, error, clock.instant());
+            store.logNotification(channel, n.group(), n.subject(), n.body(), n.lines().size() + n.resolved().size(), status, error, clock.instant());
         } catch (RuntimeException e) {
             LOG.warnf("notification log not written: %s", e.getMessage());
         }

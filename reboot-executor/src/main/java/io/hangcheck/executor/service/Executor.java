@@ -470,8 +470,7 @@ public class Executor {
         switch (r.decision()) {
             case HELD -> {
                 if (r.reason() == RebootReason.FLEET_FROZEN) {
-                    notifier.alert(new Alert("fleet-frozen", "fleet", "The fleet is FROZEN (" + String.join("; ", fleet.reasons())
-                            + "): every reboot is held. Silence is not evidence of a hang while the monitor is in doubt."));
+                    notifier.fleet(fleet); // the one freeze alert (also raised from the fleet view alone, without any HUNG)
                 } else {
                     notifier.alert(new Alert("fleet-degraded", "fleet", "The fleet is DEGRADED (" + String.join("; ", fleet.reasons())
                             + "): reboots go at the secondary (slow) rate; some hangs are held."));

@@ -108,11 +108,65 @@ class ExecutorKafkaTest {
         }
     }
 
+    /**
+     * The fleet NORMAL as the executor sees it, and the freeze group quiet: a message still due about an
+     * earlier freeze (or the moment after start-up, before any report was read) goes out before the test counts.
+     */
+    void fleetSettledNormal() throws Exception {
+        it.fleet(FleetMode.NORMAL);
+        it.flush();
+        await().atMost(Duration.ofSeconds(20)).until(() -> given().when().get("/metrics").then().extract().asString()
+                .contains("hangcheck_executor_fleet_frozen 0.0"));
+        Thread.sleep(3_000); // longer than the tests' group interval (2 s) plus a tick
+    }
+
+    @Test
+    void frozenFleetHealthAloneWithoutAnyHungIsOneMessagePerChannel() throws Exception {
+        fleetSettledNormal();
+        int mailsBefore = frozenMails();
+        int hooksBefore = frozenHooks();
+        int resolvedBefore = resolvedHooks();
+        String frozenLogged = "SELECT count(*) FROM notification_log WHERE group_key = 'fleet-frozen' AND status = 'SENT' AND subject NOT LIKE '%: resolved'";
+        int loggedBefore = ItSupport.count(frozenLogged);
+        // the evaluator holds every host (ingest DEGRADED): no HUNG at all, only FROZEN reports, every 500 ms for
+        // 6 s, three times the tests' group wait (2 s) and group interval (2 s)
+        for (int i = 0; i < 12; i++) {
+            it.fleet(FleetMode.FROZEN);
+            it.flush();
+            Thread.sleep(500);
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> frozenMails() > mailsBefore && frozenHooks() > hooksBefore);
+        Thread.sleep(3_000); // longer than the group interval: nothing more may come while it stays FROZEN
+        it.fleet(FleetMode.FROZEN);
+        it.flush();
+        Thread.sleep(3_000);
+        assertThat(frozenMails() - mailsBefore).isEqualTo(1);
+        assertThat(frozenHooks() - hooksBefore).isEqualTo(1);
+        String hookBody = hook.bodies.stream().filter(b -> b.contains("fleet-frozen") && b.contains("\"status\":\"firing\""))
+                .reduce((a, b) -> b).orElseThrow();
+        assertThat(hookBody).contains("The fleet is FROZEN since").contains("ev-1: FROZEN [test says FROZEN]")
+                .contains("nothing is rebooted");
+        MimeMessage mail = Arrays.stream(smtp.getReceivedMessages()).filter(m -> isFrozenFiring(subject(m)))
+                .reduce((a, b) -> b).orElseThrow();
+        assertThat(com.icegreen.greenmail.util.GreenMailUtil.getBody(mail)).contains("ev-1: FROZEN [test says FROZEN]");
+        assertThat(ItSupport.count("SELECT count(*) FROM ledger")).isZero(); // nothing decided, nothing reset
+        assertThat(bmc.calls()).isZero();
+        assertThat(ItSupport.count(frozenLogged) - loggedBefore).isEqualTo(2); // e-mail and webhook, logged
+
+        // the thaw is told once, in the same group, as resolved
+        it.fleet(FleetMode.NORMAL);
+        it.flush();
+        await().atMost(Duration.ofSeconds(20)).until(() -> resolvedHooks() > resolvedBefore);
+        assertThat(resolvedHooks() - resolvedBefore).isEqualTo(1);
+        assertThat(frozenHooks() - hooksBefore).isEqualTo(1);
+    }
+
     @Test
     void frozenFleetWith113HungHostsResetsNothingAndSendsOneMessage() throws Exception {
         for (int i = 0; i < 113; i++) {
             ItSupport.inventory("frz-" + i, "redfish", redfish("frz-" + i));
         }
+        fleetSettledNormal();
         int mailsBefore = frozenMails();
         int hooksBefore = frozenHooks();
         it.fleet(FleetMode.FROZEN);
@@ -143,12 +197,21 @@ class ExecutorKafkaTest {
         it.fleet(FleetMode.NORMAL);
     }
 
+    /** Messages saying the fleet is FROZEN (not those only saying a freeze is over). */
     int frozenMails() {
-        return (int) Arrays.stream(smtp.getReceivedMessages()).filter(m -> subject(m).contains("fleet-frozen")).count();
+        return (int) Arrays.stream(smtp.getReceivedMessages()).filter(m -> isFrozenFiring(subject(m))).count();
+    }
+
+    static boolean isFrozenFiring(String subject) {
+        return subject.contains("fleet-frozen") && !subject.endsWith(": resolved");
     }
 
     int frozenHooks() {
-        return (int) hook.bodies.stream().filter(b -> b.contains("fleet-frozen")).count();
+        return (int) hook.bodies.stream().filter(b -> b.contains("fleet-frozen") && b.contains("\"status\":\"firing\"")).count();
+    }
+
+    int resolvedHooks() {
+        return (int) hook.bodies.stream().filter(b -> b.contains("fleet-frozen") && b.contains("\"status\":\"resolved\"")).count();
     }
 
     static String subject(MimeMessage m) {

@@ -44,6 +44,7 @@ public class PeersResource implements QuarkusTestResourceLifecycleManager {
         c.put("hangcheck.executor.notifications.email-to", "ops@lab.test");
         c.put("hangcheck.executor.notifications.webhook-url", "http://127.0.0.1:" + hook + "/hook");
         c.put("hangcheck.executor.notifications.group-wait", "2s");
+        c.put("hangcheck.executor.notifications.group-interval", "2s");
         c.put("hangcheck.executor.notifications.tick", "200ms");
         c.put("hangcheck.executor.redfish.username", "admin");
         c.put("hangcheck.executor.redfish.password", "s3cret");
