@@ -2,7 +2,7 @@ package io.hangcheck.executor.domain;
 
 import io.hangcheck.events.FleetHealth;
 import io.hangcheck.events.FleetMode;
-import io.hangcheck.executor.SteppedClock;
+import io.hangcheck.testing.SteppedClock;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

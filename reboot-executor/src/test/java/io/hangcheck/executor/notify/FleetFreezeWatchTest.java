@@ -2,7 +2,7 @@ package io.hangcheck.executor.notify;
 
 import io.hangcheck.events.FleetHealth;
 import io.hangcheck.events.FleetMode;
-import io.hangcheck.executor.SteppedClock;
+import io.hangcheck.testing.SteppedClock;
 import io.hangcheck.executor.domain.FleetView;
 import org.junit.jupiter.api.Test;
 

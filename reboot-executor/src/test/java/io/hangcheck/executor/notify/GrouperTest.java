@@ -1,6 +1,6 @@
 package io.hangcheck.executor.notify;
 
-import io.hangcheck.executor.SteppedClock;
+import io.hangcheck.testing.SteppedClock;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

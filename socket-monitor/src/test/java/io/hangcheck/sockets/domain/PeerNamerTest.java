@@ -1,5 +1,6 @@
 package io.hangcheck.sockets.domain;
 
+import io.hangcheck.testing.SteppedClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

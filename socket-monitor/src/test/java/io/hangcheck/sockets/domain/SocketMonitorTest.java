@@ -1,5 +1,6 @@
 package io.hangcheck.sockets.domain;
 
+import io.hangcheck.testing.SteppedClock;
 import io.hangcheck.events.EventCodec;
 import io.hangcheck.events.LeakAlert;
 import io.hangcheck.events.SocketSnapshot;

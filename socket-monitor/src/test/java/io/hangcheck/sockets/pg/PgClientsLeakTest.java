@@ -14,11 +14,9 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.time.Clock;
+import io.hangcheck.testing.SteppedClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -90,23 +88,7 @@ class PgClientsLeakTest {
     @Test
     void aClientWhoseIdleConnectionsKeepGrowingIsFlaggedByTheMonitor() throws Exception {
         // given: a monitor on this machine, a stepped clock, scans every 15 s of clock time
-        Instant[] now = {Instant.parse("2026-01-01T00:00:00Z")};
-        Clock clock = new Clock() {
-            @Override
-            public ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return now[0];
-            }
-        };
+        SteppedClock clock = new SteppedClock(Instant.parse("2026-01-01T00:00:00Z"));
         MonitorSettings settings = MonitorSettings.defaults("mon-pg", "this-machine", Path.of("/proc"),
                 Path.of("/proc/sys")).withRules(LeakRules.defaults());
         SocketMonitor monitor = new SocketMonitor(settings, clock, new PeerNamer(a -> null,
@@ -123,7 +105,7 @@ class PgClientsLeakTest {
                 SocketMonitor.Scan s = monitor.scan();
                 alerts.addAll(s.transitions());
                 last = s.snapshot();
-                now[0] = now[0].plusSeconds(15);
+                clock.step(Duration.ofSeconds(15));
             }
         }
 
