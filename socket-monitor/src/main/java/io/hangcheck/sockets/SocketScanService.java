@@ -132,8 +132,10 @@ public class SocketScanService {
         }
     }
 
+    // Skipped until the application has started: a scan may not run before the Kafka emitters are connected.
     @Scheduled(identity = "socket-scan", every = "${hangcheck.sockets.interval:15s}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void scheduledScan() {
         scanOnce();
     }
@@ -165,7 +167,8 @@ public class SocketScanService {
     }
 
     @Scheduled(identity = "pg-poll", every = "${hangcheck.sockets.pg.interval:15s}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void pollPg() {
         if (pgReaders.isEmpty()) {
             return;
