@@ -1,5 +1,8 @@
 package io.hangcheck.agent.config;
 
+import static io.hangcheck.agent.config.Numbers.integer;
+import static io.hangcheck.agent.config.Numbers.number;
+
 import io.hangcheck.events.Heartbeat;
 import io.hangcheck.events.InvalidEventException;
 import io.hangcheck.events.wire.UdpLine;
@@ -173,22 +176,6 @@ public record AgentConfig(
 
     private static String or(String value, String fallback) {
         return value == null ? fallback : value;
-    }
-
-    static double number(String text, String field) {
-        try {
-            return Double.parseDouble(text.trim());
-        } catch (NumberFormatException e) {
-            throw new ConfigException(field, "'" + text + "' is not a number");
-        }
-    }
-
-    static long integer(String text, String field) {
-        try {
-            return Long.parseLong(text.trim());
-        } catch (NumberFormatException e) {
-            throw new ConfigException(field, "'" + text + "' is not a whole number");
-        }
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.hangcheck.agent.sim;
 
+import static io.hangcheck.agent.config.Numbers.number;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
@@ -544,14 +546,6 @@ final class ControlServer {
             q.put(k, v);
         }
         return q;
-    }
-
-    private static double number(String text, String field) {
-        try {
-            return Double.parseDouble(text.trim());
-        } catch (NumberFormatException e) {
-            throw new ConfigException(field, "'" + text + "' is not a number");
-        }
     }
 
     private static byte[] readBody(InputStream in) throws IOException {

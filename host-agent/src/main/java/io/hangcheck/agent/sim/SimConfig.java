@@ -1,5 +1,8 @@
 package io.hangcheck.agent.sim;
 
+import static io.hangcheck.agent.config.Numbers.integer;
+import static io.hangcheck.agent.config.Numbers.number;
+
 import io.hangcheck.agent.config.Args;
 import io.hangcheck.agent.config.ConfigException;
 import io.hangcheck.agent.config.Durations;
@@ -219,21 +222,5 @@ public record SimConfig(
             case "false", "no", "0" -> false;
             default -> throw new ConfigException(field, "'" + v + "' is not true or false");
         };
-    }
-
-    static double number(String text, String field) {
-        try {
-            return Double.parseDouble(text.trim());
-        } catch (NumberFormatException e) {
-            throw new ConfigException(field, "'" + text + "' is not a number");
-        }
-    }
-
-    static long integer(String text, String field) {
-        try {
-            return Long.parseLong(text.trim());
-        } catch (NumberFormatException e) {
-            throw new ConfigException(field, "'" + text + "' is not a whole number");
-        }
     }
 }
