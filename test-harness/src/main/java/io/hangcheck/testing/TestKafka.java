@@ -1,5 +1,8 @@
 package io.hangcheck.testing;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -24,6 +27,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.utils.Exit;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.server.common.MetadataVersion;
@@ -55,11 +60,13 @@ public final class TestKafka {
     private static TestKafka shared;
 
     private final KafkaClusterTestKit cluster; // null when another class loader's instance owns the broker
+    private final Path dataDir; // null likewise
     private final String bootstrapServers;
     private final long startMillis;
 
-    private TestKafka(KafkaClusterTestKit cluster, String bootstrapServers, long startMillis) {
+    private TestKafka(KafkaClusterTestKit cluster, Path dataDir, String bootstrapServers, long startMillis) {
         this.cluster = cluster;
+        this.dataDir = dataDir;
         this.bootstrapServers = bootstrapServers;
         this.startMillis = startMillis;
     }
@@ -71,7 +78,7 @@ public final class TestKafka {
             if (shared == null) {
                 String running = System.getProperty(BOOTSTRAP_PROPERTY);
                 if (running != null && !running.isBlank()) {
-                    shared = new TestKafka(null, running, 0);
+                    shared = new TestKafka(null, null, running, 0);
                 } else {
                     TestKafka broker = start();
                     System.setProperty(BOOTSTRAP_PROPERTY, broker.bootstrapServers());
@@ -83,14 +90,30 @@ public final class TestKafka {
         }
     }
 
+    /**
+     * Starts the broker in a data directory this class owns and deletes only after the broker has closed.
+     *
+     * <p>Two things used to race at JVM exit: the kit's default directory is deleted by a shutdown hook of
+     * its own, concurrently with ours that closes the broker; a broker whose log directory vanishes under it
+     * calls {@code Exit.halt(1)}, and the test JVM then exits with 1 after every test passed (Surefire:
+     * "Error occurred in starting fork"). Hence our own directory, and Kafka's halt/exit procedures replaced
+     * for this JVM: an in-process broker reports that it wanted to stop the process; it never stops it.
+     */
     private static TestKafka start() {
         long t0 = System.nanoTime();
+        Exit.setHaltProcedure((status, message) -> System.err.println(
+                "in-process Kafka broker asked to halt the JVM (status " + status + "): " + message + " (ignored in tests)"));
+        Exit.setExitProcedure((status, message) -> System.err.println(
+                "in-process Kafka broker asked to exit the JVM (status " + status + "): " + message + " (ignored in tests)"));
         KafkaClusterTestKit cluster = null;
+        Path dataDir = null;
         try {
+            dataDir = Files.createTempDirectory("hangcheck-test-kafka-");
             TestKitNodes nodes = new TestKitNodes.Builder()
                     .setCombined(true)
                     .setNumBrokerNodes(1)
                     .setNumControllerNodes(1)
+                    .setBaseDirectory(dataDir)
                     // Otherwise the kit picks the newest, possibly unreleased, metadata version.
                     .setBootstrapMetadataVersion(MetadataVersion.latestProduction())
                     .build();
@@ -100,7 +123,7 @@ public final class TestKafka {
             cluster.format();
             cluster.startup();
             cluster.waitForReadyBrokers();
-            return new TestKafka(cluster, cluster.bootstrapServers(), (System.nanoTime() - t0) / 1_000_000);
+            return new TestKafka(cluster, dataDir, cluster.bootstrapServers(), (System.nanoTime() - t0) / 1_000_000);
         } catch (Exception e) {
             if (cluster != null) {
                 try {
@@ -109,6 +132,7 @@ public final class TestKafka {
                     e.addSuppressed(suppressed);
                 }
             }
+            deleteQuietly(dataDir);
             throw new IllegalStateException("could not start the in-process Kafka broker: " + e, e);
         }
     }
@@ -281,6 +305,7 @@ public final class TestKafka {
         }
     }
 
+    /** Closes the broker, then deletes its data directory (in that order: see {@link #start()}). */
     private void closeQuietly() {
         if (cluster == null) {
             return;
@@ -289,6 +314,18 @@ public final class TestKafka {
             cluster.close();
         } catch (Exception e) {
             System.err.println("test Kafka broker did not close cleanly: " + e);
+        }
+        deleteQuietly(dataDir);
+    }
+
+    private static void deleteQuietly(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try {
+            Utils.delete(dir.toFile());
+        } catch (IOException e) {
+            System.err.println("could not delete the test Kafka broker's data directory " + dir + ": " + e);
         }
     }
 }

@@ -70,6 +70,15 @@ class TestKafkaTest {
     }
 
     @Test
+    void theInProcessBrokerCanNeverHaltTheTestJvm() {
+        // Kafka's broker calls Exit.halt(1) when its log directory fails (e.g. deleted under it at JVM exit).
+        // In a test JVM that must not end the process: this line would kill the fork if it were not handled.
+        org.apache.kafka.common.utils.Exit.halt(1, "test: a broker asking to halt");
+        org.apache.kafka.common.utils.Exit.exit(1, "test: a broker asking to exit");
+        assertThat(kafka.bootstrapServers()).isNotBlank();
+    }
+
+    @Test
     void contractTopicListCoversEveryTopicConstant() {
         assertThat(ContractTopics.partitions())
                 .containsEntry(Topics.HEARTBEATS, 4)
