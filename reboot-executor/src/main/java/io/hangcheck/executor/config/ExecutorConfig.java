@@ -32,6 +32,8 @@ public interface ExecutorConfig {
 
     Confirmation confirmation();
 
+    Recheck recheck();
+
     Outbox outbox();
 
     Redfish redfish();
@@ -92,6 +94,29 @@ public interface ExecutorConfig {
         /** An evaluator silent this long is forgotten (scaled down); with none left the fleet counts FROZEN. */
         @WithDefault("15m")
         Duration forgetAfter();
+    }
+
+    /**
+     * The re-check of hangs that were not answered: a host the evaluator still reports HUNG whose incident was
+     * held or skipped for a reason that can pass (fleet frozen or degraded, a cap, the bucket, cool-down, pause,
+     * silence, inventory, corroboration), or never reached the ledger (the database was down when the HUNG
+     * arrived). Each is run through the whole chain again; a ledger row is written only when the answer changes.
+     */
+    interface Recheck {
+        /** Off: a hang held once stays unanswered until an operator acts. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** How often the evaluator's HUNG hosts are looked at. */
+        @WithDefault("30s")
+        Duration interval();
+
+        /**
+         * A host must have been HUNG this long before a re-check takes it up, so that the HUNG event itself
+         * (normally consumed within a second) is what decides first.
+         */
+        @WithDefault("60s")
+        Duration after();
     }
 
     /** Confirmation and escalation after an executed reset. */

@@ -27,6 +27,7 @@ import io.hangcheck.executor.metrics.ExecutorMetrics;
 import io.hangcheck.executor.notify.Alert;
 import io.hangcheck.executor.notify.Notifier;
 import io.hangcheck.executor.store.ActionRow;
+import io.hangcheck.executor.store.IncidentStanding;
 import io.hangcheck.executor.store.LedgerRow;
 import io.hangcheck.executor.store.Store;
 import io.hangcheck.executor.store.StoreException;
@@ -115,6 +116,10 @@ public class Executor {
         });
         long every = config.confirmation().sweepInterval().toMillis();
         sweeper.scheduleWithFixedDelay(this::sweepSafely, every, every, TimeUnit.MILLISECONDS);
+        if (config.recheck().enabled()) {
+            long recheckEvery = config.recheck().interval().toMillis();
+            sweeper.scheduleWithFixedDelay(this::recheckSafely, recheckEvery, recheckEvery, TimeUnit.MILLISECONDS);
+        }
     }
 
     void stop(@Observes ShutdownEvent ev) {
@@ -254,14 +259,37 @@ public class Executor {
     // ---- the decision ----
 
     Outcome handle(Request req) {
+        return handle(req, false);
+    }
+
+    /**
+     * Runs {@code req} through the chain. A re-check ({@code recheck}) decides a claimed incident again only
+     * while {@link IncidentStanding#mayBeDecidedAgain()}, and writes nothing when the answer is the same as
+     * last time (no ledger row, no record, no notification); an unclaimed one is decided as its HUNG would
+     * have been.
+     */
+    private Outcome handle(Request req, boolean recheck) {
         ensureRecovered();
         FleetStatus fleet = fleetView.status();
         Instant now = clock.instant();
         Decided d = store.inTransaction(c -> {
             store.lockDecisions(c);
-            boolean claimed = store.claimIncident(c, req.incidentId(), req.hostId(), req.bootId(), req.origin().name(), now);
-            Situation s = situation(c, req.hostId(), req.labels(), req.origin(), !claimed, req.evidence(), fleet, now);
+            IncidentStanding standing = recheck ? store.standing(c, req.incidentId()) : null;
+            boolean duplicate;
+            if (standing != null && standing.claimed()) {
+                if (!standing.mayBeDecidedAgain()) {
+                    return null;
+                }
+                duplicate = false;
+            } else {
+                duplicate = !store.claimIncident(c, req.incidentId(), req.hostId(), req.bootId(), req.origin().name(), now);
+            }
+            Situation s = situation(c, req.hostId(), req.labels(), req.origin(), duplicate, req.evidence(), fleet, now);
             Verdict v = policy.decide(s);
+            if (standing != null && standing.claimed() && !v.acts()
+                    && v.decision() == standing.lastDecision() && v.reason() == standing.lastReason()) {
+                return null; // the same answer as last time: nothing to record
+            }
             Map<String, String> detail = new HashMap<>(v.detail());
             detail.putAll(req.extraDetail());
             String driver = s.inventory() == null ? null : driverName(s.inventory());
@@ -281,6 +309,9 @@ public class Executor {
                     driver, 0, now, detail));
             return new Decided(v, r, 0, s.inventory(), null, 0, req.incidentId(), req.hostId());
         });
+        if (d == null) {
+            return new Outcome(null, List.of());
+        }
         counted(d.record());
         alertFor(d.record(), fleet);
         List<RebootRecord> records = new ArrayList<>();
@@ -369,6 +400,48 @@ public class Executor {
                     "host " + d.hostId() + ": " + d.record().driver() + " failed: " + detail.get("error")));
         }
         return r;
+    }
+
+    // ---- unanswered hangs ----
+
+    private long lastRecheckWarning = System.nanoTime() - 120_000_000_000L;
+
+    private void recheckSafely() {
+        try {
+            recheck();
+        } catch (RuntimeException e) {
+            long now = System.nanoTime();
+            if (now - lastRecheckWarning > 60_000_000_000L) {
+                lastRecheckWarning = now;
+                LOG.warnf("re-check of unanswered hangs failed: %s", e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Looks again at every host the evaluator still reports HUNG (its compacted state: the same evidence a HUNG
+     * event is corroborated with) for at least {@code recheck.after}: an incident the ledger never saw (the
+     * database was down when its HUNG came, so the event went to the DLQ) is decided now; one held or skipped
+     * for a reason that can pass ({@link IncidentStanding#CAN_PASS}) goes through the whole chain again, caps
+     * and buckets included. Nothing with an attempt is decided again. Returns the records written.
+     */
+    public List<RebootRecord> recheck() {
+        Instant hungBefore = clock.instant().minus(config.recheck().after());
+        List<RebootRecord> out = new ArrayList<>();
+        for (HostState st : hostStates.hung()) {
+            if (st.incidentId() == null || st.since().isAfter(hungBefore)) {
+                continue;
+            }
+            Map<String, String> extra = Map.of("recheck", "true", "hungSince", st.since().toString(),
+                    "evaluatorId", String.valueOf(st.evaluatorId()));
+            Outcome o = handle(new Request(st.incidentId(), st.hostId(), st.bootId(), st.labels(), Situation.Origin.HUNG,
+                    Evidence.CORROBORATED, extra), true);
+            for (RebootRecord r : o.records()) {
+                LOG.infof("re-check of %s on %s: %s %s", r.incidentId(), r.hostId(), r.decision(), r.reason());
+            }
+            out.addAll(o.records());
+        }
+        return out;
     }
 
     // ---- confirmation deadline and escalation ----

@@ -22,6 +22,11 @@ public class HostStateView {
         latest.merge(state.hostId(), state, (old, neu) -> neu.updatedAt().isBefore(old.updatedAt()) ? old : neu);
     }
 
+    /** Hosts whose latest state is HUNG (a snapshot; the view keeps changing). */
+    public java.util.List<HostState> hung() {
+        return latest.values().stream().filter(s -> s.status() == io.hangcheck.events.HostStatus.HUNG).toList();
+    }
+
     public HostState get(String hostId) {
         return latest.get(hostId);
     }

@@ -104,6 +104,28 @@ public class Store {
         }
     }
 
+    /**
+     * Where an incident stands: claimed or not, whether any reset attempt was made for it, and its last decision
+     * that was not a duplicate's skip (null when none).
+     */
+    public IncidentStanding standing(Connection c, String incidentId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT EXISTS (SELECT 1 FROM incident WHERE incident_id = ?), EXISTS (SELECT 1 FROM action WHERE incident_id = ?),"
+                        + " l.decision, l.reason FROM (SELECT 1) AS one LEFT JOIN LATERAL (SELECT decision, reason FROM ledger"
+                        + " WHERE incident_id = ? AND attempt = 0 AND reason <> 'DUPLICATE_INCIDENT' ORDER BY id DESC LIMIT 1) AS l ON TRUE")) {
+            ps.setString(1, incidentId);
+            ps.setString(2, incidentId);
+            ps.setString(3, incidentId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                String decision = rs.getString(3);
+                return new IncidentStanding(rs.getBoolean(1), rs.getBoolean(2),
+                        decision == null ? null : RebootDecision.valueOf(decision),
+                        decision == null ? null : RebootReason.valueOf(rs.getString(4)));
+            }
+        }
+    }
+
     /** Appends a ledger row and its outbox row; returns the record as published. */
     public RebootRecord append(Connection c, LedgerRow row) throws SQLException {
         long id;

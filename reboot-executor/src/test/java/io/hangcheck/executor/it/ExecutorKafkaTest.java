@@ -70,6 +70,11 @@ class ExecutorKafkaTest {
         smtp.stop();
     }
 
+    @jakarta.inject.Inject
+    io.hangcheck.executor.service.Executor executor;
+    @jakarta.inject.Inject
+    io.hangcheck.executor.service.HostStateView hostStates;
+
     @BeforeEach
     void clean() throws Exception {
         ItSupport.truncateAll();
@@ -196,6 +201,76 @@ class ExecutorKafkaTest {
         assertThat(frozenHooks() - hooksBefore).isEqualTo(1);
         it.fleet(FleetMode.NORMAL);
     }
+
+    private static List<String> decisions(List<RebootRecord> records, String host) {
+        return records.stream().filter(r -> r.hostId().equals(host)).map(r -> r.decision() + " " + r.reason()).toList();
+    }
+
+    @Test
+    void aHangHeldWhileTheFleetWasFrozenIsAnsweredOnceItThawsAndOnlyOnce() throws Exception {
+        ItSupport.inventory("rck-1", "redfish", redfish("rck-1"));
+        it.fleet(FleetMode.FROZEN);
+        it.flush();
+        await().atMost(Duration.ofSeconds(20)).until(() -> given().when().get("/metrics").then().extract().asString()
+                .contains("hangcheck_executor_fleet_frozen 1.0"));
+        it.hung("rck-1", "b1", 5);
+        await().atMost(Duration.ofSeconds(20)).until(() -> ItSupport.ledger("rck-1").contains("HELD FLEET_FROZEN"));
+
+        // still frozen: the same answer, so nothing is written (no ledger row, no record, no message)
+        assertThat(decisions(executor.recheck(), "rck-1")).isEmpty();
+        assertThat(ItSupport.ledger("rck-1")).containsExactly("HELD FLEET_FROZEN");
+
+        fleetSettledNormal();
+        assertThat(decisions(executor.recheck(), "rck-1")).containsExactly("INTENT POLICY_PASSED", "EXECUTED POLICY_PASSED");
+        assertThat(bmc.resets("rck-1")).containsExactly(new FakeBmc.Reset("rck-1", "GracefulRestart"));
+
+        // an incident with an attempt is never decided again, however often it is looked at
+        assertThat(decisions(executor.recheck(), "rck-1")).isEmpty();
+        assertThat(decisions(executor.recheck(), "rck-1")).isEmpty();
+        assertThat(ItSupport.ledger("rck-1")).containsExactly("HELD FLEET_FROZEN", "INTENT POLICY_PASSED", "EXECUTED POLICY_PASSED");
+        assertThat(bmc.resets("rck-1")).hasSize(1);
+        await().atMost(Duration.ofSeconds(20)).until(() -> ItSupport.count("SELECT count(*) FROM outbox WHERE sent_at IS NULL") == 0);
+    }
+
+    @Test
+    void aHangWhoseEventNeverReachedTheLedgerIsDecidedFromTheHostStateAndAForgedOneIsNot() throws Exception {
+        fleetSettledNormal();
+        ItSupport.inventory("rck-missed", "redfish", redfish("rck-missed"));
+        ItSupport.inventory("rck-up", "redfish", redfish("rck-up"));
+        ItSupport.inventory("rck-quarantined", "redfish", redfish("rck-quarantined"));
+        // the evaluator reports rck-missed HUNG, but its HUNG event was dead-lettered (the database was down)
+        it.state("rck-missed", HostStatus.HUNG, "rck-missed/b1/7", "b1", 7);
+        // a HUNG for a host the evaluator believes UP: not corroborated, and the re-check never takes it up
+        it.state("rck-up", HostStatus.UP, null, "b1", 8);
+        it.hungOnly("rck-up", "b1", 8);
+        // a quarantined host waits for a person, re-check or not
+        try (var c = ItSupport.db(); var ps = c.prepareStatement(
+                "INSERT INTO quarantine (host_id, since, reason) VALUES ('rck-quarantined', now(), 'test')")) {
+            ps.executeUpdate();
+        }
+        it.hung("rck-quarantined", "b1", 9);
+        it.flush();
+        await().atMost(Duration.ofSeconds(20)).until(() -> ItSupport.ledger("rck-up").contains("SKIPPED NOT_CORROBORATED")
+                && ItSupport.ledger("rck-quarantined").contains("SKIPPED HOST_QUARANTINED"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> executorSees("rck-missed", HostStatus.HUNG));
+
+        List<RebootRecord> first = executor.recheck();
+        assertThat(decisions(first, "rck-missed")).containsExactly("INTENT POLICY_PASSED", "EXECUTED POLICY_PASSED");
+        assertThat(first).filteredOn(r -> r.hostId().equals("rck-missed") && r.decision() == io.hangcheck.events.RebootDecision.INTENT)
+                .singleElement().satisfies(r -> assertThat(r.detail()).containsEntry("recheck", "true"));
+        assertThat(decisions(first, "rck-up")).isEmpty();
+        assertThat(decisions(first, "rck-quarantined")).isEmpty();
+        assertThat(decisions(executor.recheck(), "rck-missed")).isEmpty();
+        assertThat(bmc.resets("rck-missed")).hasSize(1);
+        assertThat(bmc.resets("rck-up")).isEmpty();
+        assertThat(bmc.resets("rck-quarantined")).isEmpty();
+    }
+
+    private boolean executorSees(String host, HostStatus status) {
+        var st = hostStates.get(host);
+        return st != null && st.status() == status;
+    }
+
 
     /** Messages saying the fleet is FROZEN (not those only saying a freeze is over). */
     int frozenMails() {
