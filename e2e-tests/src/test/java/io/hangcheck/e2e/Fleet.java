@@ -30,9 +30,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link #newConnectionPerBeat()} every POST opens a new TCP connection and closes it ({@code Connection: close}),
  * like agents whose interval exceeds the keep-alive: those are the hosts that can no longer check in once
  * ingest's connection budget is taken.
+ *
+ * <p>With several ingest instances each host has a home instance (host i → instance i mod n). A batch that
+ * gets no answer or a 5xx from its home is sent once more to the next instance, as a client behind a load
+ * balancer or a DNS name with several addresses ends up doing; {@link #failedOver()} counts those batches.
+ * {@link #skew} shifts a host's {@code sentAt} as a wrong host clock would.
  */
 final class Fleet implements AutoCloseable {
-    private final ServiceProcess ingest;
+    private final List<ServiceProcess> ingests;
+    private final Map<String, Long> skewSeconds = new ConcurrentHashMap<>();
+    private final AtomicLong failedOver = new AtomicLong();
     private final List<String> hosts = new ArrayList<>();
     private final Map<String, String> bootIds = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> seqs = new ConcurrentHashMap<>();
@@ -49,7 +56,12 @@ final class Fleet implements AutoCloseable {
     });
 
     Fleet(ServiceProcess ingest, String prefix, int size) {
-        this.ingest = ingest;
+        this(List.of(ingest), prefix, size);
+    }
+
+    /** Hosts spread over several ingest instances, failing over to the next one when their home does not answer. */
+    Fleet(List<ServiceProcess> ingests, String prefix, int size) {
+        this.ingests = List.copyOf(ingests);
         for (int i = 0; i < size; i++) {
             String h = prefix + "-" + i;
             hosts.add(h);
@@ -97,6 +109,20 @@ final class Fleet implements AutoCloseable {
         hung.remove(host);
     }
 
+    /** The host's clock is {@code seconds} off (negative: behind); 0 puts it right. */
+    void skew(String host, long seconds) {
+        if (seconds == 0) {
+            skewSeconds.remove(host);
+        } else {
+            skewSeconds.put(host, seconds);
+        }
+    }
+
+    /** Batches that their home instance did not take and that were sent to another instance. */
+    long failedOver() {
+        return failedOver.get();
+    }
+
     String bootId(String host) {
         return bootIds.get(host);
     }
@@ -118,46 +144,57 @@ final class Fleet implements AutoCloseable {
     }
 
     private void beatAllOnce() {
-        StringBuilder body = new StringBuilder("[");
-        List<String> ids = new ArrayList<>();
-        for (String h : hosts) {
-            if (hung.contains(h)) {
+        int n = ingests.size();
+        for (int home = 0; home < n; home++) {
+            StringBuilder body = new StringBuilder("[");
+            List<String> ids = new ArrayList<>();
+            for (int i = home; i < hosts.size(); i += n) {
+                String h = hosts.get(i);
+                if (hung.contains(h)) {
+                    continue;
+                }
+                if (body.length() > 1) {
+                    body.append(',');
+                }
+                String boot = bootIds.get(h);
+                long seq = seqs.get(h).incrementAndGet();
+                ids.add(h + "/" + boot + "/" + seq);
+                Instant sentAt = Instant.now().plusSeconds(skewSeconds.getOrDefault(h, 0L));
+                body.append("{\"hostId\":\"").append(h).append("\",\"bootId\":\"").append(boot)
+                        .append("\",\"seq\":").append(seq)
+                        .append(",\"sentAt\":\"").append(sentAt).append("\",\"labels\":{\"pool\":\"").append(pool).append("\"}}");
+            }
+            body.append(']');
+            if (body.length() == 2) {
                 continue;
             }
-            if (body.length() > 1) {
-                body.append(',');
+            int status = post(ingests.get(home), body.toString());
+            if ((status < 0 || status >= 500) && n > 1) {
+                failedOver.incrementAndGet();
+                status = post(ingests.get((home + 1) % n), body.toString());
             }
-            String boot = bootIds.get(h);
-            long seq = seqs.get(h).incrementAndGet();
-            ids.add(h + "/" + boot + "/" + seq);
-            body.append("{\"hostId\":\"").append(h).append("\",\"bootId\":\"").append(boot)
-                    .append("\",\"seq\":").append(seq)
-                    .append(",\"sentAt\":\"").append(Instant.now()).append("\",\"labels\":{\"pool\":\"").append(pool).append("\"}}");
-        }
-        body.append(']');
-        if (body.length() == 2) {
-            return;
-        }
-        int status;
-        if (newConnectionPerBeat) {
-            status = postOnNewConnection(body.toString());
-        } else {
-            HttpResponse<String> r = ingest.send(HttpRequest.newBuilder(ingest.uri("/v1/heartbeats"))
-                    .timeout(Duration.ofSeconds(5))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
-            status = r.statusCode();
-        }
-        if (status == 202) {
-            acknowledged.incrementAndGet();
-            acknowledgedIds.addAll(ids);
-        } else {
-            refused.incrementAndGet();
+            if (status == 202) {
+                acknowledged.incrementAndGet();
+                acknowledgedIds.addAll(ids);
+            } else {
+                refused.incrementAndGet();
+            }
         }
     }
 
+    private int post(ServiceProcess ingest, String json) {
+        if (newConnectionPerBeat) {
+            return postOnNewConnection(ingest, json);
+        }
+        HttpResponse<String> r = ingest.send(HttpRequest.newBuilder(ingest.uri("/v1/heartbeats"))
+                .timeout(Duration.ofSeconds(5))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)));
+        return r.statusCode();
+    }
+
     /** One HTTP/1.1 POST on a fresh socket; the status code, or -1 when the connection failed. */
-    private int postOnNewConnection(String json) {
+    private static int postOnNewConnection(ServiceProcess ingest, String json) {
         byte[] body = json.getBytes(StandardCharsets.UTF_8);
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", ingest.port()), 2000);

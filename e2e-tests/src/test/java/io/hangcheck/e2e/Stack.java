@@ -24,6 +24,8 @@ final class Stack implements AutoCloseable {
     final TestKafka kafka;
     final String dbUrl;
     final ServiceProcess ingest;
+    /** Every ingest instance; {@link #ingest} is the first. */
+    final List<ServiceProcess> ingests;
     final ServiceProcess evaluator;
     final ServiceProcess executor;
     private final List<ServiceProcess> all = new ArrayList<>();
@@ -33,6 +35,7 @@ final class Stack implements AutoCloseable {
         private final String name;
         private String bootstrap;
         private String dbUrl;
+        private int ingestInstances = 1;
         private final Map<String, String> ingestEnv = new LinkedHashMap<>();
         private final Map<String, String> evaluatorEnv = new LinkedHashMap<>();
         private final Map<String, String> executorEnv = new LinkedHashMap<>();
@@ -50,6 +53,15 @@ final class Stack implements AutoCloseable {
         /** The executor's database (user and password of {@link TestPostgres}); default a fresh one on the machine's server. */
         Builder database(String jdbcUrl) {
             this.dbUrl = jdbcUrl;
+            return this;
+        }
+
+        /** How many ingest instances run (each its own process, instance id and port); default one. */
+        Builder ingestInstances(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("at least one ingest instance");
+            }
+            this.ingestInstances = n;
             return this;
         }
 
@@ -110,7 +122,13 @@ final class Stack implements AutoCloseable {
 
         Map<String, String> ingestEnv = new LinkedHashMap<>(common);
         ingestEnv.putAll(b.ingestEnv);
-        ingest = ServiceProcess.quarkus("heartbeat-ingest", "ingest-" + name, ingestEnv);
+        List<ServiceProcess> ingestList = new ArrayList<>();
+        for (int i = 0; i < b.ingestInstances; i++) {
+            String id = b.ingestInstances == 1 ? "ingest-" + name : "ingest-" + (char) ('a' + i) + "-" + name;
+            ingestList.add(ServiceProcess.quarkus("heartbeat-ingest", id, ingestEnv));
+        }
+        ingests = List.copyOf(ingestList);
+        ingest = ingests.get(0);
 
         Map<String, String> evaluatorEnv = new LinkedHashMap<>(common);
         evaluatorEnv.put("HANGCHECK_STATE_DIR", Files.createTempDirectory("e2e-evaluator-state").toString());
@@ -135,7 +153,8 @@ final class Stack implements AutoCloseable {
         executorEnv.put("HANGCHECK_EXECUTOR_GROUP", "hangcheck-e2e-executor-" + name);
         executorEnv.putAll(b.executorEnv);
         executor = ServiceProcess.quarkus("reboot-executor", "executor-" + name, executorEnv);
-        all.addAll(List.of(ingest, evaluator, executor));
+        all.addAll(ingests);
+        all.addAll(List.of(evaluator, executor));
     }
 
     static Path logDir() {
