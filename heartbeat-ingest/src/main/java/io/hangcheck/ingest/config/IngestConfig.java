@@ -104,6 +104,13 @@ public interface IngestConfig {
         /** Socket receive buffer in bytes (SO_RCVBUF), so bursts queue in the kernel rather than drop. */
         @WithDefault("4194304")
         int receiveBufferBytes();
+
+        /**
+         * Threads taking datagrams off the socket, each parsing, checking and handing its datagram to the producer
+         * (which never makes them wait for Kafka). One thread receives at a time; the others work meanwhile.
+         */
+        @WithDefault("2")
+        int receiveThreads();
     }
 
     interface Raw {

@@ -13,7 +13,8 @@ import java.util.List;
 /**
  * Reads the body of {@code POST /v1/heartbeats}: one JSON heartbeat object, or an array of at most
  * {@code maxBatch} of them. Either every heartbeat is valid, or the first invalid one is named
- * ({@code [3].hostId}) and none is taken: a batch is all or nothing. Never throws.
+ * ({@code [3].hostId}) and none is taken: a batch is all or nothing. Never throws. A body in the shape agents send
+ * is read by {@link PlainHeartbeatJson}; any other body, and every refusal, goes the full way ({@link StrictJson}).
  */
 public final class HttpBody {
 
@@ -28,8 +29,13 @@ public final class HttpBody {
     }
 
     public static Parsed parse(byte[] body, int maxBatch) {
+        return parse(body, maxBatch, true);
+    }
+
+    /** With {@code quick} false, every body is read the full way (tests compare the two). */
+    static Parsed parse(byte[] body, int maxBatch, boolean quick) {
         try {
-            return parseChecked(body, maxBatch);
+            return parseChecked(body, maxBatch, quick);
         } catch (InvalidEventException e) {
             return invalid(e);
         } catch (RuntimeException e) {
@@ -38,10 +44,16 @@ public final class HttpBody {
         }
     }
 
-    private static Parsed parseChecked(byte[] body, int maxBatch) {
+    private static Parsed parseChecked(byte[] body, int maxBatch, boolean quick) {
         int first = firstNonBlank(body);
         if (first < 0) {
             return new Parsed(List.of(), new Rejection(RejectReason.MALFORMED, "$", "empty body"));
+        }
+        if (quick && (body[first] == '[' || body[first] == '{')) {
+            List<Heartbeat> plain = PlainHeartbeatJson.read(body, maxBatch);
+            if (plain != null) {
+                return new Parsed(plain, null);
+            }
         }
         if (body[first] == '[') {
             JsonNode root = readTree(body);

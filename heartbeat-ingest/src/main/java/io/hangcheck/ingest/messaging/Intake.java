@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The path every valid heartbeat takes, whatever its transport: stamp receive time, transport and {@code via};
@@ -44,32 +45,85 @@ public class Intake {
 
     /** Publishes one heartbeat; the future fails when Kafka did not acknowledge it. */
     public CompletableFuture<Void> accept(Heartbeat fromHost, Transport transport) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        accept(fromHost, transport, error -> {
+            if (error == null) {
+                done.complete(null);
+            } else {
+                done.completeExceptionally(error);
+            }
+        });
+        return done;
+    }
+
+    /**
+     * Publishes one heartbeat; {@code done} runs once, on the producer's I/O thread, when Kafka acknowledged it
+     * (null) or did not (the error). Counted accepted or {@code publish_failed} before {@code done} runs.
+     */
+    public void accept(Heartbeat fromHost, Transport transport, Publisher.Acknowledgement done) {
         Instant now = clock.instant();
-        Heartbeat stamped = fromHost.stamped(now, transport, via);
-        Duration skew = stamped.skew();
-        long skewMillis = Math.abs(skew.toMillis());
+        // The skew of the stamped heartbeat (sentAt - receivedAt), without building the stamped copy.
+        long skewMillis = Math.abs(Duration.between(now, fromHost.sentAt()).toMillis());
         metrics.skew.observe(skewMillis / 1000.0);
         if (skewMillis > skewToleranceMillis) {
             metrics.skewed.labels(IngestMetrics.label(transport)).inc();
         }
-        return publisher.publish(stamped).whenComplete((ok, error) -> {
+        publisher.publish(fromHost, now, transport, error -> {
             if (error == null) {
                 metrics.accepted(transport, 1);
             } else {
                 metrics.rejected(transport, RejectReason.PUBLISH_FAILED, 1);
             }
+            done.completed(error);
         });
     }
 
     /** Publishes all; the future completes when every one is acknowledged, or fails when any is not. */
     public CompletableFuture<Void> acceptAll(List<Heartbeat> fromHost, Transport transport) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        acceptAll(fromHost, transport, error -> {
+            if (error == null) {
+                done.complete(null);
+            } else {
+                done.completeExceptionally(error);
+            }
+        });
+        return done;
+    }
+
+    /**
+     * Publishes all; {@code done} runs once, when Kafka answered for every one of them: null when all were
+     * acknowledged, else the first error. Never earlier, so a failure is told only once nothing is pending.
+     */
+    public void acceptAll(List<Heartbeat> fromHost, Transport transport, Publisher.Acknowledgement done) {
         if (fromHost.size() == 1) {
-            return accept(fromHost.get(0), transport);
+            accept(fromHost.get(0), transport, done);
+            return;
         }
-        CompletableFuture<?>[] all = new CompletableFuture<?>[fromHost.size()];
-        for (int i = 0; i < all.length; i++) {
-            all[i] = accept(fromHost.get(i), transport);
+        AllOf all = new AllOf(fromHost.size(), done);
+        for (Heartbeat hb : fromHost) {
+            accept(hb, transport, all);
         }
-        return CompletableFuture.allOf(all);
+    }
+
+    /** Counts the answers of a batch down to zero, keeping the first error. */
+    private static final class AllOf extends AtomicInteger implements Publisher.Acknowledgement {
+        private final Publisher.Acknowledgement done;
+        private volatile Throwable firstError;
+
+        AllOf(int count, Publisher.Acknowledgement done) {
+            super(count);
+            this.done = done;
+        }
+
+        @Override
+        public void completed(Throwable errorOrNull) {
+            if (errorOrNull != null && firstError == null) {
+                firstError = errorOrNull;
+            }
+            if (decrementAndGet() == 0) {
+                done.completed(firstError);
+            }
+        }
     }
 }

@@ -5,11 +5,14 @@ import io.hangcheck.events.EventCodec;
 import io.hangcheck.events.EventType;
 import io.hangcheck.events.Heartbeat;
 import io.hangcheck.events.Tick;
+import io.hangcheck.events.Transport;
 import io.hangcheck.ingest.config.IngestConfig;
 import io.hangcheck.ingest.config.Instance;
 import io.hangcheck.ingest.domain.LatencyWindow;
 import io.hangcheck.ingest.domain.RejectReason;
 import io.hangcheck.ingest.metrics.IngestMetrics;
+import io.prometheus.client.Counter;
+import io.prometheus.client.Histogram;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
@@ -30,6 +33,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -60,6 +64,10 @@ public class Publisher {
     private final String bootstrap;
     private final LatencyWindow latency = new LatencyWindow();
     private final AtomicLong publishErrors = new AtomicLong();
+    private final String heartbeatTopic;
+    private final HeartbeatEncoder encoder;
+    private final Histogram.Child heartbeatLatency;
+    private final Counter.Child heartbeatErrors;
 
     private volatile KafkaProducer<String, byte[]> producer;
     private volatile Admin admin;
@@ -79,6 +87,10 @@ public class Publisher {
         this.instance = instance;
         this.bootstrap = bootstrap;
         this.refuseAboveFill = config.publish().refuseAboveBufferFill();
+        this.heartbeatTopic = config.topics().heartbeats();
+        this.encoder = new HeartbeatEncoder(instance.id(), instance.source());
+        this.heartbeatLatency = metrics.publishLatency.labels(KIND_HEARTBEAT);
+        this.heartbeatErrors = metrics.publishErrors.labels(KIND_HEARTBEAT);
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -259,6 +271,52 @@ public class Publisher {
                 EventCodec.toBytes(stamped), headers), KIND_HEARTBEAT);
     }
 
+    /**
+     * Sends {@code fromHost} as stamped with {@code receivedAt}, {@code transport} and this instance's id, keyed by
+     * its host id: the record {@link #publish(Heartbeat)} sends for the stamped copy, built without one (see
+     * {@link HeartbeatEncoder}). {@code done} runs once, on the producer's I/O thread, with null when Kafka
+     * acknowledged the record, else the error; it must be quick.
+     */
+    public void publish(Heartbeat fromHost, Instant receivedAt, Transport transport, Acknowledgement done) {
+        KafkaProducer<String, byte[]> p = producer;
+        if (p == null) {
+            done.completed(new IllegalStateException("publisher not started"));
+            return;
+        }
+        ProducerRecord<String, byte[]> record;
+        try {
+            record = new ProducerRecord<>(heartbeatTopic, null, fromHost.hostId(),
+                    encoder.value(fromHost, receivedAt, transport), encoder.headers(fromHost, receivedAt));
+        } catch (RuntimeException e) {
+            publishErrors.incrementAndGet();
+            heartbeatErrors.inc();
+            done.completed(e);
+            return;
+        }
+        long t0 = System.nanoTime();
+        try {
+            p.send(record, (meta, error) -> {
+                if (error == null) {
+                    acknowledged(t0, heartbeatLatency);
+                } else {
+                    failed(error, heartbeatErrors);
+                }
+                done.completed(error);
+            });
+        } catch (RuntimeException e) {
+            publishErrors.incrementAndGet();
+            heartbeatErrors.inc();
+            done.completed(e);
+        }
+    }
+
+    /** What a heartbeat's sender is told once Kafka answered. */
+    @FunctionalInterface
+    public interface Acknowledgement {
+        /** @param errorOrNull null when Kafka acknowledged the record */
+        void completed(Throwable errorOrNull);
+    }
+
     /** Sends a tick to its own partition. */
     public CompletableFuture<Void> publish(Tick tick) {
         RecordHeaders headers = new RecordHeaders();
@@ -284,19 +342,10 @@ public class Publisher {
         try {
             p.send(record, (meta, error) -> {
                 if (error == null) {
-                    double seconds = (System.nanoTime() - t0) / 1e9;
-                    latency.record(seconds * 1000.0);
-                    metrics.publishLatency.labels(kind).observe(seconds);
+                    acknowledged(t0, metrics.publishLatency.labels(kind));
                     done.complete(null);
                 } else {
-                    publishErrors.incrementAndGet();
-                    metrics.publishErrors.labels(kind).inc();
-                    if (error instanceof org.apache.kafka.common.errors.TimeoutException && reachable) {
-                        // Kafka did not answer in time: refuse at once from now on; the probe says when it is back.
-                        reachable = false;
-                        metrics.kafkaReachable.set(0);
-                        LOG.warnf("a send to Kafka timed out (%s): heartbeats get 503 until the probe reaches it", error.getMessage());
-                    }
+                    failed(error, metrics.publishErrors.labels(kind));
                     done.completeExceptionally(error);
                 }
             });
@@ -306,5 +355,22 @@ public class Publisher {
             done.completeExceptionally(e);
         }
         return done;
+    }
+
+    private void acknowledged(long t0, Histogram.Child latencyMetric) {
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        latency.record(seconds * 1000.0);
+        latencyMetric.observe(seconds);
+    }
+
+    private void failed(Exception error, Counter.Child errorMetric) {
+        publishErrors.incrementAndGet();
+        errorMetric.inc();
+        if (error instanceof org.apache.kafka.common.errors.TimeoutException && reachable) {
+            // Kafka did not answer in time: refuse at once from now on; the probe says when it is back.
+            reachable = false;
+            metrics.kafkaReachable.set(0);
+            LOG.warnf("a send to Kafka timed out (%s): heartbeats get 503 until the probe reaches it", error.getMessage());
+        }
     }
 }

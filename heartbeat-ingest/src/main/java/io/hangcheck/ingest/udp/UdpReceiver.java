@@ -7,6 +7,7 @@ import io.hangcheck.ingest.config.IngestConfig;
 import io.hangcheck.ingest.domain.RejectReason;
 import io.hangcheck.ingest.domain.SignaturePolicy;
 import io.hangcheck.ingest.messaging.Intake;
+import io.hangcheck.ingest.messaging.Publisher;
 import io.hangcheck.ingest.metrics.IngestMetrics;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.vertx.http.HttpServerStart;
@@ -25,23 +26,30 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The UDP path: one {@code hc1} heartbeat per datagram ({@link UdpLine}), on the HTTP server's port number.
  *
- * <p>A blocking {@link DatagramChannel} read by one dedicated thread, not a Vert.x datagram socket: this is the
- * path that must still work when HTTP is flooded or out of connections, so it shares no event loop with HTTP;
- * a blocking receive into one reused buffer is the least work per datagram; bursts wait in the kernel's
- * receive buffer ({@code receive-buffer-bytes}). The thread never waits for Kafka: sends are asynchronous and
- * the acknowledgement is only counted. Every drop is counted by reason and logged (rate-limited).
+ * <p>A blocking {@link DatagramChannel} read by dedicated threads ({@code receive-threads}), not a Vert.x datagram
+ * socket: this is the path that must still work when HTTP is flooded or out of connections, so it shares no event
+ * loop with HTTP; a blocking receive into a reused buffer per thread is the least work per datagram; bursts wait
+ * in the kernel's receive buffer ({@code receive-buffer-bytes}). While one thread receives, the others parse,
+ * check and hand their datagram to the producer. No thread waits for Kafka: sends are asynchronous and the
+ * acknowledgement is only counted. Every drop is counted by reason and logged (rate-limited). With more than one
+ * thread, two datagrams of one host may be published in the other order; UDP never promised order, and hosts send
+ * one heartbeat per interval.
  */
 @Singleton
 public class UdpReceiver {
 
     private static final Logger LOG = Logger.getLogger(UdpReceiver.class);
+
+    private static final Publisher.Acknowledgement COUNTED_BY_INTAKE = error -> { };
 
     private final IngestConfig config;
     private final Intake intake;
@@ -50,7 +58,7 @@ public class UdpReceiver {
     private final DropLog dropLog = new DropLog(LOG, 10_000);
     private final CountDownLatch bound = new CountDownLatch(1);
     private volatile DatagramChannel channel;
-    private volatile Thread thread;
+    private final List<Thread> threads = new CopyOnWriteArrayList<>();
     private volatile int port = -1;
 
     @Inject
@@ -103,12 +111,15 @@ public class UdpReceiver {
             LOG.errorf(e, "cannot bind UDP %s:%d; the UDP path is off", host, requestedPort);
             return;
         }
-        Thread t = new Thread(this::receiveLoop, "ingest-udp-" + port);
-        t.setDaemon(true);
-        thread = t;
-        t.start();
+        int n = Math.max(1, config.udp().receiveThreads());
+        for (int i = 0; i < n; i++) {
+            Thread t = new Thread(this::receiveLoop, "ingest-udp-" + port + "-" + i);
+            t.setDaemon(true);
+            threads.add(t);
+            t.start();
+        }
         bound.countDown();
-        LOG.infof("UDP heartbeats (hc1) on %s:%d", host, port);
+        LOG.infof("UDP heartbeats (hc1) on %s:%d, %d receive threads", host, port, n);
     }
 
     void onStop(@Observes ShutdownEvent event) {
@@ -120,12 +131,12 @@ public class UdpReceiver {
                 // closing anyway
             }
         }
-        Thread t = thread;
-        if (t != null) {
+        for (Thread t : threads) {
             try {
                 t.join(2000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                return;
             }
         }
     }
@@ -190,7 +201,8 @@ public class UdpReceiver {
             drop(refusal, "host " + parsed.heartbeat().hostId());
             return;
         }
-        intake.accept(parsed.heartbeat(), Transport.UDP);
+        // Not waited for: the acknowledgement is counted by the intake (accepted, or publish_failed).
+        intake.accept(parsed.heartbeat(), Transport.UDP, COUNTED_BY_INTAKE);
     }
 
     private void drop(RejectReason reason, String detail) {

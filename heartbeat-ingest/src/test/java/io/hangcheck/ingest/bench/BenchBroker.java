@@ -27,6 +27,10 @@ final class BenchBroker implements AutoCloseable {
         this.port = freePort();
     }
 
+    long pid() {
+        return process.pid();
+    }
+
     String bootstrap() {
         return "127.0.0.1:" + port;
     }

@@ -1,6 +1,8 @@
 package io.hangcheck.ingest.bench;
 
+import io.hangcheck.events.CloudEvents;
 import io.hangcheck.events.EventCodec;
+import io.hangcheck.events.EventType;
 import io.hangcheck.events.Heartbeat;
 import io.hangcheck.events.Topics;
 import io.hangcheck.events.Transport;
@@ -14,6 +16,8 @@ import io.vertx.core.http.RequestOptions;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -44,7 +48,7 @@ import java.util.regex.Pattern;
 /**
  * The ingest benchmark (prints figures; not a test). On one machine, in one go:
  * <ol>
- *   <li>reference: Kafka's own {@code ProducerPerformance}, records the size of a stamped heartbeat, with the
+ *   <li>reference: Kafka's own {@code ProducerPerformance}, records as many bytes as a stamped heartbeat record (value, key and headers), with the
  *       producer settings ingest uses ({@code acks=all}, idempotent, linger 2 ms, 64 KiB batches);</li>
  *   <li>UDP: hc1 datagrams from one sender thread at full speed; counted is what Kafka acknowledged;</li>
  *   <li>HTTP batch: arrays of {@value #BATCH} heartbeats; HTTP single: one heartbeat per request;</li>
@@ -63,6 +67,17 @@ public final class IngestBench {
     /** A 202 waits for Kafka's ack, so a closed loop's rate is connections / ack latency: many connections, as a fleet has. */
     static final int SINGLE_CONNECTIONS = 256;
     static final String REF_TOPIC = "bench.reference";
+    static long brokerPid = -1;
+    static long ingestPid = -1;
+
+    /** CPU of the broker, ingest (when running) and the load generator (this JVM, or ProducerPerformance). */
+    static CpuMeter cpu(long generatorPid) {
+        CpuMeter m = new CpuMeter().with("broker", brokerPid);
+        if (ingestPid > 0) {
+            m.with("ingest", ingestPid);
+        }
+        return m.with("generator", generatorPid);
+    }
 
     public static void main(String[] args) throws Exception {
         String classPath = args[0];
@@ -74,15 +89,29 @@ public final class IngestBench {
         try (BenchBroker broker = new BenchBroker().start(classPath)) {
             say("broker up at " + broker.bootstrap());
             createTopics(broker.bootstrap());
-            byte[] sample = EventCodec.toBytes(heartbeat(0, 1).stamped(Instant.now(), Transport.HTTP, "ingest-bench-1"));
-            int recordSize = sample.length;
-            say("record size " + recordSize + " bytes (a stamped heartbeat as it lands on " + Topics.HEARTBEATS + ")");
+            // ProducerPerformance's records have a value only; ours carry a key and six CloudEvents headers too. The
+            // reference's value is as long as all of ours together, so both put the same bytes per record on the wire.
+            Heartbeat stamped = heartbeat(0, 1).stamped(Instant.now(), Transport.HTTP, "ingest-bench-1");
+            int valueSize = EventCodec.toBytes(stamped).length;
+            RecordHeaders headers = new RecordHeaders();
+            CloudEvents.apply(headers, stamped.hostId() + "/" + stamped.bootId() + "/" + stamped.seq(), EventType.HEARTBEAT,
+                    "/hangcheck/ingest/ingest-bench-1", stamped.receivedAt());
+            int headerSize = 0;
+            for (Header h : headers) {
+                headerSize += h.key().getBytes(StandardCharsets.UTF_8).length + h.value().length;
+            }
+            int keySize = stamped.hostId().getBytes(StandardCharsets.UTF_8).length;
+            int recordSize = valueSize + keySize + headerSize;
+            say("record size " + recordSize + " bytes (a stamped heartbeat as it lands on " + Topics.HEARTBEATS + ": value "
+                    + valueSize + ", key " + keySize + ", headers " + headerSize + ")");
 
+            brokerPid = broker.pid();
             double reference = producerPerformance(classPath, broker.bootstrap(), recordSize, seconds);
             say(String.format(Locale.ROOT, "reference ProducerPerformance: %.0f records/s", reference));
 
             int port = BenchBroker.freePort();
             Process ingest = startIngest(app, port, broker.bootstrap());
+            ingestPid = ingest.pid();
             Vertx vertx = Vertx.vertx();
             try {
                 awaitReady(port);
@@ -95,7 +124,7 @@ public final class IngestBench {
                 say(String.format(Locale.ROOT, "HTTP single: %.0f heartbeats/s", single));
                 double noop = http(vertx, port, "/v1/noop", null, SINGLE_CONNECTIONS, seconds, warmup);
                 say(String.format(Locale.ROOT, "HTTP no-op route: %.0f requests/s", noop));
-                String table = table(recordSize, seconds, reference, udp, batch, single, noop);
+                String table = table(recordSize, valueSize, seconds, reference, udp, batch, single, noop);
                 System.out.println();
                 System.out.println(table);
                 // Runs accumulate (newest last) under a fixed header, so a noisy run does not erase a quiet one.
@@ -129,14 +158,23 @@ public final class IngestBench {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         Pattern window = Pattern.compile("^(\\d+) records sent, ([\\d.]+) records/sec");
         List<Double> rates = new ArrayList<>();
+        List<Long> counts = new ArrayList<>();
+        CpuMeter meter = cpu(p.pid());
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5L + Math.max(10, seconds) + 1); // 5 s windows
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; System.nanoTime() < deadline && (line = r.readLine()) != null; ) {
                 Matcher m = window.matcher(line);
                 if (m.find()) {
                     rates.add(Double.parseDouble(m.group(2)));
+                    counts.add(Long.parseLong(m.group(1)));
+                    if (rates.size() == 1) {
+                        meter.start();
+                    }
                     say("ProducerPerformance window: " + line);
                 }
+            }
+            if (counts.size() > 1) {
+                say("  CPU: " + meter.perRecord(counts.subList(1, counts.size()).stream().mapToLong(Long::longValue).sum()));
             }
         } finally {
             p.destroy();
@@ -154,11 +192,17 @@ public final class IngestBench {
     // ---------------------------------------------------------------- ingest process
 
     static Process startIngest(Path app, int port, String bootstrap) throws IOException {
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xms512m", "-Xmx1g", "-Dquarkus.profile=bench", "-Dquarkus.http.port=" + port,
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xms512m", "-Xmx1g"));
+        // Extra JVM options for the ingest process only (a profiler, for example): INGEST_JAVA_OPTS.
+        String extra = System.getenv("INGEST_JAVA_OPTS");
+        if (extra != null && !extra.isBlank()) {
+            cmd.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        cmd.addAll(List.of("-Dquarkus.profile=bench", "-Dquarkus.http.port=" + port,
                 "-Dkafka.bootstrap.servers=" + bootstrap, "-Dhangcheck.ingest.instance-id=ingest-bench-1",
                 "-Dhangcheck.ingest.connection-budget=2000", "-Dhangcheck.ingest.raw.enabled=false",
-                "-jar", app.toString());
+                "-jar", app.toString()));
         Path log = Files.createTempFile("hangcheck-bench-ingest-", ".log");
         say("ingest log: " + log);
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -217,10 +261,13 @@ public final class IngestBench {
         sender.start();
         Thread.sleep(warmup * 1000L);
         double a0 = acceptedTotal(port, "udp");
+        CpuMeter meter = cpu(ProcessHandle.current().pid());
+        meter.start();
         long s0 = sent.get();
         long t0 = System.nanoTime();
         Thread.sleep(seconds * 1000L);
         double a1 = acceptedTotal(port, "udp");
+        say("  CPU: " + meter.perRecord(a1 - a0));
         long s1 = sent.get();
         double elapsed = (System.nanoTime() - t0) / 1e9;
         stop.set(true);
@@ -248,9 +295,12 @@ public final class IngestBench {
         }
         Thread.sleep(warmup * 1000L);
         long ok0 = ok.get();
+        CpuMeter meter = cpu(ProcessHandle.current().pid());
+        meter.start();
         long t0 = System.nanoTime();
         Thread.sleep(seconds * 1000L);
         long ok1 = ok.get();
+        say("  CPU: " + meter.perRecord((ok1 - ok0) * (fixedBody != null && fixedBody.startsWith("[") ? BATCH : 1)) + " (per request for no-op)");
         double elapsed = (System.nanoTime() - t0) / 1e9;
         stop.set(true);
         Thread.sleep(500);
@@ -310,7 +360,7 @@ public final class IngestBench {
 
     // ---------------------------------------------------------------- report
 
-    static String table(int recordSize, int seconds, double reference, double udp, double batch, double single, double noop) throws Exception {
+    static String table(int recordSize, int valueSize, int seconds, double reference, double udp, double batch, double single, double noop) throws Exception {
         String date = DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(Instant.now().atOffset(ZoneOffset.UTC).withNano(0)) + "Z";
         String cpu = Files.lines(Path.of("/proc/cpuinfo")).filter(l -> l.startsWith("model name")).findFirst()
                 .map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("unknown CPU");
@@ -322,8 +372,10 @@ public final class IngestBench {
         t.append("## Run of ").append(date).append("\n\n");
         t.append(String.format(Locale.ROOT, "Measured %s on %d cores (%s), %d GiB, Java %s; broker, ingest and load generator on the same machine. "
                         + "Load average %s at the end (the machine is shared). "
-                        + "Record size %d bytes (a stamped heartbeat). %d s per run after 2 s warm-up. Produced by `heartbeat-ingest/bench/run.sh`.\n\n",
-                date, Runtime.getRuntime().availableProcessors(), cpu, memGiB, System.getProperty("java.version"), load, recordSize, seconds));
+                        + "Record size %d bytes (a stamped heartbeat: %d of JSON value, the rest key and CloudEvents headers; the "
+                        + "reference's value is %d bytes). %d s per run after 2 s warm-up. Produced by `heartbeat-ingest/bench/run.sh`.\n\n",
+                date, Runtime.getRuntime().availableProcessors(), cpu, memGiB, System.getProperty("java.version"), load, recordSize,
+                valueSize, recordSize, seconds));
         t.append("| path | records/s | ratio | against | target | met |\n|---|---:|---:|---|---:|---|\n");
         t.append(row("Kafka ProducerPerformance (acks=all, idempotent) — reference", reference, 1.0, "—", 0));
         t.append(row("UDP hc1 datagrams (acknowledged by Kafka)", udp, udp / reference, "producer", 0.5));
