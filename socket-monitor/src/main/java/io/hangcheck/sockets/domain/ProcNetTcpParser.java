@@ -17,13 +17,18 @@ import java.util.Arrays;
  *    0: 0100007F:1F90 0100007F:A2C4 01 00000000:00000000 00:00000000 00000000  1000        0 51234 1 ...
  * </pre>
  * {@code sl} is {@code %4d}, so it grows wider past 9,999 sockets; {@code tcp} lines are padded with trailing
- * spaces to 149 characters, {@code tcp6} lines are not; the parser depends on none of these widths and
- * reads fields by position (whitespace-separated). Addresses are the kernel's in-memory {@code __be32} words
+ * spaces to 149 characters, {@code tcp6} lines are not. A fast path reads the fields after {@code sl} at the fixed
+ * columns the kernel's widths put them in, eight bytes at a time, and checks every byte it relies on; a line that
+ * does not have that layout exactly goes to the general path, which reads fields by position
+ * (whitespace-separated) and depends on no width. Addresses are the kernel's in-memory {@code __be32} words
  * printed with {@code %08X}: on a little-endian machine (x86-64, arm64 — every target of this monitor) each
  * 32-bit word appears byte-reversed; IPv6 is four such words.
  *
  * <p>A line the parser cannot read (a wrong field, an unknown state code) is counted in
  * {@link SocketTable#rejected()}, never silently dropped and never fatal to the scan.
+ *
+ * <p>Cost: nothing is allocated per line or per socket (the rows go into the {@link SocketTable}'s primitive
+ * columns); the files are read in chunks of up to 128 KiB into a buffer kept from scan to scan.
  */
 public final class ProcNetTcpParser {
     private byte[] buf = new byte[128 * 1024];
@@ -100,10 +105,10 @@ public final class ProcNetTcpParser {
 
     /** Parses whole lines (no header) from {@code from} to {@code to}. */
     private static void parseLines(byte[] b, int from, int to, SocketTable table, int family) {
+        long[] ids = new long[2]; // the uid and inode of the line being read: one array per chunk, not per line
         int p = from;
-        int words = family == 6 ? 4 : 1;
         while (p < to) {
-            int next = fastLine(b, p, to, table, family, words);
+            int next = family == 6 ? fastLine6(b, p, to, table, ids) : fastLine4(b, p, to, table, ids);
             if (next >= 0) {
                 p = next;
                 continue;
@@ -119,30 +124,112 @@ public final class ProcNetTcpParser {
         }
     }
 
-    /** Hex digit values, -1 for anything else. */
-    private static final byte[] HEX = new byte[256];
+    /*
+     * The fast path. The kernel prints every field from the local address to the uid at a fixed width
+     * (tcp4_seq_show / get_tcp4_sock and get_timewait4_sock in net/ipv4/tcp_ipv4.c, tcp6_seq_show / get_tcp6_sock
+     * in net/ipv6/tcp_ipv6.c):
+     *
+     *   "%4d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX %08X %5u %8d %lu ..."   (tcp6: 4 x %08X per address)
+     *
+     * so after sl (whose width grows past 9,999 sockets) each field sits at a fixed offset q + k from the local
+     * address. The fast path reads the addresses, ports, state and separators with eight-byte loads and decodes
+     * them eight bytes at a time (SWAR: no table lookup, no branch per byte), checks the queue and timer fields
+     * hold no line end, and reads uid, timeout and inode where %5u and %8d put them when they fit those widths.
+     * Anything not where the layout puts it (lower-case hex, a wider uid, a cut line, garbage) returns -1 and the
+     * general path reads the line field by field, or rejects it: the two agree on every line the fast path takes
+     * (ProcNetTcpParserTest compares them).
+     */
 
-    static {
-        java.util.Arrays.fill(HEX, (byte) -1);
-        for (int c = '0'; c <= '9'; c++) {
-            HEX[c] = (byte) (c - '0');
+    /** A {@code tcp} line from {@code p}: the start of the next line, or -1 to leave the line to the general path. */
+    private static int fastLine4(byte[] b, int p, int to, SocketTable table, long[] ids) {
+        int q = afterSl(b, p, to);
+        if (q < 0 || q + 70 > to) {
+            return -1;
         }
-        for (int c = 'A'; c <= 'F'; c++) {
-            HEX[c] = (byte) (c - 'A' + 10);
-            HEX[c + 32] = (byte) (c - 'A' + 10);
+        long x0 = (long) LONGS.get(b, q); // local address
+        long x1 = (long) LONGS.get(b, q + 8); // ':' local port ' ' and 2 bytes of the remote address
+        long x2 = (long) LONGS.get(b, q + 14); // remote address
+        long x3 = (long) LONGS.get(b, q + 22); // ':' remote port ' ' state
+        long bad = (x0 | x1 | x2 | x3) & HIGH_BITS
+                | (hexBytes(x0) & hexBytes(x2)) ^ HIGH_BITS
+                | hexBytes(x1) & PORT_HEX ^ PORT_HEX
+                | hexBytes(x3) & PORT_STATE_HEX ^ PORT_STATE_HEX
+                | x1 & SEPARATOR_MASK ^ SEPARATORS
+                | x3 & SEPARATOR_MASK ^ SEPARATORS
+                | queueAndTimers(b, q + 30);
+        if (bad != 0) {
+            return -1;
         }
+        long v3 = nibbles(x3);
+        int st = (int) (v3 >>> 44 & 0xF0 | v3 >>> 56 & 0xF);
+        if (st == 0 || st >= TcpState.CODES) {
+            return -1;
+        }
+        int end = ids(b, q + 70, to, ids);
+        if (end < 0) {
+            return -1;
+        }
+        table.add(4, st, 0, Addresses.v4Lo((int) networkWord(nibbles(x0))), port(nibbles(x1)),
+                0, Addresses.v4Lo((int) networkWord(nibbles(x2))), port(v3), (int) ids[0], ids[1]);
+        int padded = p + 149;
+        if (padded < to && b[padded] == '\n') {
+            long nl = 0;
+            for (int i = end; i < padded; i += 8) {
+                nl |= newlineBytes((long) LONGS.get(b, Math.min(i, padded - 8)));
+            }
+            if (nl == 0) {
+                return padded + 1;
+            }
+        }
+        return lineEnd(b, end, to);
     }
 
-    /**
-     * The fast path: the kernel prints every field from the local address to {@code retrnsmt} at a fixed width
-     * ({@code %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX %08X}), so after {@code sl} the parser jumps straight
-     * to each field, checks the separators where they must be, and only scans the variable-width tail (uid,
-     * timeout, inode). {@code tcp} lines are padded to 149 characters, so the end of line is usually found
-     * without a scan. Returns the start of the next line, or -1 to let the general path read (or reject) this
-     * line when anything is not where the fixed layout puts it.
-     */
-    private static int fastLine(byte[] b, int p, int to, SocketTable table, int family, int words) {
-        int lineStart = p;
+    /** A {@code tcp6} line from {@code p}: the start of the next line, or -1 to leave the line to the general path. */
+    private static int fastLine6(byte[] b, int p, int to, SocketTable table, long[] ids) {
+        int q = afterSl(b, p, to);
+        if (q < 0 || q + 118 > to) {
+            return -1;
+        }
+        long l0 = (long) LONGS.get(b, q); // local address, four words
+        long l1 = (long) LONGS.get(b, q + 8);
+        long l2 = (long) LONGS.get(b, q + 16);
+        long l3 = (long) LONGS.get(b, q + 24);
+        long x1 = (long) LONGS.get(b, q + 32); // ':' local port ' ' and 2 bytes of the remote address
+        long r0 = (long) LONGS.get(b, q + 38); // remote address
+        long r1 = (long) LONGS.get(b, q + 46);
+        long r2 = (long) LONGS.get(b, q + 54);
+        long r3 = (long) LONGS.get(b, q + 62);
+        long x3 = (long) LONGS.get(b, q + 70); // ':' remote port ' ' state
+        long bad = (l0 | l1 | l2 | l3 | x1 | r0 | r1 | r2 | r3 | x3) & HIGH_BITS
+                | (hexBytes(l0) & hexBytes(l1) & hexBytes(l2) & hexBytes(l3)
+                & hexBytes(r0) & hexBytes(r1) & hexBytes(r2) & hexBytes(r3)) ^ HIGH_BITS
+                | hexBytes(x1) & PORT_HEX ^ PORT_HEX
+                | hexBytes(x3) & PORT_STATE_HEX ^ PORT_STATE_HEX
+                | x1 & SEPARATOR_MASK ^ SEPARATORS
+                | x3 & SEPARATOR_MASK ^ SEPARATORS
+                | queueAndTimers(b, q + 78);
+        if (bad != 0) {
+            return -1;
+        }
+        long v3 = nibbles(x3);
+        int st = (int) (v3 >>> 44 & 0xF0 | v3 >>> 56 & 0xF);
+        if (st == 0 || st >= TcpState.CODES) {
+            return -1;
+        }
+        int end = ids(b, q + 118, to, ids);
+        if (end < 0) {
+            return -1;
+        }
+        table.add(6, st,
+                networkWord(nibbles(l0)) << 32 | networkWord(nibbles(l1)),
+                networkWord(nibbles(l2)) << 32 | networkWord(nibbles(l3)), port(nibbles(x1)),
+                networkWord(nibbles(r0)) << 32 | networkWord(nibbles(r1)),
+                networkWord(nibbles(r2)) << 32 | networkWord(nibbles(r3)), port(v3), (int) ids[0], ids[1]);
+        return lineEnd(b, end, to);
+    }
+
+    /** Past {@code "%4d: "} (spaces, at least one digit, colon, space): the local address, or -1. */
+    private static int afterSl(byte[] b, int p, int to) {
         while (p < to && b[p] == ' ') {
             p++;
         }
@@ -150,59 +237,80 @@ public final class ProcNetTcpParser {
         while (p < to && b[p] >= '0' && b[p] <= '9') {
             p++;
         }
-        int a = words * 8;
-        int q = p + 2;
-        // the fixed part ends with the space before uid at q + 2a + 53
-        if (p == digits || q + 2 * a + 54 > to || b[p] != ':' || b[p + 1] != ' ' || b[q + a] != ':'
-                || b[q + a + 5] != ' ' || b[q + 2 * a + 6] != ':' || b[q + 2 * a + 11] != ' '
-                || b[q + 2 * a + 14] != ' ' || b[q + 2 * a + 53] != ' ') {
+        if (p == digits || p + 1 >= to || b[p] != ':' || b[p + 1] != ' ') {
             return -1;
         }
-        // the queue and timer fields (38 bytes) must not hold a line end: checked 8 bytes at a time
-        int f = q + 2 * a + 15;
-        if ((hasNewline(b, f) | hasNewline(b, f + 8) | hasNewline(b, f + 16) | hasNewline(b, f + 24)
-                | hasNewline(b, f + 30)) != 0) {
-            return -1;
-        }
-        long lHi;
-        long lLo;
-        long rHi;
-        long rLo;
-        if (words == 1) {
-            long l = hex8(b, q);
-            long r = hex8(b, q + a + 6);
-            if ((l | r) < 0) {
-                return -1;
+        return p + 2;
+    }
+
+    /**
+     * Non-zero unless the 40 bytes from {@code s} are {@code " %08X:%08X %02X:%08lX %08X "}: the queue, timer and
+     * retransmit fields between the state and the uid, each digit a hex digit and each separator in its place (so
+     * that a line cut short, or with a field wider than the kernel's width, is never read by column). The fields'
+     * values are not used.
+     */
+    private static long queueAndTimers(byte[] b, int s) {
+        long y0 = (long) LONGS.get(b, s); // ' ' tx_queue[0..6]
+        long y1 = (long) LONGS.get(b, s + 8); // tx_queue[7] ':' rx_queue[0..5]
+        long y2 = (long) LONGS.get(b, s + 16); // rx_queue[6..7] ' ' tr ':' tm->when[0..1]
+        long y3 = (long) LONGS.get(b, s + 24); // tm->when[2..7] ' ' retrnsmt[0]
+        long y4 = (long) LONGS.get(b, s + 32); // retrnsmt[1..7] ' '
+        return (y0 | y1 | y2 | y3 | y4) & HIGH_BITS
+                | (y0 + PRINTABLE) & 0x8080_8080_8080_8000L ^ 0x8080_8080_8080_8000L
+                | (y1 + PRINTABLE) & 0x8080_8080_8080_0080L ^ 0x8080_8080_8080_0080L
+                | (y2 + PRINTABLE) & 0x8080_0080_8000_8080L ^ 0x8080_0080_8000_8080L
+                | (y3 + PRINTABLE) & 0x8000_8080_8080_8080L ^ 0x8000_8080_8080_8080L
+                | (y4 + PRINTABLE) & 0x0080_8080_8080_8080L ^ 0x0080_8080_8080_8080L
+                | y0 & 0xFFL ^ 0x20L
+                | y1 & 0xFF00L ^ 0x3A00L
+                | y2 & 0x0000_FF00_00FF_0000L ^ 0x0000_3A00_0020_0000L
+                | y3 & 0x00FF_0000_0000_0000L ^ 0x0020_0000_0000_0000L
+                | y4 & 0xFF00_0000_0000_0000L ^ 0x2000_0000_0000_0000L;
+    }
+
+    /**
+     * Reads {@code "%5u %8d %lu"} (uid, timeout, inode) from {@code u} into {@code out[0]} and {@code out[1]};
+     * returns the position after the inode, or -1. The usual widths are read with three eight-byte loads; a uid
+     * wider than 5 digits or a timeout wider than 8 is scanned for.
+     */
+    private static int ids(byte[] b, int u, int to, long[] out) {
+        if (u + 23 <= to) {
+            long x = (long) LONGS.get(b, u); // uid (5 bytes), ' ', 2 bytes of timeout
+            long y = (long) LONGS.get(b, u + 6); // timeout
+            long z = (long) LONGS.get(b, u + 15); // the inode's first 8 bytes
+            if (((x | y | z) & HIGH_BITS) == 0 && (x >>> 40 & 0xFF) == ' ' && b[u + 14] == ' ') {
+                long uid = rightAligned(x, 5);
+                if (uid >= 0 && timeout8(y)) {
+                    long notDigit = ~digitBytes(z) & HIGH_BITS;
+                    if (notDigit != 0) {
+                        int n = Long.numberOfTrailingZeros(notDigit) >>> 3;
+                        if (n == 0) {
+                            return -1;
+                        }
+                        out[0] = uid;
+                        out[1] = decimal8((z & NIBBLES) << (64 - 8 * n));
+                        return u + 15 + n;
+                    }
+                    // an inode of 8 digits or more: the rest byte by byte
+                    long inode = decimal8(z & NIBBLES);
+                    int p = u + 23;
+                    while (p < to && b[p] >= '0' && b[p] <= '9') {
+                        inode = inode * 10 + (b[p++] - '0');
+                    }
+                    if (p - u - 15 > 19) {
+                        return -1;
+                    }
+                    out[0] = uid;
+                    out[1] = inode;
+                    return p;
+                }
             }
-            lHi = 0;
-            lLo = Addresses.v4Lo(Integer.reverseBytes((int) l));
-            rHi = 0;
-            rLo = Addresses.v4Lo(Integer.reverseBytes((int) r));
-        } else {
-            long l0 = hex8(b, q);
-            long l1 = hex8(b, q + 8);
-            long l2 = hex8(b, q + 16);
-            long l3 = hex8(b, q + 24);
-            int r = q + a + 6;
-            long r0 = hex8(b, r);
-            long r1 = hex8(b, r + 8);
-            long r2 = hex8(b, r + 16);
-            long r3 = hex8(b, r + 24);
-            if ((l0 | l1 | l2 | l3 | r0 | r1 | r2 | r3) < 0) {
-                return -1;
-            }
-            lHi = word(l0) << 32 | word(l1);
-            lLo = word(l2) << 32 | word(l3);
-            rHi = word(r0) << 32 | word(r1);
-            rLo = word(r2) << 32 | word(r3);
         }
-        int lPort = hex4(b, q + a + 1);
-        int rPort = hex4(b, q + 2 * a + 7);
-        int st = HEX[b[q + 2 * a + 12] & 0xFF] << 4 | HEX[b[q + 2 * a + 13] & 0xFF];
-        if ((lPort | rPort) < 0 || st <= 0 || st >= TcpState.CODES) {
-            return -1;
-        }
-        p = q + 2 * a + 54;
+        return idsScanned(b, u, to, out);
+    }
+
+    /** {@link #ids} for any widths: fields found by the spaces between them. */
+    private static int idsScanned(byte[] b, int p, int to, long[] out) {
         while (p < to && b[p] == ' ') {
             p++;
         }
@@ -236,12 +344,18 @@ public final class ProcNetTcpParser {
         if (p == start || p - start > 19) {
             return -1;
         }
-        table.add(family, st, lHi, lLo, lPort, rHi, rLo, rPort, (int) uid, inode);
-        int padded = lineStart + 149;
-        if (padded < to && padded >= p && b[padded] == '\n') {
-            return padded + 1;
-        }
-        while (p + 8 <= to && hasNewline(b, p) == 0) { // the tail (tcp6 is not padded): 8 bytes at a time
+        out[0] = uid;
+        out[1] = inode;
+        return p;
+    }
+
+    /** The start of the line after the one whose fields end at {@code p}: the next newline, 8 bytes at a time. */
+    private static int lineEnd(byte[] b, int p, int to) {
+        while (p + 8 <= to) {
+            long nl = newlineBytes((long) LONGS.get(b, p));
+            if (nl != 0) {
+                return p + (Long.numberOfTrailingZeros(nl) >>> 3) + 1;
+            }
             p += 8;
         }
         while (p < to && b[p] != '\n') {
@@ -255,30 +369,106 @@ public final class ProcNetTcpParser {
     private static final long NEWLINES = 0x0A0A_0A0A_0A0A_0A0AL;
     private static final long LOW_BITS = 0x0101_0101_0101_0101L;
     private static final long HIGH_BITS = 0x8080_8080_8080_8080L;
+    private static final long SEVEN_BITS = 0x7F7F_7F7F_7F7F_7F7FL;
+    private static final long NIBBLES = 0x0F0F_0F0F_0F0F_0F0FL;
+    private static final long SPACES = 0x2020_2020_2020_2020L;
+    /** Added to a byte below 0x80, sets its bit 7 when the byte is above a space: no space, newline or control. */
+    private static final long PRINTABLE = 0x5F5F_5F5F_5F5F_5F5FL;
+    /** In {@code ":PPPP ??"} (a colon, a port, a space): the bytes of the port. */
+    private static final long PORT_HEX = 0x0000_0080_8080_8000L;
+    /** In {@code ":PPPP SS"} (a colon, a port, a space, the state): the bytes of the port and of the state. */
+    private static final long PORT_STATE_HEX = 0x8080_0080_8080_8000L;
+    /** The colon (byte 0) and the space (byte 5) around a port. */
+    private static final long SEPARATOR_MASK = 0x0000_FF00_0000_00FFL;
+    private static final long SEPARATORS = 0x0000_2000_0000_003AL;
 
-    /** Non-zero when one of the 8 bytes at {@code p} is a newline (the classic "has zero byte" bit trick). */
-    private static long hasNewline(byte[] b, int p) {
-        long x = (long) LONGS.get(b, p) ^ NEWLINES;
-        return (x - LOW_BITS) & ~x & HIGH_BITS;
+    /*
+     * Eight bytes at a time ("SWAR"): a long holds eight characters, the first in its lowest byte (little-endian
+     * loads), and each test below sets bit 7 of the bytes that pass. The tests that add a constant to every byte
+     * are exact only when no byte is 0x80 or more (no carry crosses a byte): callers reject such input first.
+     */
+
+    /** Non-zero when one of the 8 bytes is a newline (the lowest set bit marks the first one exactly). */
+    private static long newlineBytes(long x) {
+        long y = x ^ NEWLINES;
+        return (y - LOW_BITS) & ~y & HIGH_BITS;
     }
 
-    private static long hex8(byte[] b, int p) {
-        int v = 0;
-        int bad = 0;
-        for (int i = p; i < p + 8; i++) {
-            int d = HEX[b[i] & 0xFF];
-            bad |= d;
-            v = (v << 4) | (d & 0xF);
+    /** Bit 7 set in each byte that is 0-9 or A-F (the kernel's {@code %X}). */
+    static long hexBytes(long x) {
+        return ((x + 0x5050_5050_5050_5050L) & ~(x + 0x4646_4646_4646_4646L)
+                | (x + 0x3F3F_3F3F_3F3F_3F3FL) & ~(x + 0x3939_3939_3939_3939L)) & HIGH_BITS;
+    }
+
+    /** Bit 7 set in each byte that is 0-9. */
+    static long digitBytes(long x) {
+        return (x + 0x5050_5050_5050_5050L) & ~(x + 0x4646_4646_4646_4646L) & HIGH_BITS;
+    }
+
+    /** Bit 7 set in each byte that is a space, exactly (any byte values). */
+    static long spaceBytes(long x) {
+        long y = x ^ SPACES;
+        return ~((y & SEVEN_BITS) + SEVEN_BITS | y | SEVEN_BITS);
+    }
+
+    /** Each hex digit's value (0-15) in place of the digit; meaningful for the bytes {@link #hexBytes} passes. */
+    static long nibbles(long x) {
+        return (x & NIBBLES) + 9 * ((x >>> 6) & LOW_BITS);
+    }
+
+    /**
+     * The 32-bit word that eight hex digits (as {@link #nibbles}) print with {@code %08X}, byte-swapped: the
+     * kernel prints a {@code __be32} as a host integer, so on a little-endian machine the printed pairs are the
+     * address bytes in reverse; this returns the word in network order ({@code 0100007F} gives 127.0.0.1).
+     */
+    static long networkWord(long v) {
+        v = (v << 4 | v >>> 8) & 0x00FF_00FF_00FF_00FFL; // byte 2j of the word: the j-th printed pair
+        v = (v | v >>> 8) & 0x0000_FFFF_0000_FFFFL;
+        return (v | v >>> 16) & 0xFFFF_FFFFL;
+    }
+
+    /** The port of {@code ":PPPP"} given as {@link #nibbles} (bytes 1-4, the first the most significant). */
+    static int port(long v) {
+        long w = v >>> 8;
+        w = (w << 4 | w >>> 8) & 0x00FF_00FFL;
+        return (int) ((w & 0xFF) << 8 | w >>> 16 & 0xFF);
+    }
+
+    /** The value of eight decimal digits, one per byte (value in the low nibble), the first the most significant. */
+    static long decimal8(long d) {
+        d = (d * 10 + (d >>> 8)) & 0x00FF_00FF_00FF_00FFL;
+        d = (d * 100 + (d >>> 16)) & 0x0000_FFFF_0000_FFFFL;
+        return (d * 10000 + (d >>> 32)) & 0xFFFF_FFFFL;
+    }
+
+    /** Bit 7 of bytes 0 .. k-1 (0 &lt;= k &lt; 8): the bytes of a k-byte field. */
+    private static long field(int k) {
+        return HIGH_BITS & ((1L << (8 * k)) - 1);
+    }
+
+    /**
+     * A right-aligned decimal field of {@code width} bytes (1-7) at the start of {@code x}, as {@code %5u} prints
+     * it: spaces, then digits to the end of the field, at least one. Its value, or -1 when the bytes are not that.
+     */
+    static long rightAligned(long x, int width) {
+        long f = field(width);
+        long sp = spaceBytes(x) & f;
+        int spaces = Long.bitCount(sp);
+        if (spaces == width || sp != field(spaces) || (sp | digitBytes(x) & f) != f) {
+            return -1;
         }
-        return bad < 0 ? -1 : v & 0xFFFF_FFFFL;
+        return decimal8((x & NIBBLES) << (64 - 8 * width));
     }
 
-    private static int hex4(byte[] b, int p) {
-        int d0 = HEX[b[p] & 0xFF];
-        int d1 = HEX[b[p + 1] & 0xFF];
-        int d2 = HEX[b[p + 2] & 0xFF];
-        int d3 = HEX[b[p + 3] & 0xFF];
-        return (d0 | d1 | d2 | d3) < 0 ? -1 : d0 << 12 | d1 << 8 | d2 << 4 | d3;
+    /** Whether 8 bytes are a {@code %8d}: spaces, an optional minus sign, digits to the end, at least one. */
+    static boolean timeout8(long y) {
+        long sp = spaceBytes(y);
+        int spaces = Long.bitCount(sp);
+        if (spaces == 8 || sp != field(spaces)) {
+            return false;
+        }
+        long rest = HIGH_BITS & ~sp & ~digitBytes(y);
+        return rest == 0 || spaces < 7 && rest == 0x80L << (8 * spaces) && (y >>> (8 * spaces) & 0xFF) == '-';
     }
 
     private static boolean blank(byte[] b, int p, int end) {
@@ -288,6 +478,28 @@ public final class ProcNetTcpParser {
             }
         }
         return true;
+    }
+
+    /**
+     * The fast path alone over whole lines (no header): the lines it reads go into {@code table}; returns how many
+     * it left to the general path (tests check that it reads every line the kernel prints).
+     */
+    static int parseFastOnly(byte[] b, int from, int to, SocketTable table, int family) {
+        long[] ids = new long[2];
+        int declined = 0;
+        int p = from;
+        while (p < to) {
+            int next = family == 6 ? fastLine6(b, p, to, table, ids) : fastLine4(b, p, to, table, ids);
+            if (next < 0) {
+                declined++;
+                while (p < to && b[p] != '\n') {
+                    p++;
+                }
+                next = p + 1;
+            }
+            p = next;
+        }
+        return declined;
     }
 
     /** The general path alone, line by line (tests compare it with the fast path). */
