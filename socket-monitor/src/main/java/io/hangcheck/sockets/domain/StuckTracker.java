@@ -29,9 +29,27 @@ import java.util.TreeMap;
  * {@code tcp_fin_timeout}, one still owned by a process (half-closed with shutdown) is not.
  */
 public final class StuckTracker {
-    private final List<Duration> bucketBounds;
+    /** The followed states by kernel code: their index 0-3 (in {@link TcpState} order), -1 for the others. */
+    private static final int[] FOLLOWED = new int[TcpState.CODES];
+    private static final TcpState[] FOLLOWED_STATES = {TcpState.FIN_WAIT1, TcpState.FIN_WAIT2, TcpState.CLOSE_WAIT,
+            TcpState.LAST_ACK};
+
+    static {
+        java.util.Arrays.fill(FOLLOWED, -1);
+        for (int k = 0; k < FOLLOWED_STATES.length; k++) {
+            FOLLOWED[FOLLOWED_STATES[k].code()] = k;
+        }
+    }
+
+    private final long[] boundMillis;
     private final List<String> bucketLabels;
-    private Map<Tuple, Seen> seen = new HashMap<>();
+    /** The sockets followed since the last scan, and the table the next scan fills (swapped after each scan). */
+    private TupleTable seen = new TupleTable(64);
+    private TupleTable next = new TupleTable(64);
+    /** CLOSE_WAIT sockets per local port during a scan (reset after it), and the ports touched. */
+    private final int[] closeWaitPerPort = new int[65536];
+    private int[] touchedPorts = new int[64];
+    private int[] closeWaitUids = new int[64];
 
     /** @param bucketBounds upper bounds of the age buckets, ascending; a last {@code +Inf} bucket is implied */
     public StuckTracker(List<Duration> bucketBounds) {
@@ -43,7 +61,7 @@ public final class StuckTracker {
                 throw new IllegalArgumentException("age bucket bounds must ascend: " + bucketBounds);
             }
         }
-        this.bucketBounds = List.copyOf(bucketBounds);
+        this.boundMillis = bucketBounds.stream().mapToLong(Duration::toMillis).toArray();
         List<String> labels = new ArrayList<>();
         for (Duration d : bucketBounds) {
             labels.add(label(d));
@@ -78,7 +96,8 @@ public final class StuckTracker {
     }
 
     /**
-     * Takes one scan.
+     * Takes one scan. Nothing is allocated per socket: the followed sockets live in primitive open-addressing
+     * tables reused from scan to scan, and the counts in int arrays per peer; maps are built per peer at the end.
      *
      * @param table      the scan
      * @param nowMillis  monitor clock at the scan
@@ -86,89 +105,257 @@ public final class StuckTracker {
      * @param oldAfter   sockets at least this old count as "old" for alerting
      */
     public Result update(SocketTable table, long nowMillis, Set<String> namedPeers, Duration oldAfter) {
-        Map<Tuple, Seen> next = new HashMap<>(Math.max(16, seen.size() * 2));
-        // peer -> state -> bucket counts
-        Map<String, Map<TcpState, int[]>> counts = new TreeMap<>();
-        Map<String, Integer> oldByPeer = new HashMap<>();
-        Map<TcpState, Integer> oldByState = new EnumMap<>(TcpState.class);
+        TupleTable prev = seen;
+        TupleTable now = next;
+        now.clear(prev.size());
+        int nb = bucketLabels.size();
+        int perPeer = FOLLOWED_STATES.length * nb;
+        PairIndex peerIndex = new PairIndex(64); // each peer's address is formatted once per scan
+        int[] counts = new int[64 * perPeer]; // peer slot x followed state x age bucket
+        int[] oldPerPeer = new int[64];
+        int[] oldPerState = new int[TcpState.CODES];
         int old = 0;
         int finWait2Owned = 0;
         int finWait2Orphaned = 0;
-        Map<Integer, Integer> closeWaitByLocalPort = new TreeMap<>();
-        Map<Integer, Integer> closeWaitByUid = new TreeMap<>();
+        int ports = 0;
+        int uids = 0;
         long oldMillis = oldAfter.toMillis();
-        PairIndex peerIndex = new PairIndex(64); // each peer's address is formatted once per scan
-        String[] peerNames = new String[64];
         for (int i = 0, n = table.size(); i < n; i++) {
-            TcpState st = table.state(i);
-            if (!st.isStuckCandidate()) {
+            int code = table.stateCode(i);
+            int k = FOLLOWED[code];
+            if (k < 0) {
                 continue;
             }
-            Tuple t = new Tuple(table.localHi(i), table.localLo(i), table.localPort(i), table.remoteHi(i),
-                    table.remoteLo(i), table.remotePort(i));
+            long lHi = table.localHi(i);
+            long lLo = table.localLo(i);
+            long rHi = table.remoteHi(i);
+            long rLo = table.remoteLo(i);
+            int lPort = table.localPort(i);
+            int tuplePorts = lPort << 16 | table.remotePort(i);
             long inode = table.inode(i);
-            Seen prev = seen.get(t);
+            int e = prev.find(lHi, lLo, rHi, rLo, tuplePorts);
             long since = nowMillis;
-            if (prev != null && prev.state == st && !(prev.inode != 0 && inode != 0 && prev.inode != inode)) {
-                since = prev.sinceMillis;
+            if (e >= 0 && prev.state(e) == code && !(prev.inode(e) != 0 && inode != 0 && prev.inode(e) != inode)) {
+                since = prev.since(e);
             }
-            next.put(t, new Seen(st, inode, since));
+            now.put(lHi, lLo, rHi, rLo, tuplePorts, code, inode, since);
             long age = nowMillis - since;
-            int slot = peerIndex.slotOf(t.rHi, t.rLo);
-            if (slot == peerNames.length) {
-                peerNames = java.util.Arrays.copyOf(peerNames, slot * 2);
+            int slot = peerIndex.slotOf(rHi, rLo);
+            if (slot == oldPerPeer.length) {
+                oldPerPeer = java.util.Arrays.copyOf(oldPerPeer, slot * 2);
+                counts = java.util.Arrays.copyOf(counts, slot * 2 * perPeer);
             }
-            String addr = peerNames[slot];
-            if (addr == null) {
-                addr = Addresses.format(t.rHi, t.rLo);
-                peerNames[slot] = addr;
-            }
-            String peer = namedPeers.contains(addr) ? addr : TableAggregate.OTHER;
-            counts.computeIfAbsent(peer, k -> new EnumMap<>(TcpState.class))
-                    .computeIfAbsent(st, k -> new int[bucketLabels.size()])[bucket(age)]++;
-            if (st == TcpState.FIN_WAIT2) {
+            counts[slot * perPeer + k * nb + bucket(age)]++;
+            if (code == TcpState.FIN_WAIT2.code()) {
                 if (inode == 0) {
                     finWait2Orphaned++;
                 } else {
                     finWait2Owned++;
                 }
             }
-            if (st == TcpState.CLOSE_WAIT) {
-                closeWaitByLocalPort.merge(table.localPort(i), 1, Integer::sum);
-                closeWaitByUid.merge(table.uid(i), 1, Integer::sum);
+            if (code == TcpState.CLOSE_WAIT.code()) {
+                if (closeWaitPerPort[lPort]++ == 0) {
+                    if (ports == touchedPorts.length) {
+                        touchedPorts = java.util.Arrays.copyOf(touchedPorts, ports * 2);
+                    }
+                    touchedPorts[ports++] = lPort;
+                }
+                if (uids == closeWaitUids.length) {
+                    closeWaitUids = java.util.Arrays.copyOf(closeWaitUids, uids * 2);
+                }
+                closeWaitUids[uids++] = table.uid(i);
             }
             if (age >= oldMillis) {
                 old++;
-                oldByPeer.merge(addr, 1, Integer::sum);
-                oldByState.merge(st, 1, Integer::sum);
+                oldPerPeer[slot]++;
+                oldPerState[code]++;
             }
         }
-        seen = next;
+        seen = now;
+        next = prev;
+
+        // per peer: the named ones by address, the rest summed under "other"; sorted by peer, then state, then age
+        Map<String, int[]> byPeer = new TreeMap<>();
+        Map<String, Integer> oldByPeer = new HashMap<>();
+        for (int slot = 0; slot < peerIndex.size(); slot++) {
+            String addr = Addresses.format(peerIndex.keyHi(slot), peerIndex.keyLo(slot));
+            int[] sum = byPeer.computeIfAbsent(namedPeers.contains(addr) ? addr : TableAggregate.OTHER,
+                    p -> new int[perPeer]);
+            for (int c = 0; c < perPeer; c++) {
+                sum[c] += counts[slot * perPeer + c];
+            }
+            if (oldPerPeer[slot] > 0) {
+                oldByPeer.put(addr, oldPerPeer[slot]);
+            }
+        }
         List<Bucket> buckets = new ArrayList<>();
-        counts.forEach((peer, byState) -> byState.forEach((st, c) -> {
-            for (int b = 0; b < c.length; b++) {
-                if (c[b] > 0) {
-                    buckets.add(new Bucket(peer, st, bucketLabels.get(b), c[b]));
+        byPeer.forEach((peer, sum) -> {
+            for (int s = 0; s < FOLLOWED_STATES.length; s++) {
+                for (int b = 0; b < nb; b++) {
+                    if (sum[s * nb + b] > 0) {
+                        buckets.add(new Bucket(peer, FOLLOWED_STATES[s], bucketLabels.get(b), sum[s * nb + b]));
+                    }
                 }
             }
-        }));
+        });
+        Map<TcpState, Integer> oldByState = new EnumMap<>(TcpState.class);
+        for (TcpState s : FOLLOWED_STATES) {
+            if (oldPerState[s.code()] > 0) {
+                oldByState.put(s, oldPerState[s.code()]);
+            }
+        }
+        Map<Integer, Integer> closeWaitByLocalPort = new TreeMap<>();
+        for (int p = 0; p < ports; p++) {
+            closeWaitByLocalPort.put(touchedPorts[p], closeWaitPerPort[touchedPorts[p]]);
+            closeWaitPerPort[touchedPorts[p]] = 0;
+        }
+        Map<Integer, Integer> closeWaitByUid = new TreeMap<>();
+        java.util.Arrays.sort(closeWaitUids, 0, uids);
+        for (int u = 0; u < uids; ) {
+            int v = closeWaitUids[u];
+            int run = u;
+            while (run < uids && closeWaitUids[run] == v) {
+                run++;
+            }
+            closeWaitByUid.put(v, run - u);
+            u = run;
+        }
         return new Result(List.copyOf(buckets), old, Map.copyOf(oldByPeer), oldByState, finWait2Owned,
                 finWait2Orphaned, closeWaitByLocalPort, closeWaitByUid);
     }
 
     private int bucket(long ageMillis) {
-        for (int b = 0; b < bucketBounds.size(); b++) {
-            if (ageMillis <= bucketBounds.get(b).toMillis()) {
+        for (int b = 0; b < boundMillis.length; b++) {
+            if (ageMillis <= boundMillis[b]) {
                 return b;
             }
         }
-        return bucketBounds.size();
+        return boundMillis.length;
     }
 
-    private record Tuple(long lHi, long lLo, int lPort, long rHi, long rLo, int rPort) {
-    }
+    /**
+     * The followed sockets keyed by 4-tuple (two 128-bit addresses, the two ports in one int), with their state,
+     * inode and first-seen time, in primitive columns and an open-addressing index: no object per socket.
+     */
+    private static final class TupleTable {
+        private long[] lHi;
+        private long[] lLo;
+        private long[] rHi;
+        private long[] rLo;
+        private int[] ports;
+        private byte[] state;
+        private long[] inode;
+        private long[] since;
+        private int size;
+        /** Entry number + 1 per hash slot, 0 when free. */
+        private int[] index;
 
-    private record Seen(TcpState state, long inode, long sinceMillis) {
+        TupleTable(int capacity) {
+            allocate(Math.max(16, capacity));
+        }
+
+        private void allocate(int entries) {
+            lHi = new long[entries];
+            lLo = new long[entries];
+            rHi = new long[entries];
+            rLo = new long[entries];
+            ports = new int[entries];
+            state = new byte[entries];
+            inode = new long[entries];
+            since = new long[entries];
+            index = new int[Integer.highestOneBit(entries - 1) << 2]; // at most half full
+        }
+
+        int size() {
+            return size;
+        }
+
+        int state(int e) {
+            return state[e];
+        }
+
+        long inode(int e) {
+            return inode[e];
+        }
+
+        long since(int e) {
+            return since[e];
+        }
+
+        /** Empties the table, sized for about {@code expected} entries. */
+        void clear(int expected) {
+            size = 0;
+            if (expected > lHi.length) {
+                allocate(Integer.highestOneBit(expected) << 1);
+            } else {
+                java.util.Arrays.fill(index, 0);
+            }
+        }
+
+        /** The entry of the tuple, or -1. */
+        int find(long a, long b, long c, long d, int p) {
+            int mask = index.length - 1;
+            for (int h = hash(a, b, c, d, p) & mask; ; h = (h + 1) & mask) {
+                int e = index[h] - 1;
+                if (e < 0) {
+                    return -1;
+                }
+                if (lLo[e] == b && rLo[e] == d && ports[e] == p && lHi[e] == a && rHi[e] == c) {
+                    return e;
+                }
+            }
+        }
+
+        /** Adds the tuple, or overwrites its entry if it is there already. */
+        void put(long a, long b, long c, long d, int p, int st, long ino, long first) {
+            int e = find(a, b, c, d, p);
+            if (e < 0) {
+                if (size == lHi.length) {
+                    grow();
+                }
+                e = size++;
+                lHi[e] = a;
+                lLo[e] = b;
+                rHi[e] = c;
+                rLo[e] = d;
+                ports[e] = p;
+                link(e);
+            }
+            state[e] = (byte) st;
+            inode[e] = ino;
+            since[e] = first;
+        }
+
+        private void link(int e) {
+            int mask = index.length - 1;
+            int h = hash(lHi[e], lLo[e], rHi[e], rLo[e], ports[e]) & mask;
+            while (index[h] != 0) {
+                h = (h + 1) & mask;
+            }
+            index[h] = e + 1;
+        }
+
+        private void grow() {
+            int n = lHi.length * 2;
+            lHi = java.util.Arrays.copyOf(lHi, n);
+            lLo = java.util.Arrays.copyOf(lLo, n);
+            rHi = java.util.Arrays.copyOf(rHi, n);
+            rLo = java.util.Arrays.copyOf(rLo, n);
+            ports = java.util.Arrays.copyOf(ports, n);
+            state = java.util.Arrays.copyOf(state, n);
+            inode = java.util.Arrays.copyOf(inode, n);
+            since = java.util.Arrays.copyOf(since, n);
+            index = new int[index.length * 2];
+            for (int e = 0; e < size; e++) {
+                link(e);
+            }
+        }
+
+        private static int hash(long a, long b, long c, long d, int p) {
+            long x = (a * 0x9E3779B97F4A7C15L ^ b) * 0xBF58476D1CE4E5B9L;
+            x = (x ^ c ^ Long.rotateLeft(d, 29) ^ p) * 0x94D049BB133111EBL;
+            return (int) (x ^ (x >>> 31) ^ (x >>> 17));
+        }
     }
 
     /** Stuck sockets of one peer (or {@code other}) in one state within one age bucket (upper bound, or +Inf). */

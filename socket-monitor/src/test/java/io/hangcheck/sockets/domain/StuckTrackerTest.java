@@ -80,6 +80,33 @@ class StuckTrackerTest {
     }
 
     @Test
+    void thousandsOfSocketsKeepTheirAgesWhileTheFollowedTableGrowsShrinksAndRefills() throws Exception {
+        ProcFixture f = new ProcFixture(dir).many(3000, "10.1.1.1", TcpState.CLOSE_WAIT, true);
+        scan(f, 0);
+        f.many(2000, "10.2.2.2", TcpState.FIN_WAIT1, true);
+
+        StuckTracker.Result grown = scan(f, Duration.ofMinutes(3).toMillis());
+        assertThat(tracker.tracked()).isEqualTo(5000);
+        assertThat(grown.old()).isEqualTo(3000);
+        assertThat(grown.buckets()).containsExactly(
+                new StuckTracker.Bucket("10.1.1.1", TcpState.CLOSE_WAIT, "10m", 3000),
+                new StuckTracker.Bucket("other", TcpState.FIN_WAIT1, "1m", 2000));
+        assertThat(grown.closeWaitByLocalPort()).containsExactly(java.util.Map.entry(8080, 3000));
+
+        f.clear().many(2000, "10.2.2.2", TcpState.FIN_WAIT1, true);
+        StuckTracker.Result shrunk = scan(f, Duration.ofMinutes(6).toMillis());
+        assertThat(tracker.tracked()).isEqualTo(2000);
+        assertThat(shrunk.oldByPeer()).containsExactly(java.util.Map.entry("10.2.2.2", 2000));
+        assertThat(shrunk.closeWaitByLocalPort()).as("per-scan counts start from zero").isEmpty();
+
+        f.clear().many(3000, "10.1.1.1", TcpState.CLOSE_WAIT, true);
+        StuckTracker.Result back = scan(f, Duration.ofMinutes(7).toMillis());
+        assertThat(tracker.tracked()).isEqualTo(3000);
+        assertThat(back.old()).as("forgotten sockets that come back start young").isZero();
+        assertThat(back.closeWaitByUid()).containsExactly(java.util.Map.entry(1000, 3000));
+    }
+
+    @Test
     void bucketLabelsAreShortAndEndInInf() {
         assertThat(new StuckTracker(List.of(Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofHours(1),
                 Duration.ofDays(1))).bucketLabels()).containsExactly("30s", "1m", "1h", "1d", "+Inf");
