@@ -105,13 +105,12 @@ public final class ProcNetTcpParser {
 
     /** Parses whole lines (no header) from {@code from} to {@code to}. */
     private static void parseLines(byte[] b, int from, int to, SocketTable table, int family) {
-        long[] ids = new long[2]; // the uid and inode of the line being read: one array per chunk, not per line
+        long[] ids = {0, 0, -1, 0}; // uid and inode of the line being read, the last uid's bytes and value
         int p = from;
         while (p < to) {
-            int next = family == 6 ? fastLine6(b, p, to, table, ids) : fastLine4(b, p, to, table, ids);
-            if (next >= 0) {
-                p = next;
-                continue;
+            p = family == 6 ? fastLines6(b, p, to, table, ids) : fastLines4(b, p, to, table, ids);
+            if (p >= to) {
+                break;
             }
             int end = p;
             while (end < to && b[end] != '\n') {
@@ -133,99 +132,104 @@ public final class ProcNetTcpParser {
      *
      * so after sl (whose width grows past 9,999 sockets) each field sits at a fixed offset q + k from the local
      * address. The fast path reads the addresses, ports, state and separators with eight-byte loads and decodes
-     * them eight bytes at a time (SWAR: no table lookup, no branch per byte), checks the queue and timer fields
-     * hold no line end, and reads uid, timeout and inode where %5u and %8d put them when they fit those widths.
-     * Anything not where the layout puts it (lower-case hex, a wider uid, a cut line, garbage) returns -1 and the
-     * general path reads the line field by field, or rejects it: the two agree on every line the fast path takes
-     * (ProcNetTcpParserTest compares them).
+     * them eight bytes at a time (SWAR: no table lookup, no branch per byte), checks that the queue and timer
+     * fields are printable with their separators in place, and reads uid, timeout and inode where %5u and %8d put them when they fit those widths.
+     * A tcp line's end is taken at column 149 (its padding) once the bytes before it are checked to hold no line
+     * end. Anything not where the layout puts it (lower-case hex, a wider uid, a cut line, garbage) stops the fast
+     * path at that line and the general path reads it field by field, or rejects it: the two agree on every line
+     * the fast path takes (ProcNetTcpFastPathTest damages lines byte by byte and compares them).
      */
 
-    /** A {@code tcp} line from {@code p}: the start of the next line, or -1 to leave the line to the general path. */
-    private static int fastLine4(byte[] b, int p, int to, SocketTable table, long[] ids) {
-        int q = afterSl(b, p, to);
-        if (q < 0 || q + 70 > to) {
-            return -1;
-        }
-        long x0 = (long) LONGS.get(b, q); // local address
-        long x1 = (long) LONGS.get(b, q + 8); // ':' local port ' ' and 2 bytes of the remote address
-        long x2 = (long) LONGS.get(b, q + 14); // remote address
-        long x3 = (long) LONGS.get(b, q + 22); // ':' remote port ' ' state
-        long bad = (x0 | x1 | x2 | x3) & HIGH_BITS
-                | (hexBytes(x0) & hexBytes(x2)) ^ HIGH_BITS
-                | hexBytes(x1) & PORT_HEX ^ PORT_HEX
-                | hexBytes(x3) & PORT_STATE_HEX ^ PORT_STATE_HEX
-                | x1 & SEPARATOR_MASK ^ SEPARATORS
-                | x3 & SEPARATOR_MASK ^ SEPARATORS
-                | queueAndTimers(b, q + 30);
-        if (bad != 0) {
-            return -1;
-        }
-        long v3 = nibbles(x3);
-        int st = (int) (v3 >>> 44 & 0xF0 | v3 >>> 56 & 0xF);
-        if (st == 0 || st >= TcpState.CODES) {
-            return -1;
-        }
-        int end = ids(b, q + 70, to, ids);
-        if (end < 0) {
-            return -1;
-        }
-        table.add(4, st, 0, Addresses.v4Lo((int) networkWord(nibbles(x0))), port(nibbles(x1)),
-                0, Addresses.v4Lo((int) networkWord(nibbles(x2))), port(v3), (int) ids[0], ids[1]);
-        int padded = p + 149;
-        if (padded < to && b[padded] == '\n') {
-            long nl = 0;
-            for (int i = end; i < padded; i += 8) {
-                nl |= newlineBytes((long) LONGS.get(b, Math.min(i, padded - 8)));
+    /**
+     * Reads {@code tcp} lines from {@code p} while they have the kernel's layout; returns the start of the first
+     * line left to the general path, or {@code to} (or past it) when every line was read.
+     */
+    private static int fastLines4(byte[] b, int p, int to, SocketTable table, long[] ids) {
+        while (p < to) {
+            int q = afterSl(b, p, to);
+            if (q < 0 || q + 70 > to) {
+                return p;
             }
-            if (nl == 0) {
-                return padded + 1;
+            long x0 = (long) LONGS.get(b, q); // local address
+            long x1 = (long) LONGS.get(b, q + 8); // ':' local port ' ' and 2 bytes of the remote address
+            long x2 = (long) LONGS.get(b, q + 14); // remote address
+            long x3 = (long) LONGS.get(b, q + 22); // ':' remote port ' ' state
+            long bad = (x0 | x1 | x2 | x3) & HIGH_BITS
+                    | (hexBytes(x0) & hexBytes(x2)) ^ HIGH_BITS
+                    | hexBytes(x1) & PORT_HEX ^ PORT_HEX
+                    | hexBytes(x3) & PORT_STATE_HEX ^ PORT_STATE_HEX
+                    | x1 & SEPARATOR_MASK ^ SEPARATORS
+                    | x3 & SEPARATOR_MASK ^ SEPARATORS
+                    | queueAndTimers(b, q + 30);
+            if (bad != 0) {
+                return p;
             }
+            long v3 = nibbles(x3);
+            int st = (int) (v3 >>> 44 & 0xF0 | v3 >>> 56 & 0xF);
+            if (st == 0 || st >= TcpState.CODES) {
+                return p;
+            }
+            int end = ids(b, q + 70, to, ids);
+            if (end < 0) {
+                return p;
+            }
+            table.add(4, st, 0, Addresses.v4Lo((int) networkWord(nibbles(x0))), port(nibbles(x1)),
+                    0, Addresses.v4Lo((int) networkWord(nibbles(x2))), port(v3), (int) ids[0], ids[1]);
+            int padded = p + 149;
+            if (padded < to && b[padded] == '\n' && printable64(b, padded - 64)) {
+                p = padded + 1;
+                continue;
+            }
+            p = lineEnd(b, end, to);
         }
-        return lineEnd(b, end, to);
+        return p;
     }
 
-    /** A {@code tcp6} line from {@code p}: the start of the next line, or -1 to leave the line to the general path. */
-    private static int fastLine6(byte[] b, int p, int to, SocketTable table, long[] ids) {
-        int q = afterSl(b, p, to);
-        if (q < 0 || q + 118 > to) {
-            return -1;
+    /** {@link #fastLines4} for {@code tcp6} lines (four words per address, no padding). */
+    private static int fastLines6(byte[] b, int p, int to, SocketTable table, long[] ids) {
+        while (p < to) {
+            int q = afterSl(b, p, to);
+            if (q < 0 || q + 118 > to) {
+                return p;
+            }
+            long l0 = (long) LONGS.get(b, q); // local address, four words
+            long l1 = (long) LONGS.get(b, q + 8);
+            long l2 = (long) LONGS.get(b, q + 16);
+            long l3 = (long) LONGS.get(b, q + 24);
+            long x1 = (long) LONGS.get(b, q + 32); // ':' local port ' ' and 2 bytes of the remote address
+            long r0 = (long) LONGS.get(b, q + 38); // remote address
+            long r1 = (long) LONGS.get(b, q + 46);
+            long r2 = (long) LONGS.get(b, q + 54);
+            long r3 = (long) LONGS.get(b, q + 62);
+            long x3 = (long) LONGS.get(b, q + 70); // ':' remote port ' ' state
+            long bad = (l0 | l1 | l2 | l3 | x1 | r0 | r1 | r2 | r3 | x3) & HIGH_BITS
+                    | (hexBytes(l0) & hexBytes(l1) & hexBytes(l2) & hexBytes(l3)
+                    & hexBytes(r0) & hexBytes(r1) & hexBytes(r2) & hexBytes(r3)) ^ HIGH_BITS
+                    | hexBytes(x1) & PORT_HEX ^ PORT_HEX
+                    | hexBytes(x3) & PORT_STATE_HEX ^ PORT_STATE_HEX
+                    | x1 & SEPARATOR_MASK ^ SEPARATORS
+                    | x3 & SEPARATOR_MASK ^ SEPARATORS
+                    | queueAndTimers(b, q + 78);
+            if (bad != 0) {
+                return p;
+            }
+            long v3 = nibbles(x3);
+            int st = (int) (v3 >>> 44 & 0xF0 | v3 >>> 56 & 0xF);
+            if (st == 0 || st >= TcpState.CODES) {
+                return p;
+            }
+            int end = ids(b, q + 118, to, ids);
+            if (end < 0) {
+                return p;
+            }
+            table.add(6, st,
+                    networkWord(nibbles(l0)) << 32 | networkWord(nibbles(l1)),
+                    networkWord(nibbles(l2)) << 32 | networkWord(nibbles(l3)), port(nibbles(x1)),
+                    networkWord(nibbles(r0)) << 32 | networkWord(nibbles(r1)),
+                    networkWord(nibbles(r2)) << 32 | networkWord(nibbles(r3)), port(v3), (int) ids[0], ids[1]);
+            p = lineEnd(b, end, to);
         }
-        long l0 = (long) LONGS.get(b, q); // local address, four words
-        long l1 = (long) LONGS.get(b, q + 8);
-        long l2 = (long) LONGS.get(b, q + 16);
-        long l3 = (long) LONGS.get(b, q + 24);
-        long x1 = (long) LONGS.get(b, q + 32); // ':' local port ' ' and 2 bytes of the remote address
-        long r0 = (long) LONGS.get(b, q + 38); // remote address
-        long r1 = (long) LONGS.get(b, q + 46);
-        long r2 = (long) LONGS.get(b, q + 54);
-        long r3 = (long) LONGS.get(b, q + 62);
-        long x3 = (long) LONGS.get(b, q + 70); // ':' remote port ' ' state
-        long bad = (l0 | l1 | l2 | l3 | x1 | r0 | r1 | r2 | r3 | x3) & HIGH_BITS
-                | (hexBytes(l0) & hexBytes(l1) & hexBytes(l2) & hexBytes(l3)
-                & hexBytes(r0) & hexBytes(r1) & hexBytes(r2) & hexBytes(r3)) ^ HIGH_BITS
-                | hexBytes(x1) & PORT_HEX ^ PORT_HEX
-                | hexBytes(x3) & PORT_STATE_HEX ^ PORT_STATE_HEX
-                | x1 & SEPARATOR_MASK ^ SEPARATORS
-                | x3 & SEPARATOR_MASK ^ SEPARATORS
-                | queueAndTimers(b, q + 78);
-        if (bad != 0) {
-            return -1;
-        }
-        long v3 = nibbles(x3);
-        int st = (int) (v3 >>> 44 & 0xF0 | v3 >>> 56 & 0xF);
-        if (st == 0 || st >= TcpState.CODES) {
-            return -1;
-        }
-        int end = ids(b, q + 118, to, ids);
-        if (end < 0) {
-            return -1;
-        }
-        table.add(6, st,
-                networkWord(nibbles(l0)) << 32 | networkWord(nibbles(l1)),
-                networkWord(nibbles(l2)) << 32 | networkWord(nibbles(l3)), port(nibbles(x1)),
-                networkWord(nibbles(r0)) << 32 | networkWord(nibbles(r1)),
-                networkWord(nibbles(r2)) << 32 | networkWord(nibbles(r3)), port(v3), (int) ids[0], ids[1]);
-        return lineEnd(b, end, to);
+        return p;
     }
 
     /** Past {@code "%4d: "} (spaces, at least one digit, colon, space): the local address, or -1. */
@@ -271,7 +275,9 @@ public final class ProcNetTcpParser {
     /**
      * Reads {@code "%5u %8d %lu"} (uid, timeout, inode) from {@code u} into {@code out[0]} and {@code out[1]};
      * returns the position after the inode, or -1. The usual widths are read with three eight-byte loads; a uid
-     * wider than 5 digits or a timeout wider than 8 is scanned for.
+     * wider than 5 digits or a timeout wider than 8 is scanned for. {@code out[2]} and {@code out[3]} remember the
+     * last uid field read and its value (most sockets belong to a few users): a line with the same five bytes
+     * reuses the value.
      */
     private static int ids(byte[] b, int u, int to, long[] out) {
         if (u + 23 <= to) {
@@ -279,8 +285,11 @@ public final class ProcNetTcpParser {
             long y = (long) LONGS.get(b, u + 6); // timeout
             long z = (long) LONGS.get(b, u + 15); // the inode's first 8 bytes
             if (((x | y | z) & HIGH_BITS) == 0 && (x >>> 40 & 0xFF) == ' ' && b[u + 14] == ' ') {
-                long uid = rightAligned(x, 5);
-                if (uid >= 0 && timeout8(y)) {
+                long uidBytes = x & 0xFF_FFFF_FFFFL;
+                long uid = uidBytes == out[2] ? out[3] : rightAligned(x, 5); // most lines repeat the last uid
+                if (uid >= 0 && (y == TIMEOUT_ZERO || timeout8(y))) {
+                    out[2] = uidBytes;
+                    out[3] = uid;
                     long notDigit = ~digitBytes(z) & HIGH_BITS;
                     if (notDigit != 0) {
                         int n = Long.numberOfTrailingZeros(notDigit) >>> 3;
@@ -349,6 +358,24 @@ public final class ProcNetTcpParser {
         return p;
     }
 
+    /**
+     * Whether the 64 bytes from {@code w} are all printable ASCII (0x20-0x7F): no line end among them. Eight loads
+     * and no branch per byte or per load.
+     */
+    private static boolean printable64(byte[] b, int w) {
+        long x0 = (long) LONGS.get(b, w);
+        long x1 = (long) LONGS.get(b, w + 8);
+        long x2 = (long) LONGS.get(b, w + 16);
+        long x3 = (long) LONGS.get(b, w + 24);
+        long x4 = (long) LONGS.get(b, w + 32);
+        long x5 = (long) LONGS.get(b, w + 40);
+        long x6 = (long) LONGS.get(b, w + 48);
+        long x7 = (long) LONGS.get(b, w + 56);
+        long atLeastSpace = (x0 + ABOVE_CONTROL) & (x1 + ABOVE_CONTROL) & (x2 + ABOVE_CONTROL) & (x3 + ABOVE_CONTROL)
+                & (x4 + ABOVE_CONTROL) & (x5 + ABOVE_CONTROL) & (x6 + ABOVE_CONTROL) & (x7 + ABOVE_CONTROL);
+        return ((x0 | x1 | x2 | x3 | x4 | x5 | x6 | x7) & HIGH_BITS) == 0 && (atLeastSpace & HIGH_BITS) == HIGH_BITS;
+    }
+
     /** The start of the line after the one whose fields end at {@code p}: the next newline, 8 bytes at a time. */
     private static int lineEnd(byte[] b, int p, int to) {
         while (p + 8 <= to) {
@@ -374,6 +401,10 @@ public final class ProcNetTcpParser {
     private static final long SPACES = 0x2020_2020_2020_2020L;
     /** Added to a byte below 0x80, sets its bit 7 when the byte is above a space: no space, newline or control. */
     private static final long PRINTABLE = 0x5F5F_5F5F_5F5F_5F5FL;
+    /** Added to a byte below 0x80, sets its bit 7 when the byte is a space or above: no newline or control. */
+    private static final long ABOVE_CONTROL = 0x6060_6060_6060_6060L;
+    /** {@code "       0"}: the timeout column as it nearly always reads. */
+    private static final long TIMEOUT_ZERO = 0x3020_2020_2020_2020L;
     /** In {@code ":PPPP ??"} (a colon, a port, a space): the bytes of the port. */
     private static final long PORT_HEX = 0x0000_0080_8080_8000L;
     /** In {@code ":PPPP SS"} (a colon, a port, a space, the state): the bytes of the port and of the state. */
@@ -485,19 +516,18 @@ public final class ProcNetTcpParser {
      * it left to the general path (tests check that it reads every line the kernel prints).
      */
     static int parseFastOnly(byte[] b, int from, int to, SocketTable table, int family) {
-        long[] ids = new long[2];
+        long[] ids = {0, 0, -1, 0};
         int declined = 0;
         int p = from;
         while (p < to) {
-            int next = family == 6 ? fastLine6(b, p, to, table, ids) : fastLine4(b, p, to, table, ids);
-            if (next < 0) {
+            p = family == 6 ? fastLines6(b, p, to, table, ids) : fastLines4(b, p, to, table, ids);
+            if (p < to) {
                 declined++;
                 while (p < to && b[p] != '\n') {
                     p++;
                 }
-                next = p + 1;
+                p++;
             }
-            p = next;
         }
         return declined;
     }

@@ -120,6 +120,26 @@ class ProcNetTcpFastPathTest {
     }
 
     @Test
+    void uidsThatChangeFromLineToLineAreEachReadAgain() {
+        List<String> lines = new ArrayList<>();
+        int[] uids = {0, 1000, 1000, 106, 0, 65534, 99999, 1, 1000};
+        for (int i = 0; i < uids.length; i++) {
+            lines.add(pad(String.format("%4d: 0100007F:1F90 0100007F:%04X 01 00000000:00000000 00:00000000 00000000 %5d"
+                    + "        0 %d 1 ffff888123456780 20 4 30 10 -1", i, 40000 + i, uids[i], 7000 + i)));
+        }
+        byte[] b = text(HEADER4, lines);
+        SocketTable fast = new SocketTable();
+
+        int declined = ProcNetTcpParser.parseFastOnly(b, indexOf(b, '\n') + 1, b.length, fast, 4);
+
+        assertThat(declined).isZero();
+        for (int i = 0; i < uids.length; i++) {
+            assertThat(fast.uid(i)).as("line %d", i).isEqualTo(uids[i]);
+            assertThat(fast.inode(i)).isEqualTo(7000 + i);
+        }
+    }
+
+    @Test
     void aLineOutsideTheKernelLayoutIsLeftToTheGeneralPath() {
         // a uid wider than %5u and an inode of 17 digits: read by scanning; lower-case hex: by the general path
         byte[] b = text(HEADER4, List.of(LINES4.get(3), LINES4.get(0).replace("0100007F:1F90", "0100007f:1f90")));
