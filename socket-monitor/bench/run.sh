@@ -4,9 +4,12 @@
 # prints them, realistic mix of states, peers, IPv4 / IPv6 / v4-mapped), then in the same run:
 #   - `cat net/tcp net/tcp6 > /dev/null` of those files (the reference; process start included, as an operator's
 #     `cat` would pay it; `true` is timed too, to show what starting a process costs),
-#   - the monitor's read + parse, and read + parse + aggregate (state, top-K peers, ports) + stuck ageing.
-# Then this machine's real /proc with PAIRS loopback connections held open (the kernel's formatting of the
-# table is paid by both cat and the monitor). Load average printed: the machine is shared. Under a minute.
+#   - the monitor's read + parse (the scan), then aggregate (state, top-K peers, ports) and stuck-socket ageing.
+# The JVM starts children with vfork + exec (launchMechanism=VFORK), as a shell does; the JDK's default on Linux
+# (posix_spawn of jspawnhelper, which then execs the command) costs a second exec and would flatter the monitor.
+# Then this machine's real /proc with PAIRS loopback connections held open by another process
+# (bench/hold_connections.py; the kernel's formatting of the table is paid by both cat and the monitor).
+# Load average printed before and after: the machine is shared. About a minute.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${N:-100000}
@@ -20,16 +23,19 @@ fi
 python3 bench/procnet.py big "$ROOT" "$N"
 echo "fixture: $N sockets, tcp $(stat -c %s "$ROOT/net/tcp") bytes, tcp6 $(stat -c %s "$ROOT/net/tcp6") bytes"
 
+JAVA=(java -Djdk.lang.Process.launchMechanism=VFORK -cp target/classes)
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "== 100,000-socket fixture (cat and the monitor interleaved, round by round) =="
-java -cp target/classes bench/ScanBenchmark.java "$ROOT" "$ITER"
+"${JAVA[@]}" bench/ScanBenchmark.java "$ROOT" "$ITER"
 
 PAIRS=${PAIRS:-9000}
-echo "== this machine's real /proc with $PAIRS extra loopback connections held open (kernel formatting included) =="
-REAL=$(java -cp target/classes bench/ScanBenchmark.java real "$PAIRS" "$ITER")
-echo "$REAL"
-RC=$(echo "$REAL" | grep '^cat_real_proc_ms' | sed 's/.*median=\([0-9.]*\).*/\1/')
-RJ=$(echo "$REAL" | grep '^java_read_parse_real_proc_ms' | sed 's/.*median=\([0-9.]*\).*/\1/')
-awk -v c="$RC" -v p="$RJ" 'BEGIN { printf "ratio read+parse / cat (real /proc) = %.2f x\n", p / c }'
+echo "== this machine's real /proc with $PAIRS loopback connections held open by another process =="
+coproc HOLD { python3 bench/hold_connections.py "$PAIRS"; }
+read -r ready <&"${HOLD[0]}"
+[ "$ready" = ready ] || { echo "holder failed" >&2; exit 1; }
+"${JAVA[@]}" bench/ScanBenchmark.java real "$ITER"
+eval "exec ${HOLD[1]}>&-"
+wait "$HOLD_PID" || true
 
-echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(java -version 2>&1 | head -1)"
