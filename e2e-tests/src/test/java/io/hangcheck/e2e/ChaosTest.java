@@ -105,6 +105,9 @@ class ChaosTest {
     private static final List<String> simHosts = new ArrayList<>();
     /** Every host the inventory knows (HTTP fleet and simulator). */
     private static final Set<String> inventory = new LinkedHashSet<>();
+    /** Scenario 7's agents, each in its own network namespace; started by the scenario, kept until the end. */
+    private static final List<String> PARTITION_HOSTS = List.of("netns-0", "netns-1", "netns-2");
+    private static NetworkPartition partition;
 
     private Instant scenarioStart;
     private String scenario;
@@ -143,17 +146,49 @@ class ChaosTest {
         inventory.addAll(fleet.hosts());
         inventory.addAll(simHosts);
         for (String host : inventory) {
-            HttpResponse<String> put = stack.executor.send(HttpRequest.newBuilder(stack.executor.uri("/v1/inventory/" + host))
-                    .header("Authorization", "Bearer " + Stack.OPERATOR_TOKEN)
-                    .header("Content-Type", "application/json")
-                    .PUT(HttpRequest.BodyPublishers.ofString("{\"driver\":\"dry-run\",\"labels\":{\"pool\":\"chaos\"},\"enabled\":true,\"author\":\"e2e\"}")));
-            assertThat(put.statusCode()).as(put.body()).isIn(200, 201);
+            putInventory(host);
         }
+        Files.deleteIfExists(SKIPPED);
         fleet.start(Duration.ofMillis(500));
+    }
+
+    private static void putInventory(String host) {
+        HttpResponse<String> put = stack.executor.send(HttpRequest.newBuilder(stack.executor.uri("/v1/inventory/" + host))
+                .header("Authorization", "Bearer " + Stack.OPERATOR_TOKEN)
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"driver\":\"dry-run\",\"labels\":{\"pool\":\"chaos\"},\"enabled\":true,\"author\":\"e2e\"}")));
+        assertThat(put.statusCode()).as(put.body()).isIn(200, 201);
+    }
+
+    /** Read by {@code ./lab test}: checks that did not run here, and why. */
+    private static final Path SKIPPED = ServiceProcess.ROOT.resolve("e2e-tests/target/skipped-checks.txt");
+
+    private static void skipped(String why) throws IOException {
+        Files.createDirectories(SKIPPED.getParent());
+        Files.writeString(SKIPPED, "SKIPPED ChaosTest " + why + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 
     @AfterAll
     static void stopStack() throws Exception {
+        if (hook != null) {
+            // every notification of the run, scenarios and the gaps between them (stack start included)
+            List<String> all = new ArrayList<>();
+            List<Instant> at = hook.times();
+            List<String> bodies = hook.since(0);
+            for (int i = 0; i < bodies.size(); i++) {
+                Matcher m = Pattern.compile("\"subject\"\\s*:\\s*\"([^\"]*)\"").matcher(bodies.get(i));
+                all.add(at.get(i) + " " + (m.find() ? m.group(1) : bodies.get(i)));
+            }
+            String line = Instant.now() + " ChaosTest" + (FULL ? " [full]" : " [short]") + " notifications over the whole run (stack start to end): "
+                    + all.size() + " " + all + "\n";
+            Path file = Stack.logDir().resolveSibling(FULL ? "chaos-results.txt" : "e2e-results.txt");
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            System.out.print("[e2e result] " + line);
+        }
+        if (partition != null) {
+            partition.close();
+        }
         if (fleet != null) {
             fleet.close();
         }
@@ -246,6 +281,92 @@ class ChaosTest {
         r.put("all UP after restart (s)", recovery.toSeconds());
         r.put("fleet modes seen", hold.modes);
         record(r);
+    }
+
+    // ---- 7. a real network partition of some hosts -----------------------------------------------------------------
+
+    @Test
+    void scenario07_hostsCutOffByARealNetworkPartitionAreCaughtAsHungAndNothingElseIs() throws Exception {
+        String unavailable = NetworkPartition.unavailableBecause();
+        if (unavailable != null) {
+            skipped("scenario 7 (network partition): " + unavailable);
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(unavailable == null, unavailable);
+        ServiceProcess target = stack.ingests.get(0);
+        if (partition == null) {
+            // three real agents, each in its own namespace: two will be cut off, the third stays connected
+            partition = new NetworkPartition();
+            for (int i = 0; i < PARTITION_HOSTS.size(); i++) {
+                partition.addNamespace(i);
+                partition.startIn(i, "agent-" + PARTITION_HOSTS.get(i), List.of(javaBin(), "-Xmx48m", "-XX:+UseSerialGC", "-jar",
+                        agentJar().toString(), "--ingest", partition.machineAddress(i) + ":" + target.port(), "--mode", "udp",
+                        "--host-id", PARTITION_HOSTS.get(i), "--labels", "pool=netns", "--interval", "1s", "--quiet"));
+                putInventory(PARTITION_HOSTS.get(i));
+            }
+        }
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            assertThat(hostsIn("UP")).containsAll(PARTITION_HOSTS).containsAll(inventory);
+            assertThat(stack.evaluator.get("/v1/fleet").body()).contains("\"NORMAL\"");
+        });
+        scenarioStart = Instant.now();
+        notesAtStart = hook.count();
+        List<String> cutOff = PARTITION_HOSTS.subList(0, 2);
+        String connected = PARTITION_HOSTS.get(2);
+
+        Instant cut = Instant.now();
+        try {
+            partition.cut(0);
+            partition.cut(1);
+            // true hangs from the system's point of view: each is HUNG and its reboot executed (dry-run driver)
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+                for (String h : cutOff) {
+                    assertThat(ledgerSince("EXECUTED", h, scenarioStart)).as("reboot executed for " + h).isEqualTo(1);
+                }
+            });
+            Duration caught = Duration.between(cut, Instant.now());
+            Duration rest = HOLD.minus(Duration.between(cut, Instant.now()));
+            Hold hold = hold(rest.isNegative() ? Duration.ZERO : rest);
+            long dropped = partition.dropped(0) + partition.dropped(1);
+            partition.heal(0);
+            partition.heal(1);
+            Instant healed = Instant.now();
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
+                    assertThat(hostsIn("UP")).containsAll(PARTITION_HOSTS).containsAll(inventory));
+            Duration back = Duration.between(healed, Instant.now());
+
+            Set<String> others = new HashSet<>(inventory);
+            others.add(connected);
+            Figures f = figures(others);
+            int missed = 0;
+            for (String h : cutOff) {
+                missed += ledgerSince("EXECUTED", h, scenarioStart) == 1 ? 0 : 1;
+            }
+            int falseReboots = ledgerSince("EXECUTED", scenarioStart) - (cutOff.size() - missed);
+            Map<String, Object> r = f.asMap();
+            r.put("false reboots", falseReboots);
+            r.put("true hangs missed", missed + " of " + cutOff.size());
+            r.put("partition", "2 of 3 namespaced agents (UDP) cut by an nftables drop rule; the third stays connected");
+            r.put("fault held (s)", Duration.between(cut, healed).toSeconds());
+            r.put("cut -> reboot executed (s)", caught.toSeconds());
+            r.put("packets dropped by the rule", dropped);
+            r.put("hosts not UP besides the cut ones (most at once)", Math.max(0, hold.maxNotUp));
+            r.put("ledger of the cut hosts", ledgerDecisions(cutOff, scenarioStart));
+            r.put("all UP after healing (s)", back.toSeconds());
+            record(r);
+            assertThat(f.falseHung).as("HUNG verdicts for hosts that were not cut off").isZero();
+            assertThat(falseReboots).isZero();
+            assertThat(missed).isZero();
+            assertThat(f.duplicateReboots).isZero();
+            assertThat(f.ackLost).isZero();
+        } finally {
+            for (int i = 0; i < 2; i++) {
+                try {
+                    partition.heal(i);
+                } catch (IOException alreadyHealed) {
+                    // healed above, or never cut
+                }
+            }
+        }
     }
 
     // ---- 8. hosts' clocks skewed by ± 1 hour -----------------------------------------------------------------------
@@ -607,6 +728,11 @@ class ChaosTest {
     }
 
     private Figures figures() throws Exception {
+        return figures(inventory);
+    }
+
+    /** The figures, counting a HUNG verdict for any host of {@code mustNotHang} as false. */
+    private Figures figures(Set<String> mustNotHang) throws Exception {
         Thread.sleep(2_000); // the last acknowledged heartbeats and verdicts reach their topics before they are read
         Set<String> acked = fleet.acknowledgedIds();
         Set<String> inTopic = new HashSet<>();
@@ -620,7 +746,7 @@ class ChaosTest {
         lost.removeAll(inTopic);
         for (ConsumerRecord<String, LivenessEvent> r : KafkaTool.readAll(stack.bootstrap, Topics.LIVENESS_EVENTS, new LivenessEventSerde())) {
             LivenessEvent e = r.value();
-            if (e != null && e.type() == LivenessEventType.HUNG && inventory.contains(e.hostId()) && !e.at().isBefore(scenarioStart.minusSeconds(1))) {
+            if (e != null && e.type() == LivenessEventType.HUNG && mustNotHang.contains(e.hostId()) && !e.at().isBefore(scenarioStart.minusSeconds(1))) {
                 falseHung++;
             }
         }
@@ -707,6 +833,39 @@ class ChaosTest {
                 return rs.getInt(1);
             }
         }
+    }
+
+    private static int ledgerSince(String decision, String host, Instant from) throws Exception {
+        try (Connection c = db(); PreparedStatement ps = c.prepareStatement(
+                "SELECT count(*) FROM ledger WHERE decision = ? AND host_id = ? AND at >= ?")) {
+            ps.setString(1, decision);
+            ps.setString(2, host);
+            ps.setTimestamp(3, Timestamp.from(from));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    /** "host decision reason" of every ledger row of the hosts since {@code from}, in order. */
+    private static List<String> ledgerDecisions(List<String> hosts, Instant from) throws Exception {
+        List<String> out = new ArrayList<>();
+        try (Connection c = db(); PreparedStatement ps = c.prepareStatement(
+                "SELECT host_id, decision, reason FROM ledger WHERE host_id = ANY (?) AND at >= ? ORDER BY id")) {
+            ps.setArray(1, c.createArrayOf("text", hosts.toArray()));
+            ps.setTimestamp(2, Timestamp.from(from));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1) + " " + rs.getString(2) + " " + rs.getString(3));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static String javaBin() {
+        return ServiceProcess.javaBin();
     }
 
     private static int duplicateReboots() throws Exception {

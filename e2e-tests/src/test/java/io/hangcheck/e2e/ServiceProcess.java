@@ -62,6 +62,11 @@ final class ServiceProcess implements AutoCloseable {
         return new ServiceProcess(name, cmd, new LinkedHashMap<>(env), port);
     }
 
+    /** Any other command (e.g. a program started inside a network namespace); it has no HTTP port of its own. */
+    static ServiceProcess command(String name, List<String> command) {
+        return new ServiceProcess(name, List.copyOf(command), new LinkedHashMap<>(), 0);
+    }
+
     ServiceProcess start() throws IOException {
         if (process != null && process.isAlive()) {
             throw new IllegalStateException(name + " is already running");
@@ -162,7 +167,7 @@ final class ServiceProcess implements AutoCloseable {
         }
     }
 
-    private static String javaBin() {
+    static String javaBin() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 

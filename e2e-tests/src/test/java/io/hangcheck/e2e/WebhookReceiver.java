@@ -14,12 +14,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class WebhookReceiver implements AutoCloseable {
     private final HttpServer server;
     private final List<String> bodies = new CopyOnWriteArrayList<>();
+    private final List<java.time.Instant> times = new CopyOnWriteArrayList<>();
 
     WebhookReceiver() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
         server.createContext("/hook", exchange -> {
             try (InputStream in = exchange.getRequestBody()) {
-                bodies.add(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                String body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                times.add(java.time.Instant.now());
+                bodies.add(body);
             }
             exchange.sendResponseHeaders(204, -1);
             exchange.close();
@@ -38,6 +41,11 @@ final class WebhookReceiver implements AutoCloseable {
     /** The bodies received from position {@code from} on. */
     List<String> since(int from) {
         return List.copyOf(bodies.subList(Math.min(from, bodies.size()), bodies.size()));
+    }
+
+    /** When each notification arrived, in order. */
+    List<java.time.Instant> times() {
+        return List.copyOf(times);
     }
 
     @Override
