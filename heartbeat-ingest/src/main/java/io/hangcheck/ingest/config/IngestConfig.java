@@ -107,9 +107,10 @@ public interface IngestConfig {
 
         /**
          * Threads taking datagrams off the socket, each parsing, checking and handing its datagram to the producer
-         * (which never makes them wait for Kafka). One thread receives at a time; the others work meanwhile.
+         * (which never makes them wait for Kafka). One thread receives at a time while the others work; the socket's
+         * lock passes between them on every datagram, which costs more than it gains unless a core is idle.
          */
-        @WithDefault("2")
+        @WithDefault("1")
         int receiveThreads();
     }
 
@@ -128,8 +129,11 @@ public interface IngestConfig {
     }
 
     interface Publish {
-        /** Linger before a producer batch is sent: small, because every 202 waits for it. */
-        @WithDefault("2")
+        /**
+         * Linger before a producer batch is sent: small, because every 202 waits for it, but long enough that the
+         * batches of a busy instance hold tens of heartbeats (a broker's cost is mostly per request, not per record).
+         */
+        @WithDefault("5")
         int lingerMs();
 
         /** Producer request timeout (ms). */

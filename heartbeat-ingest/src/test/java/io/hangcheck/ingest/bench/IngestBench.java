@@ -49,8 +49,10 @@ import java.util.regex.Pattern;
  * The ingest benchmark (prints figures; not a test). On one machine, in one go:
  * <ol>
  *   <li>reference: Kafka's own {@code ProducerPerformance}, records as many bytes as a stamped heartbeat record (value, key and headers), with the
- *       producer settings ingest uses ({@code acks=all}, idempotent, linger 2 ms, 64 KiB batches);</li>
- *   <li>UDP: hc1 datagrams from one sender thread at full speed; counted is what Kafka acknowledged;</li>
+ *       producer settings ingest uses ({@code acks=all}, idempotent, linger 5 ms, 64 KiB batches), run
+ *       once before and once after the ingest paths and averaged, so a machine that got busier or quieter meanwhile
+ *       does not tilt every ratio one way;</li>
+ *   <li>UDP: hc1 datagrams from one sender thread as fast as ingest takes them; counted is what Kafka acknowledged;</li>
  *   <li>HTTP batch: arrays of {@value #BATCH} heartbeats; HTTP single: one heartbeat per request;</li>
  *   <li>no-op: the same single-heartbeat requests on a route that does nothing (bench profile only).</li>
  * </ol>
@@ -68,6 +70,8 @@ public final class IngestBench {
     static final int SINGLE_CONNECTIONS = 256;
     static final String REF_TOPIC = "bench.reference";
     static long brokerPid = -1;
+    static volatile boolean warming;
+    static String LOAD_AT_START = "?";
     static long ingestPid = -1;
 
     /** CPU of the broker, ingest (when running) and the load generator (this JVM, or ProducerPerformance). */
@@ -86,6 +90,7 @@ public final class IngestBench {
         int seconds = args.length > 3 ? Integer.parseInt(args[3]) : 8;
         int warmup = 2;
 
+        LOAD_AT_START = Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
         try (BenchBroker broker = new BenchBroker().start(classPath)) {
             say("broker up at " + broker.bootstrap());
             createTopics(broker.bootstrap());
@@ -106,8 +111,8 @@ public final class IngestBench {
                     + valueSize + ", key " + keySize + ", headers " + headerSize + ")");
 
             brokerPid = broker.pid();
-            double reference = producerPerformance(classPath, broker.bootstrap(), recordSize, seconds);
-            say(String.format(Locale.ROOT, "reference ProducerPerformance: %.0f records/s", reference));
+            double referenceBefore = producerPerformance(classPath, broker.bootstrap(), recordSize, seconds);
+            say(String.format(Locale.ROOT, "reference ProducerPerformance (before): %.0f records/s", referenceBefore));
 
             int port = BenchBroker.freePort();
             Process ingest = startIngest(app, port, broker.bootstrap());
@@ -116,6 +121,15 @@ public final class IngestBench {
             try {
                 awaitReady(port);
                 say("ingest up on port " + port);
+                // ProducerPerformance's first 5 s window is not counted; ingest gets the same: every path runs once
+                // unmeasured first, so the JIT compiles the paths before they are measured and not during.
+                say("warming up every path (not measured)");
+                warming = true;
+                udp(port, 5, 0);
+                http(vertx, port, "/v1/heartbeats", batchBody(), 32, 5, 0);
+                http(vertx, port, "/v1/heartbeats", null, SINGLE_CONNECTIONS, 5, 0);
+                http(vertx, port, "/v1/noop", null, SINGLE_CONNECTIONS, 3, 0);
+                warming = false;
                 double udp = udp(port, seconds, warmup);
                 say(String.format(Locale.ROOT, "UDP: %.0f heartbeats/s acknowledged", udp));
                 double batch = http(vertx, port, "/v1/heartbeats", batchBody(), 32, seconds, warmup) * BATCH;
@@ -124,7 +138,9 @@ public final class IngestBench {
                 say(String.format(Locale.ROOT, "HTTP single: %.0f heartbeats/s", single));
                 double noop = http(vertx, port, "/v1/noop", null, SINGLE_CONNECTIONS, seconds, warmup);
                 say(String.format(Locale.ROOT, "HTTP no-op route: %.0f requests/s", noop));
-                String table = table(recordSize, valueSize, seconds, reference, udp, batch, single, noop);
+                double referenceAfter = producerPerformance(classPath, broker.bootstrap(), recordSize, seconds);
+                say(String.format(Locale.ROOT, "reference ProducerPerformance (after): %.0f records/s", referenceAfter));
+                String table = table(recordSize, valueSize, seconds, referenceBefore, referenceAfter, udp, batch, single, noop);
                 System.out.println();
                 System.out.println(table);
                 // Runs accumulate (newest last) under a fixed header, so a noisy run does not erase a quiet one.
@@ -154,7 +170,7 @@ public final class IngestBench {
                 "-cp", classPath, "org.apache.kafka.tools.ProducerPerformance",
                 "--topic", REF_TOPIC, "--num-records", "50000000", "--record-size", String.valueOf(recordSize),
                 "--throughput", "-1", "--producer-props", "bootstrap.servers=" + bootstrap, "acks=all",
-                "enable.idempotence=true", "linger.ms=2", "batch.size=65536", "max.in.flight.requests.per.connection=5");
+                "enable.idempotence=true", "linger.ms=5", "batch.size=65536", "max.in.flight.requests.per.connection=5");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         Pattern window = Pattern.compile("^(\\d+) records sent, ([\\d.]+) records/sec");
         List<Double> rates = new ArrayList<>();
@@ -226,6 +242,20 @@ public final class IngestBench {
         throw new IllegalStateException("ingest did not become ready");
     }
 
+    /** {sum, count} of ingest's heartbeat publish latency histogram (seconds). */
+    static double[] publishLatency(int port) throws Exception {
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        String text = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        double[] out = new double[2];
+        String[] names = {"hangcheck_ingest_publish_latency_seconds_sum", "hangcheck_ingest_publish_latency_seconds_count"};
+        for (int i = 0; i < 2; i++) {
+            Matcher m = Pattern.compile("^" + names[i] + "\\{kind=\"heartbeat\",} ([0-9.eE+]+)$", Pattern.MULTILINE).matcher(text);
+            out[i] = m.find() ? Double.parseDouble(m.group(1)) : 0.0;
+        }
+        return out;
+    }
+
     static double acceptedTotal(int port, String transport) throws Exception {
         java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
         String text = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
@@ -237,6 +267,13 @@ public final class IngestBench {
 
     // ---------------------------------------------------------------- UDP
 
+    /**
+     * One sender thread, as fast as ingest takes the datagrams off its socket: it sends bursts of
+     * {@value #UDP_BURST} and pauses while the socket's receive queue holds more than {@value #UDP_QUEUE_LIMIT} bytes
+     * ({@code /proc/net/udp}). A sender that never paused spent most of its CPU — on the same two cores as ingest — on
+     * datagrams the kernel then dropped (161,000 sent/s for 62,000 taken/s); this one keeps ingest's queue full without
+     * overflowing it, like the HTTP paths' closed loop. Where {@code /proc/net/udp} cannot be read, it never pauses.
+     */
     static double udp(int port, int seconds, int warmup) throws Exception {
         List<ByteBuffer> datagrams = new ArrayList<>();
         for (int i = 0; i < 20_000; i++) {
@@ -244,15 +281,22 @@ public final class IngestBench {
         }
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong sent = new AtomicLong();
+        AtomicLong pauses = new AtomicLong();
         Thread sender = new Thread(() -> {
             try (DatagramChannel ch = DatagramChannel.open()) {
                 ch.connect(new InetSocketAddress("127.0.0.1", port));
                 int i = 0;
                 while (!stop.get()) {
-                    ByteBuffer b = datagrams.get(i++ % datagrams.size());
-                    b.rewind();
-                    ch.write(b);
-                    sent.incrementAndGet();
+                    for (int k = 0; k < UDP_BURST; k++) {
+                        ByteBuffer b = datagrams.get(i++ % datagrams.size());
+                        b.rewind();
+                        ch.write(b);
+                    }
+                    sent.addAndGet(UDP_BURST);
+                    while (!stop.get() && udpSocket(port)[0] > UDP_QUEUE_LIMIT) {
+                        pauses.incrementAndGet();
+                        java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+                    }
                 }
             } catch (IOException e) {
                 throw new IllegalStateException(e);
@@ -261,6 +305,7 @@ public final class IngestBench {
         sender.start();
         Thread.sleep(warmup * 1000L);
         double a0 = acceptedTotal(port, "udp");
+        long d0 = udpSocket(port)[1];
         CpuMeter meter = cpu(ProcessHandle.current().pid());
         meter.start();
         long s0 = sent.get();
@@ -269,13 +314,38 @@ public final class IngestBench {
         double a1 = acceptedTotal(port, "udp");
         say("  CPU: " + meter.perRecord(a1 - a0));
         long s1 = sent.get();
+        long d1 = udpSocket(port)[1];
         double elapsed = (System.nanoTime() - t0) / 1e9;
         stop.set(true);
         sender.join();
         Thread.sleep(1000);
-        say(String.format(Locale.ROOT, "UDP sent %.0f datagrams/s, %.0f acknowledged/s (the rest dropped by the kernel's receive buffer)",
-                (s1 - s0) / elapsed, (a1 - a0) / elapsed));
+        say(String.format(Locale.ROOT, "UDP sent %.0f datagrams/s, %.0f acknowledged/s, %.0f/s dropped by the kernel (receive queue full); "
+                        + "the sender paused %d times", (s1 - s0) / elapsed, (a1 - a0) / elapsed, (d1 - d0) / elapsed, pauses.get()));
         return (a1 - a0) / elapsed;
+    }
+
+    static final int UDP_BURST = 64;
+    /** Bytes (kernel accounting, about 1 KiB per small datagram) in ingest's receive queue above which the sender pauses. */
+    static final long UDP_QUEUE_LIMIT = 1L << 20;
+
+    /** {receive-queue bytes, drops} of the UDP socket bound to {@code port}, from /proc/net/udp{,6}; {0, 0} when unknown. */
+    static long[] udpSocket(int port) {
+        String local = String.format(Locale.ROOT, ":%04X ", port);
+        for (String file : new String[]{"/proc/net/udp", "/proc/net/udp6"}) {
+            try {
+                for (String line : Files.readAllLines(Path.of(file))) {
+                    String[] f = line.trim().split("\\s+");
+                    // sl local_address rem_address st tx_queue:rx_queue tr tm->when retrnsmt uid timeout inode ref pointer drops
+                    if (f.length >= 13 && (f[1] + " ").endsWith(local) && f[2].endsWith(":0000")) {
+                        String[] queues = f[4].split(":");
+                        return new long[]{Long.parseLong(queues[1], 16), Long.parseLong(f[f.length - 1])};
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // not Linux, or no such file: no pacing
+            }
+        }
+        return new long[]{0, 0};
     }
 
     // ---------------------------------------------------------------- HTTP
@@ -295,13 +365,19 @@ public final class IngestBench {
         }
         Thread.sleep(warmup * 1000L);
         long ok0 = ok.get();
+        double[] l0 = publishLatency(port);
         CpuMeter meter = cpu(ProcessHandle.current().pid());
         meter.start();
         long t0 = System.nanoTime();
         Thread.sleep(seconds * 1000L);
         long ok1 = ok.get();
-        say("  CPU: " + meter.perRecord((ok1 - ok0) * (fixedBody != null && fixedBody.startsWith("[") ? BATCH : 1)) + " (per request for no-op)");
+        double[] l1 = publishLatency(port);
+        say("  CPU: " + meter.perRecord((ok1 - ok0) * (fixedBody != null && fixedBody.startsWith("[") ? BATCH : 1)));
         double elapsed = (System.nanoTime() - t0) / 1e9;
+        if (l1[1] > l0[1]) {
+            say(String.format(Locale.ROOT, "  a request took %.1f ms on average (connections / rate); Kafka acknowledged a heartbeat in %.1f ms on average",
+                    connections / ((ok1 - ok0) / elapsed) * 1000, (l1[0] - l0[0]) / (l1[1] - l0[1]) * 1000));
+        }
         stop.set(true);
         Thread.sleep(500);
         client.close();
@@ -360,7 +436,8 @@ public final class IngestBench {
 
     // ---------------------------------------------------------------- report
 
-    static String table(int recordSize, int valueSize, int seconds, double reference, double udp, double batch, double single, double noop) throws Exception {
+    static String table(int recordSize, int valueSize, int seconds, double referenceBefore, double referenceAfter, double udp, double batch, double single, double noop) throws Exception {
+        double reference = (referenceBefore + referenceAfter) / 2;
         String date = DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(Instant.now().atOffset(ZoneOffset.UTC).withNano(0)) + "Z";
         String cpu = Files.lines(Path.of("/proc/cpuinfo")).filter(l -> l.startsWith("model name")).findFirst()
                 .map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("unknown CPU");
@@ -371,11 +448,13 @@ public final class IngestBench {
         StringBuilder t = new StringBuilder();
         t.append("## Run of ").append(date).append("\n\n");
         t.append(String.format(Locale.ROOT, "Measured %s on %d cores (%s), %d GiB, Java %s; broker, ingest and load generator on the same machine. "
-                        + "Load average %s at the end (the machine is shared). "
+                        + "Load average %s at the start, %s at the end (the machine is shared). "
                         + "Record size %d bytes (a stamped heartbeat: %d of JSON value, the rest key and CloudEvents headers; the "
-                        + "reference's value is %d bytes). %d s per run after 2 s warm-up. Produced by `heartbeat-ingest/bench/run.sh`.\n\n",
-                date, Runtime.getRuntime().availableProcessors(), cpu, memGiB, System.getProperty("java.version"), load, recordSize,
-                valueSize, recordSize, seconds));
+                        + "reference's value is %d bytes). Every ingest path ran 3-5 s unmeasured first (JIT), then %d s measured after 2 s warm-up. "
+                        + "Reference: the mean of ProducerPerformance before (%,.0f/s) and after (%,.0f/s) the ingest paths. "
+                        + "Produced by `heartbeat-ingest/bench/run.sh`.\n\n",
+                date, Runtime.getRuntime().availableProcessors(), cpu, memGiB, System.getProperty("java.version"), LOAD_AT_START, load, recordSize,
+                valueSize, recordSize, seconds, referenceBefore, referenceAfter));
         t.append("| path | records/s | ratio | against | target | met |\n|---|---:|---:|---|---:|---|\n");
         t.append(row("Kafka ProducerPerformance (acks=all, idempotent) — reference", reference, 1.0, "—", 0));
         t.append(row("UDP hc1 datagrams (acknowledged by Kafka)", udp, udp / reference, "producer", 0.5));
@@ -391,6 +470,9 @@ public final class IngestBench {
     }
 
     private static void say(String s) {
+        if (warming) {
+            return;
+        }
         System.out.println("[bench] " + s);
     }
 
