@@ -306,20 +306,30 @@ public final class StuckTracker {
             }
         }
 
-        /** Adds the tuple, or overwrites its entry if it is there already. */
+        /** Adds the tuple, or overwrites its entry if it is there already (one probe sequence either way). */
         void put(long a, long b, long c, long d, int p, int st, long ino, long first) {
-            int e = find(a, b, c, d, p);
-            if (e < 0) {
-                if (size == lHi.length) {
-                    grow();
+            if (size == lHi.length) {
+                grow();
+            }
+            int mask = index.length - 1;
+            int h = hash(a, b, c, d, p) & mask;
+            int e;
+            while (true) {
+                e = index[h] - 1;
+                if (e < 0) {
+                    e = size++;
+                    lHi[e] = a;
+                    lLo[e] = b;
+                    rHi[e] = c;
+                    rLo[e] = d;
+                    ports[e] = p;
+                    index[h] = e + 1;
+                    break;
                 }
-                e = size++;
-                lHi[e] = a;
-                lLo[e] = b;
-                rHi[e] = c;
-                rLo[e] = d;
-                ports[e] = p;
-                link(e);
+                if (lLo[e] == b && rLo[e] == d && ports[e] == p && lHi[e] == a && rHi[e] == c) {
+                    break;
+                }
+                h = (h + 1) & mask;
             }
             state[e] = (byte) st;
             inode[e] = ino;
