@@ -1,0 +1,145 @@
+package io.hangcheck.e2e;
+
+import io.hangcheck.testing.TestPostgres;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Fault matrix row 4, on real processes: the executor is SIGKILLed (with the driver process it started) between
+ * the committed intent and the act, and between the act and the record of its outcome. The driver is the
+ * {@code exec} driver running a script that writes a marker file when it "resets" the host, before or after a
+ * long sleep. After the restart the attempt is UNKNOWN / INTERRUPTED_ATTEMPT, reported, and never made again —
+ * the host is still hung and the evaluator still says so, and neither the HUNG nor the re-check of unanswered
+ * hangs brings a second attempt.
+ */
+class ExecutorKillTest {
+    private static final String PREFIX = "xk";
+    private static Stack stack;
+    private static Fleet fleet;
+    private static Path marks;
+
+    @BeforeAll
+    static void start() throws Exception {
+        marks = Files.createTempDirectory("e2e-executor-kill");
+        stack = Stack.builder("executor_kill")
+                .executor("HANGCHECK_EXECUTOR_EXEC_TIMEOUT", "5m")
+                .executor("HANGCHECK_EXECUTOR_RECHECK_INTERVAL", "1s")
+                .executor("HANGCHECK_EXECUTOR_RECHECK_AFTER", "5s")
+                // two hosts in the inventory: the default share (10 % an hour, at least one host) would allow one
+                .executor("HANGCHECK_EXECUTOR_LIMITS_FLEET_SHARE_PER_HOUR", "1.0")
+                .start();
+        fleet = new Fleet(stack.ingest, PREFIX, 12);
+        fleet.start(Duration.ofMillis(500));
+    }
+
+    @AfterAll
+    static void stop() throws InterruptedException {
+        if (fleet != null) {
+            fleet.close();
+        }
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void killedBetweenIntentAndActTheAttemptIsUnknownAndNeverMade() throws Exception {
+        String host = fleet.hosts().get(2);
+        Path started = marks.resolve(host + ".started");
+        Path acted = marks.resolve(host + ".acted");
+        // the driver: says it started, sleeps, and only then "resets" the host
+        inventory(host, "bash|-c|echo start >> " + started + "; sleep 30; echo {resetType} >> " + acted);
+        fleet.hang(host);
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).until(() -> Files.exists(started));
+        killExecutorWithItsDriver();
+
+        restartExecutor();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
+                assertThat(ledger(host)).contains("UNKNOWN INTERRUPTED_ATTEMPT"));
+        Thread.sleep(8_000); // several re-checks (every 1 s) while the host stays hung
+        // a HUNG redelivered after the restart is a duplicate's skip; nothing else may follow
+        assertThat(ledger(host)).filteredOn(row -> !row.equals("SKIPPED DUPLICATE_INCIDENT"))
+                .containsExactly("INTENT POLICY_PASSED", "UNKNOWN INTERRUPTED_ATTEMPT");
+        assertThat(lines(started)).as("driver runs").isEqualTo(1);
+        assertThat(lines(acted)).as("resets made").isZero();
+        System.out.printf("FIGURE row 4a (SIGKILL between intent and act): driver runs %d, resets %d, ledger %s%n",
+                lines(started), lines(acted), ledger(host));
+        fleet.reboot(host);
+    }
+
+    @Test
+    void killedBetweenActAndRecordTheAttemptIsUnknownAndNotRepeated() throws Exception {
+        String host = fleet.hosts().get(5);
+        Path acted = marks.resolve(host + ".acted");
+        // the driver "resets" the host at once, then takes long to answer
+        inventory(host, "bash|-c|echo {resetType} >> " + acted + "; sleep 30");
+        fleet.hang(host);
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).until(() -> Files.exists(acted));
+        killExecutorWithItsDriver();
+
+        restartExecutor();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
+                assertThat(ledger(host)).contains("UNKNOWN INTERRUPTED_ATTEMPT"));
+        Thread.sleep(8_000);
+        // a HUNG redelivered after the restart is a duplicate's skip; nothing else may follow
+        assertThat(ledger(host)).filteredOn(row -> !row.equals("SKIPPED DUPLICATE_INCIDENT"))
+                .containsExactly("INTENT POLICY_PASSED", "UNKNOWN INTERRUPTED_ATTEMPT");
+        assertThat(lines(acted)).as("resets made").isEqualTo(1);
+        System.out.printf("FIGURE row 4b (SIGKILL between act and record): resets %d, ledger %s%n", lines(acted), ledger(host));
+        fleet.reboot(host);
+    }
+
+    private static void killExecutorWithItsDriver() throws InterruptedException {
+        ProcessHandle.of(stack.executor.pid()).ifPresent(p -> p.descendants().forEach(ProcessHandle::destroyForcibly));
+        stack.executor.kill();
+        assertThat(stack.executor.alive()).isFalse();
+    }
+
+    private static void restartExecutor() throws Exception {
+        stack.executor.start().awaitReady(Duration.ofMinutes(2));
+    }
+
+    private static void inventory(String host, String argv) {
+        String body = "{\"driver\":\"exec\",\"params\":{\"argv\":\"" + argv.replace("\"", "\\\"")
+                + "\"},\"labels\":{\"pool\":\"e2e\"},\"enabled\":true,\"author\":\"e2e\"}";
+        HttpResponse<String> put = stack.executor.send(HttpRequest.newBuilder(stack.executor.uri("/v1/inventory/" + host))
+                .header("Authorization", "Bearer " + Stack.OPERATOR_TOKEN)
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(body)));
+        assertThat(put.statusCode()).as(put.body()).isIn(200, 201);
+    }
+
+    private static List<String> ledger(String host) throws Exception {
+        try (Connection c = DriverManager.getConnection(stack.dbUrl, TestPostgres.user(), TestPostgres.password());
+             PreparedStatement ps = c.prepareStatement("SELECT decision, reason FROM ledger WHERE host_id = ? ORDER BY id")) {
+            ps.setString(1, host);
+            List<String> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1) + " " + rs.getString(2));
+                }
+            }
+            return out;
+        }
+    }
+
+    private static int lines(Path file) throws Exception {
+        return Files.exists(file) ? Files.readAllLines(file).size() : 0;
+    }
+}
