@@ -16,6 +16,7 @@ import io.hangcheck.testing.TestKafka;
 import io.prometheus.client.CollectorRegistry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -35,6 +36,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.Properties;
 import java.util.Random;
 import java.util.UUID;
@@ -43,19 +47,27 @@ import java.util.UUID;
  * The evaluator's benchmark (prints figures; not a test). See liveness-evaluator/bench/README.md.
  *
  * 1. Replays a timeline of H hosts (one heartbeat a minute, default thresholds, 1 % of hosts stop) with one tick
- *    a second into a 1-partition topic on the in-process broker; 2. reads it with Kafka's ConsumerPerformance;
- *    3. runs the production topology (KafkaStreams, RocksDB, the application's processing guarantee) over the
- *    same topic and times it; 4. detection delay of every HUNG; 5. state bytes per host; 6. heap per host of the
- *    in-memory index at 1,000,000 hosts.
+ *    a second into a 1-partition topic on the in-process broker; 2. reads it with Kafka's ConsumerPerformance
+ *    (wall time and process CPU); 3. runs the production topology (KafkaStreams, the application's stores and
+ *    Kafka Streams settings) over the same topic from the beginning and times it from its first processed record
+ *    until every record is processed (wall time and process CPU); then a live phase: ticks and heartbeats at
+ *    wall-clock pace for L seconds, in which a further 0.3 % of hosts reach last heartbeat + hang-after, while a
+ *    read_committed consumer notes when each HUNG becomes readable; 4. detection delay of every HUNG in partition
+ *    time, and in wall time for the live ones; 5. state bytes per host; 6. heap at 1,000,000 hosts of the
+ *    in-memory deadline index, and of an in-memory hosts store if one were used.
  */
 public class EvaluatorBenchmark {
     public static void main(String[] args) throws Exception {
         int hosts = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 420;
         String guarantee = args.length > 2 ? args[2] : "exactly_once_v2";
+        int liveSeconds = args.length > 3 ? Integer.parseInt(args[3]) : 40;
         long t0 = Instant.parse("2026-11-27T00:00:00Z").toEpochMilli();
         Thresholds th = Thresholds.defaults().withBootGraceMs(0);
 
+        // the application logs at INFO (Quarkus' default); without this the JBoss LogManager enables TRACE and
+        // Kafka's clients build a log record for every record they handle
+        java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.INFO);
         TestKafka kafka = TestKafka.shared();
         String run = UUID.randomUUID().toString().substring(0, 6);
         TopicNames topics = new TopicNames("bench.hb." + run, "bench.reboots." + run, "bench.events." + run,
@@ -73,6 +85,8 @@ public class EvaluatorBenchmark {
             byPhase.add(new ArrayList<>());
         }
         int stopped = 0;
+        int liveStopped = 0;
+        long hangAfterS = th.hangAfterMs() / 1000;
         for (int h = 0; h < hosts; h++) {
             phase[h] = rnd.nextInt(60);
             byPhase.get(phase[h]).add(h);
@@ -80,6 +94,15 @@ public class EvaluatorBenchmark {
             if (rnd.nextDouble() < 0.01) {
                 stopAt[h] = 60 + rnd.nextInt(Math.max(1, seconds - 60 - 310));
                 stopped++;
+            } else if (liveSeconds > 0 && rnd.nextDouble() < 0.003) {
+                // stops so that last heartbeat + hang-after falls inside the live phase (5 s from either end)
+                long last = seconds + 5 - hangAfterS + rnd.nextInt(Math.max(1, liveSeconds - 10));
+                long lastBeat = last - Math.floorMod(last - phase[h], 60);
+                if (lastBeat + hangAfterS > seconds + 1 && lastBeat > 60) {
+                    stopAt[h] = lastBeat + 1;
+                    stopped++;
+                    liveStopped++;
+                }
             }
         }
         Properties pp = kafka.producerProps();
@@ -93,37 +116,24 @@ public class EvaluatorBenchmark {
         long p0 = System.nanoTime();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(pp)) {
             for (int s = 0; s <= seconds; s++) {
-                long at = t0 + s * 1000L;
-                Tick tick = new Tick("ingest-0", Instant.ofEpochMilli(at), 0, s, IngestHealth.ok(10, 500));
-                producer.send(new ProducerRecord<>(topics.heartbeats(), 0, at, bytes(tick.key()), EventCodec.toBytes(tick)));
-                records++;
-                String iso = Instant.ofEpochMilli(at).toString();
-                for (int h : byPhase.get(s % 60)) {
-                    if (s >= stopAt[h]) {
-                        continue;
-                    }
-                    String id = String.format("host-%07d", h);
-                    String json = "{\"type\":\"heartbeat\",\"hostId\":\"" + id + "\",\"bootId\":\"boot-" + h
-                            + "-3f2a9c1e\",\"seq\":" + s + ",\"sentAt\":\"" + iso
-                            + "\",\"labels\":{\"os\":\"linux\",\"pool\":\"lab-" + (h % 8) + "\"},\"uptimeSeconds\":" + (3600 + s)
-                            + ",\"receivedAt\":\"" + iso + "\",\"transport\":\"udp\",\"via\":\"ingest-0\"}";
-                    producer.send(new ProducerRecord<>(topics.heartbeats(), 0, at, bytes(id), bytes(json)));
-                    lastSeen[h] = at;
-                    records++;
-                    heartbeats++;
-                }
+                int n = second(producer, topics.heartbeats(), t0, s, byPhase, stopAt, lastSeen);
+                records += n;
+                heartbeats += n - 1;
             }
             producer.flush();
         }
         double produceSec = (System.nanoTime() - p0) / 1e9;
-        System.out.printf("timeline: %,d hosts, %,d s of partition time, %,d records (%,d heartbeats), %d hosts stop; produced in %.1f s%n",
-                hosts, seconds, records, heartbeats, stopped, produceSec);
+        System.out.printf("timeline: %,d hosts, %,d s of partition time, %,d records (%,d heartbeats), %d hosts stop "
+                        + "(%d of them inside the %d-s live phase); produced in %.1f s%n",
+                hosts, seconds, records, heartbeats, stopped, liveStopped, liveSeconds, produceSec);
 
         // 2. Kafka's ConsumerPerformance on the same topic
         long c0 = System.nanoTime();
+        long cpu0 = processCpuNanos();
         ConsumerPerformance.main(new String[]{"--bootstrap-server", kafka.bootstrapServers(), "--topic", topics.heartbeats(),
                 "--messages", Long.toString(records), "--group", "bench-cp-" + run, "--timeout", "60000"});
         double cpSec = (System.nanoTime() - c0) / 1e9;
+        double cpCpuSec = (processCpuNanos() - cpu0) / 1e9;
         double cpRate = records / cpSec;
 
         // 3. the production topology over the same topic
@@ -132,8 +142,18 @@ public class EvaluatorBenchmark {
         sp.put(StreamsConfig.APPLICATION_ID_CONFIG, "bench-evaluator-" + run);
         sp.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         sp.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        // the application's Kafka Streams settings (application.properties, kafka-streams.*, defaults of ${VAR:default})
+        Properties app = new Properties();
+        try (var in = Files.newInputStream(java.nio.file.Path.of("src/main/resources/application.properties"))) {
+            app.load(in);
+        }
+        for (String k : app.stringPropertyNames()) {
+            if (k.startsWith("kafka-streams.") && !k.equals("kafka-streams.state.dir")) {
+                String v = app.getProperty(k).replaceAll("\\$\\{[^:}]*:([^}]*)}", "$1");
+                sp.put(k.substring("kafka-streams.".length()), v);
+            }
+        }
         sp.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
-        sp.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 16 * 1024 * 1024);
         // production settings unless overridden (-Dbench.commit.interval.ms=..., -Dbench.max.task.idle.ms=...)
         if (System.getProperty("bench.commit.interval.ms") != null) {
             sp.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, System.getProperty("bench.commit.interval.ms"));
@@ -141,29 +161,92 @@ public class EvaluatorBenchmark {
         if (System.getProperty("bench.max.task.idle.ms") != null) {
             sp.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, System.getProperty("bench.max.task.idle.ms"));
         }
+        // any other Kafka Streams setting: -Dbench.streams.<name>=<value> (e.g. -Dbench.streams.producer.batch.size=262144)
+        for (String k : System.getProperties().stringPropertyNames()) {
+            if (k.startsWith("bench.streams.")) {
+                sp.put(k.substring("bench.streams.".length()), System.getProperty(k));
+            }
+        }
         sp.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         CollectorRegistry registry = new CollectorRegistry(true);
         FleetAggregator fleet = new FleetAggregator("bench", th, Clock.systemUTC());
         EvaluatorMetrics metrics = new EvaluatorMetrics(registry, fleet);
-        LivenessTopology.Settings settings = LivenessTopology.Settings.of("bench");
+        LivenessTopology.Settings settings = LivenessTopology.Settings.of("bench"); // the application's stores
+        settings = settings.stores(!"memory".equals(System.getProperty("bench.store", settings.persistentStores() ? "rocksdb" : "memory")),
+                Boolean.parseBoolean(System.getProperty("bench.cache", Boolean.toString(settings.hostsCache()))));
         KafkaStreams streams = new KafkaStreams(LivenessTopology.build(th, topics, settings, fleet, metrics, Clock.systemUTC()), sp);
         long s0 = System.nanoTime();
         streams.start();
         long firstRecordAt = 0;
+        long cpuAtFirst = 0;
         while (true) {
             double done = metrics.heartbeats.get() + metrics.ticks.get();
             if (done > 0 && firstRecordAt == 0) {
                 firstRecordAt = System.nanoTime();
+                cpuAtFirst = processCpuNanos();
             }
-            if (done >= records || System.nanoTime() - s0 > 120e9) {
+            if (done >= records || System.nanoTime() - s0 > 600e9) {
                 break;
             }
-            Thread.sleep(20);
+            Thread.sleep(5);
         }
         long s1 = System.nanoTime();
+        double streamsCpuSec = (processCpuNanos() - cpuAtFirst) / 1e9;
+        double processed = metrics.heartbeats.get() + metrics.ticks.get();
         double streamsSec = (s1 - firstRecordAt) / 1e9;
-        double streamsRate = (metrics.heartbeats.get() + metrics.ticks.get()) / streamsSec;
+        double streamsRate = processed / streamsSec;
         double startupSec = (firstRecordAt - s0) / 1e9;
+
+        // 3b. live phase: ticks and heartbeats at wall-clock pace; a read_committed consumer notes when each HUNG
+        // becomes visible. Wall detection delay = visible - when the tick at (last heartbeat + hang-after) was sent.
+        Map<String, Long> hungSeenWall = new ConcurrentHashMap<>();
+        AtomicBoolean watching = new AtomicBoolean(true);
+        Properties wp = kafka.consumerProps("bench-watch-" + run);
+        wp.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        wp.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "10");
+        Thread watcher = new Thread(() -> {
+            try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(wp, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                c.subscribe(List.of(topics.events()));
+                while (watching.get()) {
+                    for (ConsumerRecord<byte[], byte[]> r : c.poll(java.time.Duration.ofMillis(20))) {
+                        long seen = System.currentTimeMillis();
+                        LivenessEvent e = EventCodec.fromBytes(r.value(), LivenessEvent.class);
+                        if (e.type() == LivenessEventType.HUNG) {
+                            hungSeenWall.putIfAbsent(e.hostId(), seen);
+                        }
+                    }
+                }
+            }
+        }, "bench-watch");
+        watcher.start();
+        Thread.sleep(2000); // the watcher has joined its group and read what the catch-up emitted
+        long[] tickSentWall = new long[seconds + liveSeconds + 1];
+        long liveRecords = 0;
+        if (liveSeconds > 0) {
+            Properties lp = kafka.producerProps();
+            lp.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+            lp.put(ProducerConfig.ACKS_CONFIG, "1");
+            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(lp)) {
+                long w0 = System.currentTimeMillis();
+                for (int s = seconds + 1; s <= seconds + liveSeconds; s++) {
+                    long wait = w0 + (long) (s - seconds) * 1000 - System.currentTimeMillis();
+                    if (wait > 0) {
+                        Thread.sleep(wait);
+                    }
+                    tickSentWall[s] = System.currentTimeMillis();
+                    liveRecords += second(producer, topics.heartbeats(), t0, s, byPhase, stopAt, lastSeen);
+                    producer.flush();
+                }
+            }
+            long until = System.nanoTime() + 10_000_000_000L;
+            while (metrics.heartbeats.get() + metrics.ticks.get() < records + liveRecords && System.nanoTime() < until) {
+                Thread.sleep(10);
+            }
+            Thread.sleep(3000); // the last commit lands
+        }
+        watching.set(false);
+        watcher.join();
+        double processedAll = metrics.heartbeats.get() + metrics.ticks.get();
 
         // 5. state bytes per host, from the store
         long bytes = 0;
@@ -186,6 +269,7 @@ public class EvaluatorBenchmark {
         Properties cp = kafka.consumerProps("bench-events-" + run);
         cp.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         List<Long> delays = new ArrayList<>();
+        List<Long> wallDelays = new ArrayList<>();
         int hung = 0;
         int wrong = 0;
         for (ConsumerRecord<String, byte[]> r : kafka.drain(topics.events(), java.time.Duration.ofSeconds(20), new ByteArrayDeserializer())) {
@@ -200,8 +284,13 @@ public class EvaluatorBenchmark {
                 continue;
             }
             delays.add(e.at().toEpochMilli() - (lastSeen[h] + th.hangAfterMs()));
+            int dueSecond = (int) ((lastSeen[h] + th.hangAfterMs() - t0) / 1000);
+            if (dueSecond > seconds && dueSecond < tickSentWall.length && hungSeenWall.containsKey(e.hostId())) {
+                wallDelays.add(hungSeenWall.get(e.hostId()) - tickSentWall[dueSecond]);
+            }
         }
         long[] d = delays.stream().mapToLong(Long::longValue).sorted().toArray();
+        long[] wd = wallDelays.stream().mapToLong(Long::longValue).sorted().toArray();
 
         // 6. heap of the in-memory index at 1,000,000 hosts (the store itself is RocksDB, off-heap)
         System.gc();
@@ -217,27 +306,81 @@ public class EvaluatorBenchmark {
         Thread.sleep(300);
         long heap1 = usedHeap();
         System.out.println(idx.size() > 0 ? "" : "?");
+        // what Kafka Streams' in-memory store would hold for the same hosts (TreeMap<Bytes, byte[]>, values of the
+        // mean size measured above); the RocksDB store keeps them off the heap
+        int valueBytes = (int) Math.round((double) bytes / Math.max(1, n));
+        java.util.TreeMap<org.apache.kafka.common.utils.Bytes, byte[]> mem = new java.util.TreeMap<>();
+        for (int h = 0; h < ids.length; h++) {
+            mem.put(org.apache.kafka.common.utils.Bytes.wrap(bytes(ids[h])), new byte[valueBytes]);
+        }
+        System.gc();
+        Thread.sleep(300);
+        long heap2 = usedHeap();
+        System.out.println(mem.size() > 0 ? "" : "?");
 
         System.out.println();
         System.out.println("| figure | value |");
         System.out.println("|---|---|");
-        System.out.printf("| records in the topic (heartbeats + ticks) | %,d |%n", records);
-        System.out.printf("| Kafka ConsumerPerformance, same topic | %,.0f records/s (%.1f s) |%n", cpRate, cpSec);
-        System.out.printf("| evaluator topology (%s, RocksDB, 1 thread) | %,.0f records/s (%.1f s, after %.1f s start-up) |%n",
-                guarantee, streamsRate, streamsSec, startupSec);
-        System.out.printf("| evaluator / ConsumerPerformance | %.0f %% (target >= 50 %%) |%n", 100 * streamsRate / cpRate);
+        System.out.printf("| Kafka Streams settings (application.properties + bench overrides) | %s |%n", new java.util.TreeMap<>(sp).entrySet().stream()
+                .filter(e -> !e.getKey().toString().matches("application.id|bootstrap.servers|state.dir|consumer.auto.offset.reset"))
+                .map(Object::toString).collect(java.util.stream.Collectors.joining(", ")));
+        System.out.printf("| records in the topic (heartbeats + ticks), catch-up | %,d |%n", records);
+        System.out.printf("| Kafka ConsumerPerformance, same topic | %,.0f records/s (%.1f s; process CPU %.1f s = %.1f µs/record) |%n",
+                cpRate, cpSec, cpCpuSec, cpCpuSec * 1e6 / records);
+        System.out.printf("| evaluator topology (%s, %s store%s, 1 thread%s) | %,.0f records/s (%,.0f records in %.1f s, after %.1f s start-up; process CPU %.1f s = %.1f µs/record) |%n",
+                guarantee, settings.persistentStores() ? "RocksDB" : "in-memory", settings.hostsCache() ? " + cache" : "",
+                System.getProperty("bench.commit.interval.ms") == null ? "" : ", commit " + System.getProperty("bench.commit.interval.ms") + " ms",
+                streamsRate, processed, streamsSec, startupSec, streamsCpuSec, streamsCpuSec * 1e6 / processed);
+        System.out.printf("| evaluator / ConsumerPerformance | %.0f %% wall (target >= 50 %%); %.0f %% per CPU-second |%n",
+                100 * streamsRate / cpRate, 100 * (cpCpuSec / records) / (streamsCpuSec / processed));
+        System.out.printf("| records processed (catch-up + %d s live) | %,.0f of %,d |%n", liveSeconds, processedAll, records + liveRecords);
         System.out.printf("| HUNG verdicts | %d of %d stopped hosts, %d wrong |%n", hung - wrong, stopped, wrong);
         if (d.length > 0) {
-            System.out.printf("| detection delay p50 / p99 / max (partition time) | %d / %d / %d ms |%n",
-                    d[d.length / 2], d[(int) Math.min(d.length - 1, Math.ceil(d.length * 0.99) - 1)], d[d.length - 1]);
+            System.out.printf("| detection delay p50 / p99 / max (partition time), %d verdicts | %d / %d / %d ms |%n",
+                    d.length, d[d.length / 2], d[(int) Math.min(d.length - 1, Math.ceil(d.length * 0.99) - 1)], d[d.length - 1]);
+        }
+        if (wd.length > 0) {
+            System.out.printf("| detection delay p50 / p99 / max (wall: HUNG readable, read_committed − tick at last + hang-after sent), %d live verdicts | %d / %d / %d ms |%n",
+                    wd.length, wd[wd.length / 2], wd[(int) Math.min(wd.length - 1, Math.ceil(wd.length * 0.99) - 1)], wd[wd.length - 1]);
         }
         System.out.printf("| state bytes per host (serialised, %,d hosts) | mean %.0f, max %d (limit 256) |%n", n, (double) bytes / n, max);
         System.out.printf("| heap of the deadline index at 1,000,000 hosts | %,.0f MB (%.0f B/host, incl. the id strings) |%n",
                 (heap1 - heap0) / 1e6, (heap1 - heap0) / 1e6);
-        System.out.printf("| RocksDB payload at 1,000,000 hosts (values + keys) | ~%,.0f MB |%n", 1_000_000 * ((double) bytes / n + 12) / 1e6);
-        System.out.printf("| machine | %d cores, max heap %d MB, %s |%n", Runtime.getRuntime().availableProcessors(),
-                Runtime.getRuntime().maxMemory() >> 20, System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        System.out.printf("| heap of an in-memory hosts store at 1,000,000 hosts (TreeMap<Bytes, byte[%d]>) | %,.0f MB (%.0f B/host) |%n",
+                valueBytes, (heap2 - heap1) / 1e6, (heap2 - heap1) / 1e6);
+        System.out.printf("| RocksDB payload at 1,000,000 hosts (values + keys, off-heap) | ~%,.0f MB |%n", 1_000_000 * ((double) bytes / n + 12) / 1e6);
+        System.out.printf("| machine | %d cores, max heap %d MB, %s; load average %s |%n", Runtime.getRuntime().availableProcessors(),
+                Runtime.getRuntime().maxMemory() >> 20, System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
+                String.format("%.2f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
         System.exit(0);
+    }
+
+    /** Produces partition second {@code s}: one tick, then the heartbeats of the hosts whose phase it is. */
+    private static int second(KafkaProducer<byte[], byte[]> producer, String topic, long t0, int s, List<List<Integer>> byPhase,
+                              long[] stopAt, long[] lastSeen) {
+        long at = t0 + s * 1000L;
+        Tick tick = new Tick("ingest-0", Instant.ofEpochMilli(at), 0, s, IngestHealth.ok(10, 500));
+        producer.send(new ProducerRecord<>(topic, 0, at, bytes(tick.key()), EventCodec.toBytes(tick)));
+        int n = 1;
+        String iso = Instant.ofEpochMilli(at).toString();
+        for (int h : byPhase.get(s % 60)) {
+            if (s >= stopAt[h]) {
+                continue;
+            }
+            String id = String.format("host-%07d", h);
+            String json = "{\"type\":\"heartbeat\",\"hostId\":\"" + id + "\",\"bootId\":\"boot-" + h
+                    + "-3f2a9c1e\",\"seq\":" + s + ",\"sentAt\":\"" + iso
+                    + "\",\"labels\":{\"os\":\"linux\",\"pool\":\"lab-" + (h % 8) + "\"},\"uptimeSeconds\":" + (3600 + s)
+                    + ",\"receivedAt\":\"" + iso + "\",\"transport\":\"udp\",\"via\":\"ingest-0\"}";
+            producer.send(new ProducerRecord<>(topic, 0, at, bytes(id), bytes(json)));
+            lastSeen[h] = at;
+            n++;
+        }
+        return n;
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static long usedHeap() {

@@ -36,8 +36,11 @@ public final class HostRecordSerde implements Serde<HostRecord>, Serializer<Host
         return r == null ? null : toBytes(r);
     }
 
+    /** One scratch buffer per thread (a stream thread writes one record per heartbeat). */
+    private static final ThreadLocal<ByteBuffer> SCRATCH = ThreadLocal.withInitial(() -> ByteBuffer.allocate(MAX_BYTES));
+
     public static byte[] toBytes(HostRecord r) {
-        ByteBuffer b = ByteBuffer.allocate(MAX_BYTES);
+        ByteBuffer b = SCRATCH.get().clear();
         b.put(VERSION);
         b.put((byte) r.status.ordinal());
         int flagsPos = b.position();
@@ -53,7 +56,7 @@ public final class HostRecordSerde implements Serde<HostRecord>, Serializer<Host
         int countPos = b.position();
         b.put((byte) 0);
         int n = 0;
-        for (Map.Entry<String, String> e : new java.util.TreeMap<>(r.labels).entrySet()) {
+        for (Map.Entry<String, String> e : inKeyOrder(r.labels).entrySet()) {
             byte[] k = e.getKey().getBytes(StandardCharsets.UTF_8);
             byte[] v = e.getValue().getBytes(StandardCharsets.UTF_8);
             if (k.length > 255 || v.length > 255 || b.remaining() < 2 + k.length + v.length) {
@@ -65,10 +68,19 @@ public final class HostRecordSerde implements Serde<HostRecord>, Serializer<Host
         }
         b.put(countPos, (byte) n);
         b.put(flagsPos, (byte) (truncated ? 1 : 0));
-        byte[] out = new byte[b.position()];
-        b.flip();
-        b.get(out);
-        return out;
+        return java.util.Arrays.copyOf(b.array(), b.position());
+    }
+
+    /** The labels as they are when already in key order (as the contract and this serde keep them), else sorted. */
+    private static Map<String, String> inKeyOrder(Map<String, String> labels) {
+        String prev = null;
+        for (String k : labels.keySet()) {
+            if (prev != null && prev.compareTo(k) >= 0) {
+                return new java.util.TreeMap<>(labels);
+            }
+            prev = k;
+        }
+        return labels;
     }
 
     private static void putStr(ByteBuffer b, String s, int maxBytes) {

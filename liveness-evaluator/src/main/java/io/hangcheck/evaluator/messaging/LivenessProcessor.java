@@ -22,7 +22,6 @@ import io.hangcheck.events.LivenessEvent;
 import io.hangcheck.events.LivenessEventType;
 import io.hangcheck.events.RebootRecord;
 import io.hangcheck.events.Tick;
-import io.hangcheck.events.kafka.HeartbeatTopicRecordSerde;
 import io.hangcheck.events.kafka.RebootRecordSerde;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.Headers;
@@ -66,7 +65,7 @@ public final class LivenessProcessor implements Processor<String, byte[], String
     private final FleetAggregator fleet;
     private final EvaluatorMetrics metrics;
     private final Clock clock;
-    private final HeartbeatTopicRecordSerde heartbeatSerde = new HeartbeatTopicRecordSerde();
+    private final HeartbeatTopicDecoder heartbeatDecoder = new HeartbeatTopicDecoder();
     private final RebootRecordSerde rebootSerde = new RebootRecordSerde();
     private final DeadlineIndex index = new DeadlineIndex();
     private final String source;
@@ -129,7 +128,7 @@ public final class LivenessProcessor implements Processor<String, byte[], String
         boolean heartbeatTopic = !topic.equals(topics.reboots());
         Object value;
         try {
-            value = heartbeatTopic ? heartbeatSerde.deserialize(topic, rec.value()) : rebootSerde.deserialize(topic, rec.value());
+            value = heartbeatTopic ? heartbeatDecoder.decode(topic, rec.value()) : rebootSerde.deserialize(topic, rec.value());
             if (value == null) {
                 throw new SerializationException("null value (tombstone) on " + topic);
             }

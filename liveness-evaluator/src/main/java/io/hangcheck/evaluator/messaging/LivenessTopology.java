@@ -30,6 +30,11 @@ import java.time.Duration;
  * is sent to its dead-letter topic (with the error in headers) and counted, inside the topology, never
  * stalling the task. Both stores are persistent (RocksDB) with changelogs.
  *
+ * <p>The hosts store has no Kafka Streams record cache: a host is written once per heartbeat, a heartbeat
+ * interval (a minute) apart, so within a commit interval nothing coalesces; the cache only added a sorted-map
+ * lookup to every get, put and flush and a second copy of recently seen hosts (measured: a fifth of the stream
+ * thread's time at 100,000 hosts, {@code BENCHMARKS-evaluator.md}). Every put goes to RocksDB and the changelog.
+ *
  * <p>Co-partitioning: a reboot record must reach the task that holds the host. Both topics are keyed by host id
  * with Kafka's default partitioner, so they are co-partitioned exactly when their partition counts are equal;
  * the evaluator requires that and checks it at start ({@code PartitionCountCheck}: readiness DOWN and an
@@ -48,13 +53,22 @@ public final class LivenessTopology {
      *                         TopologyTestDriver commits, and so flushes RocksDB, after every single record.
      */
     public record Settings(String instanceId, Duration punctuateInterval, Duration reportInterval,
-                           boolean persistentStores) {
+                           boolean persistentStores, boolean hostsCache) {
+        /** The application's: RocksDB stores, no record cache on the hosts store (see {@link #build}). */
         public static Settings of(String instanceId) {
-            return new Settings(instanceId, Duration.ofSeconds(1), Duration.ofSeconds(10), true);
+            return new Settings(instanceId, Duration.ofSeconds(1), Duration.ofSeconds(10), true, false);
+        }
+
+        public Settings reportInterval(Duration every) {
+            return new Settings(instanceId, punctuateInterval, every, persistentStores, hostsCache);
         }
 
         public Settings inMemoryStores() {
-            return new Settings(instanceId, punctuateInterval, reportInterval, false);
+            return new Settings(instanceId, punctuateInterval, reportInterval, false, hostsCache);
+        }
+
+        public Settings stores(boolean persistent, boolean cache) {
+            return new Settings(instanceId, punctuateInterval, reportInterval, persistent, cache);
         }
     }
 
@@ -70,8 +84,9 @@ public final class LivenessTopology {
         t.addProcessor(PROCESSOR, () -> new LivenessProcessor(thresholds, topics, settings, fleet, metrics, clock),
                 "heartbeats-in", "reboots-in");
         boolean disk = settings.persistentStores();
-        t.addStateStore(Stores.keyValueStoreBuilder(disk ? Stores.persistentKeyValueStore(HOSTS_STORE)
-                : Stores.inMemoryKeyValueStore(HOSTS_STORE), Serdes.String(), new HostRecordSerde()).withCachingEnabled(), PROCESSOR);
+        var hostsStore = Stores.keyValueStoreBuilder(disk ? Stores.persistentKeyValueStore(HOSTS_STORE)
+                : Stores.inMemoryKeyValueStore(HOSTS_STORE), Serdes.String(), new HostRecordSerde());
+        t.addStateStore(settings.hostsCache() ? hostsStore.withCachingEnabled() : hostsStore.withCachingDisabled(), PROCESSOR);
         t.addStateStore(Stores.keyValueStoreBuilder(disk ? Stores.persistentKeyValueStore(PARTITIONS_STORE)
                 : Stores.inMemoryKeyValueStore(PARTITIONS_STORE), Serdes.Integer(), Serdes.ByteArray()), PROCESSOR);
         Serializer<String> keys = Serdes.String().serializer();

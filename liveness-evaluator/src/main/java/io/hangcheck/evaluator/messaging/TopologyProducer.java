@@ -10,7 +10,6 @@ import jakarta.inject.Singleton;
 import org.apache.kafka.streams.Topology;
 
 import java.time.Clock;
-import java.time.Duration;
 
 /** Hands the production topology to quarkus-kafka-streams, with the instance-level fleet guard and metrics. */
 @ApplicationScoped
@@ -31,8 +30,8 @@ public class TopologyProducer {
     @Produces
     @Singleton
     Topology topology(EvaluatorConfig config, FleetAggregator fleet, EvaluatorMetrics metrics, Clock clock) {
-        LivenessTopology.Settings settings = new LivenessTopology.Settings(config.instanceId(), Duration.ofSeconds(1),
-                config.fleet().reportInterval(), true);
+        LivenessTopology.Settings settings = LivenessTopology.Settings.of(config.instanceId())
+                .reportInterval(config.fleet().reportInterval());
         return LivenessTopology.build(config.thresholds(), config.topicNames(), settings, fleet, metrics, clock);
     }
 }
