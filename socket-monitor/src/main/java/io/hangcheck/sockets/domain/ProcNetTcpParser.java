@@ -105,7 +105,7 @@ public final class ProcNetTcpParser {
 
     /** Parses whole lines (no header) from {@code from} to {@code to}. */
     private static void parseLines(byte[] b, int from, int to, SocketTable table, int family) {
-        long[] ids = {0, 0, -1, 0}; // uid and inode of the line being read, the last uid's bytes and value
+        long[] ids = newScratch();
         int p = from;
         while (p < to) {
             p = family == 6 ? fastLines6(b, p, to, table, ids) : fastLines4(b, p, to, table, ids);
@@ -121,6 +121,16 @@ public final class ProcNetTcpParser {
             }
             p = end + 1;
         }
+    }
+
+    /**
+     * The fast path's scratch, one per chunk (nothing per line): [0] uid and [1] inode of the line being read,
+     * [2] the last uid field's five bytes and [3] its value, [4] the last {@code tcp} local address's eight bytes
+     * and [5] its value — most lines repeat the line before's uid and local address, which are then not decoded
+     * again. The remembered bytes start as a valid pair ("00000000" is 0.0.0.0); -1 is no five-byte uid field.
+     */
+    private static long[] newScratch() {
+        return new long[]{0, 0, -1, 0, 0x3030_3030_3030_3030L, Addresses.v4Lo(0)};
     }
 
     /*
@@ -154,8 +164,19 @@ public final class ProcNetTcpParser {
             long x1 = (long) LONGS.get(b, q + 8); // ':' local port ' ' and 2 bytes of the remote address
             long x2 = (long) LONGS.get(b, q + 14); // remote address
             long x3 = (long) LONGS.get(b, q + 22); // ':' remote port ' ' state
-            long bad = (x0 | x1 | x2 | x3) & HIGH_BITS
-                    | (hexBytes(x0) & hexBytes(x2)) ^ HIGH_BITS
+            long local;
+            if (x0 == ids[4]) { // the local address of the line before: already checked and decoded
+                local = ids[5];
+            } else {
+                if (((x0 & HIGH_BITS) | hexBytes(x0) ^ HIGH_BITS) != 0) {
+                    return p;
+                }
+                local = Addresses.v4Lo((int) networkWord(nibbles(x0)));
+                ids[4] = x0;
+                ids[5] = local;
+            }
+            long bad = (x1 | x2 | x3) & HIGH_BITS
+                    | hexBytes(x2) ^ HIGH_BITS
                     | hexBytes(x1) & PORT_HEX ^ PORT_HEX
                     | hexBytes(x3) & PORT_STATE_HEX ^ PORT_STATE_HEX
                     | x1 & SEPARATOR_MASK ^ SEPARATORS
@@ -173,7 +194,7 @@ public final class ProcNetTcpParser {
             if (end < 0) {
                 return p;
             }
-            table.add(4, st, 0, Addresses.v4Lo((int) networkWord(nibbles(x0))), port(nibbles(x1)),
+            table.add(4, st, 0, local, port(nibbles(x1)),
                     0, Addresses.v4Lo((int) networkWord(nibbles(x2))), port(v3), (int) ids[0], ids[1]);
             int padded = p + 149;
             if (padded < to && b[padded] == '\n' && printable64(b, padded - 64)) {
@@ -516,7 +537,7 @@ public final class ProcNetTcpParser {
      * it left to the general path (tests check that it reads every line the kernel prints).
      */
     static int parseFastOnly(byte[] b, int from, int to, SocketTable table, int family) {
-        long[] ids = {0, 0, -1, 0};
+        long[] ids = newScratch();
         int declined = 0;
         int p = from;
         while (p < to) {
