@@ -27,6 +27,8 @@ final class Stack implements AutoCloseable {
     /** Every ingest instance; {@link #ingest} is the first. */
     final List<ServiceProcess> ingests;
     final ServiceProcess evaluator;
+    /** Every evaluator instance (one Streams application, sharing the partitions); {@link #evaluator} is the first. */
+    final List<ServiceProcess> evaluators;
     final ServiceProcess executor;
     private final List<ServiceProcess> all = new ArrayList<>();
 
@@ -38,6 +40,7 @@ final class Stack implements AutoCloseable {
         private int ingestInstances = 1;
         private final Map<String, String> ingestEnv = new LinkedHashMap<>();
         private final Map<String, String> evaluatorEnv = new LinkedHashMap<>();
+        private int evaluatorInstances = 1;
         private final Map<String, String> executorEnv = new LinkedHashMap<>();
 
         private Builder(String name) {
@@ -67,6 +70,15 @@ final class Stack implements AutoCloseable {
 
         Builder ingest(String key, String value) {
             ingestEnv.put(key, value);
+            return this;
+        }
+
+        /** How many evaluator instances run (same application id, so they split the partitions); default one. */
+        Builder evaluatorInstances(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("at least one evaluator instance");
+            }
+            this.evaluatorInstances = n;
             return this;
         }
 
@@ -131,7 +143,6 @@ final class Stack implements AutoCloseable {
         ingest = ingests.get(0);
 
         Map<String, String> evaluatorEnv = new LinkedHashMap<>(common);
-        evaluatorEnv.put("HANGCHECK_STATE_DIR", Files.createTempDirectory("e2e-evaluator-state").toString());
         evaluatorEnv.put("HANGCHECK_EVALUATOR_EXPECTED_INTERVAL", "500ms");
         evaluatorEnv.put("HANGCHECK_EVALUATOR_SUSPECT_AFTER", "2s");
         evaluatorEnv.put("HANGCHECK_EVALUATOR_HANG_AFTER", "4s");
@@ -143,7 +154,15 @@ final class Stack implements AutoCloseable {
         evaluatorEnv.put("KAFKA_STREAMS_COMMIT_INTERVAL_MS", "100");
         evaluatorEnv.put("QUARKUS_KAFKA_STREAMS_APPLICATION_ID", "hangcheck-e2e-" + name);
         evaluatorEnv.putAll(b.evaluatorEnv);
-        evaluator = ServiceProcess.quarkus("liveness-evaluator", "evaluator-" + name, evaluatorEnv);
+        List<ServiceProcess> evaluatorList = new ArrayList<>();
+        for (int i = 0; i < b.evaluatorInstances; i++) {
+            String id = b.evaluatorInstances == 1 ? "evaluator-" + name : "evaluator-" + (char) ('a' + i) + "-" + name;
+            Map<String, String> env = new LinkedHashMap<>(evaluatorEnv);
+            env.putIfAbsent("HANGCHECK_STATE_DIR", Files.createTempDirectory("e2e-evaluator-state").toString()); // one each
+            evaluatorList.add(ServiceProcess.quarkus("liveness-evaluator", id, env));
+        }
+        evaluators = List.copyOf(evaluatorList);
+        evaluator = evaluators.get(0);
 
         Map<String, String> executorEnv = new LinkedHashMap<>(common);
         executorEnv.put("HANGCHECK_DB_URL", dbUrl);
@@ -154,7 +173,8 @@ final class Stack implements AutoCloseable {
         executorEnv.putAll(b.executorEnv);
         executor = ServiceProcess.quarkus("reboot-executor", "executor-" + name, executorEnv);
         all.addAll(ingests);
-        all.addAll(List.of(evaluator, executor));
+        all.addAll(evaluators);
+        all.add(executor);
     }
 
     static Path logDir() {
