@@ -292,7 +292,8 @@ class ChaosTest {
             skipped("scenario 7 (network partition): " + unavailable);
         }
         org.junit.jupiter.api.Assumptions.assumeTrue(unavailable == null, unavailable);
-        ServiceProcess target = stack.ingests.get(0);
+        // ingest b: scenario 10 fuzzes ingest a and counts every datagram it receives
+        ServiceProcess target = stack.ingests.get(1);
         if (partition == null) {
             // three real agents, each in its own namespace: two will be cut off, the third stays connected
             partition = new NetworkPartition();
