@@ -17,6 +17,8 @@ final class CpuMeter {
     private static final double TICKS_PER_SECOND = 100.0; // USER_HZ on Linux
     private final Map<String, Long> pids = new LinkedHashMap<>();
     private final Map<String, Double> start = new LinkedHashMap<>();
+    /** Machine CPU (all measured processes) per record of the last {@link #perRecord} call, µs. */
+    double lastTotalMicros = Double.NaN;
 
     CpuMeter with(String name, long pid) {
         pids.put(name, pid);
@@ -36,6 +38,7 @@ final class CpuMeter {
             total += used;
             sb.append(String.format(Locale.ROOT, "%s %.1f µs, ", e.getKey(), used / records * 1e6));
         }
+        lastTotalMicros = total / records * 1e6;
         return sb.append(String.format(Locale.ROOT, "together %.1f µs of CPU per record", total / records * 1e6)).toString();
     }
 

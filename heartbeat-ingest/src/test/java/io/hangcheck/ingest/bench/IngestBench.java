@@ -67,10 +67,14 @@ public final class IngestBench {
     static final int BATCH = 100;
     static final int HOSTS = 2000;
     /** A 202 waits for Kafka's ack, so a closed loop's rate is connections / ack latency: many connections, as a fleet has. */
-    static final int SINGLE_CONNECTIONS = 256;
+    static final int SINGLE_CONNECTIONS = Integer.getInteger("bench.single-connections", 256);
     static final String REF_TOPIC = "bench.reference";
     static long brokerPid = -1;
     static volatile boolean warming;
+    /** Machine CPU per record of the last measured run, µs. */
+    static double lastCpuMicros = Double.NaN;
+    /** Machine CPU per record: reference before, UDP, batch, single, no-op, reference after. */
+    static final double[] CPU = new double[6];
     static String LOAD_AT_START = "?";
     static long ingestPid = -1;
 
@@ -112,6 +116,7 @@ public final class IngestBench {
 
             brokerPid = broker.pid();
             double referenceBefore = producerPerformance(classPath, broker.bootstrap(), recordSize, seconds);
+            CPU[0] = lastCpuMicros;
             say(String.format(Locale.ROOT, "reference ProducerPerformance (before): %.0f records/s", referenceBefore));
 
             int port = BenchBroker.freePort();
@@ -131,14 +136,19 @@ public final class IngestBench {
                 http(vertx, port, "/v1/noop", null, SINGLE_CONNECTIONS, 3, 0);
                 warming = false;
                 double udp = udp(port, seconds, warmup);
+                CPU[1] = lastCpuMicros;
                 say(String.format(Locale.ROOT, "UDP: %.0f heartbeats/s acknowledged", udp));
                 double batch = http(vertx, port, "/v1/heartbeats", batchBody(), 32, seconds, warmup) * BATCH;
+                CPU[2] = lastCpuMicros;
                 say(String.format(Locale.ROOT, "HTTP batch (%d per request): %.0f heartbeats/s", BATCH, batch));
                 double single = http(vertx, port, "/v1/heartbeats", null, SINGLE_CONNECTIONS, seconds, warmup);
+                CPU[3] = lastCpuMicros;
                 say(String.format(Locale.ROOT, "HTTP single: %.0f heartbeats/s", single));
                 double noop = http(vertx, port, "/v1/noop", null, SINGLE_CONNECTIONS, seconds, warmup);
+                CPU[4] = lastCpuMicros;
                 say(String.format(Locale.ROOT, "HTTP no-op route: %.0f requests/s", noop));
                 double referenceAfter = producerPerformance(classPath, broker.bootstrap(), recordSize, seconds);
+                CPU[5] = lastCpuMicros;
                 say(String.format(Locale.ROOT, "reference ProducerPerformance (after): %.0f records/s", referenceAfter));
                 String table = table(recordSize, valueSize, seconds, referenceBefore, referenceAfter, udp, batch, single, noop);
                 System.out.println();
@@ -164,6 +174,7 @@ public final class IngestBench {
     // ---------------------------------------------------------------- reference
 
     static double producerPerformance(String classPath, String bootstrap, int recordSize, int seconds) throws Exception {
+        lastCpuMicros = Double.NaN;
         // ProducerPerformance has no duration switch: it is given more records than it can send, its 5-second
         // window reports are read, and it is stopped after the first (warm-up) window plus the measured time.
         List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
@@ -175,7 +186,7 @@ public final class IngestBench {
         Pattern window = Pattern.compile("^(\\d+) records sent, ([\\d.]+) records/sec");
         List<Double> rates = new ArrayList<>();
         List<Long> counts = new ArrayList<>();
-        CpuMeter meter = cpu(p.pid());
+        CpuMeter meter = new CpuMeter().with("broker", brokerPid).with("ProducerPerformance", p.pid());
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5L + Math.max(10, seconds) + 1); // 5 s windows
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; System.nanoTime() < deadline && (line = r.readLine()) != null; ) {
@@ -191,6 +202,7 @@ public final class IngestBench {
             }
             if (counts.size() > 1) {
                 say("  CPU: " + meter.perRecord(counts.subList(1, counts.size()).stream().mapToLong(Long::longValue).sum()));
+                lastCpuMicros = meter.lastTotalMicros;
             }
         } finally {
             p.destroy();
@@ -313,6 +325,7 @@ public final class IngestBench {
         Thread.sleep(seconds * 1000L);
         double a1 = acceptedTotal(port, "udp");
         say("  CPU: " + meter.perRecord(a1 - a0));
+        lastCpuMicros = meter.lastTotalMicros;
         long s1 = sent.get();
         long d1 = udpSocket(port)[1];
         double elapsed = (System.nanoTime() - t0) / 1e9;
@@ -324,16 +337,19 @@ public final class IngestBench {
         return (a1 - a0) / elapsed;
     }
 
-    static final int UDP_BURST = 64;
+    static final int UDP_BURST = 256;
     /** Bytes (kernel accounting, about 1 KiB per small datagram) in ingest's receive queue above which the sender pauses. */
     static final long UDP_QUEUE_LIMIT = 1L << 20;
 
     /** {receive-queue bytes, drops} of the UDP socket bound to {@code port}, from /proc/net/udp{,6}; {0, 0} when unknown. */
     static long[] udpSocket(int port) {
         String local = String.format(Locale.ROOT, ":%04X ", port);
-        for (String file : new String[]{"/proc/net/udp", "/proc/net/udp6"}) {
+        for (String file : new String[]{"/proc/net/udp6", "/proc/net/udp"}) {
             try {
                 for (String line : Files.readAllLines(Path.of(file))) {
+                    if (!line.contains(local)) {
+                        continue; // cheap: the sender asks this every few hundred datagrams
+                    }
                     String[] f = line.trim().split("\\s+");
                     // sl local_address rem_address st tx_queue:rx_queue tr tm->when retrnsmt uid timeout inode ref pointer drops
                     if (f.length >= 13 && (f[1] + " ").endsWith(local) && f[2].endsWith(":0000")) {
@@ -373,6 +389,7 @@ public final class IngestBench {
         long ok1 = ok.get();
         double[] l1 = publishLatency(port);
         say("  CPU: " + meter.perRecord((ok1 - ok0) * (fixedBody != null && fixedBody.startsWith("[") ? BATCH : 1)));
+        lastCpuMicros = meter.lastTotalMicros;
         double elapsed = (System.nanoTime() - t0) / 1e9;
         if (l1[1] > l0[1]) {
             say(String.format(Locale.ROOT, "  a request took %.1f ms on average (connections / rate); Kafka acknowledged a heartbeat in %.1f ms on average",
@@ -455,18 +472,22 @@ public final class IngestBench {
                         + "Produced by `heartbeat-ingest/bench/run.sh`.\n\n",
                 date, Runtime.getRuntime().availableProcessors(), cpu, memGiB, System.getProperty("java.version"), LOAD_AT_START, load, recordSize,
                 valueSize, recordSize, seconds, referenceBefore, referenceAfter));
-        t.append("| path | records/s | ratio | against | target | met |\n|---|---:|---:|---|---:|---|\n");
-        t.append(row("Kafka ProducerPerformance (acks=all, idempotent) — reference", reference, 1.0, "—", 0));
-        t.append(row("UDP hc1 datagrams (acknowledged by Kafka)", udp, udp / reference, "producer", 0.5));
-        t.append(row("HTTP batch of " + BATCH + " (202 after acks), 32 connections", batch, batch / reference, "producer", 0.5));
-        t.append(row("HTTP single heartbeat (202 after acks), " + SINGLE_CONNECTIONS + " connections", single, single / noop, "no-op route", 0.6));
-        t.append(row("HTTP no-op route, same generator — reference", noop, 1.0, "—", 0));
+        t.append("CPU µs/record: CPU time of broker, ingest and load generator (or ProducerPerformance) together per record "
+                + "(per request for the no-op route) over the measured window; unlike the rates it hardly depends on what "
+                + "else the machine runs.\n\n");
+        t.append("| path | records/s | ratio | against | target | met | CPU µs/record |\n|---|---:|---:|---|---:|---|---:|\n");
+        t.append(row("Kafka ProducerPerformance (acks=all, idempotent) — reference", reference, 1.0, "—", 0, (CPU[0] + CPU[5]) / 2));
+        t.append(row("UDP hc1 datagrams (acknowledged by Kafka)", udp, udp / reference, "producer", 0.5, CPU[1]));
+        t.append(row("HTTP batch of " + BATCH + " (202 after acks), 32 connections", batch, batch / reference, "producer", 0.5, CPU[2]));
+        t.append(row("HTTP single heartbeat (202 after acks), " + SINGLE_CONNECTIONS + " connections", single, single / noop, "no-op route", 0.6, CPU[3]));
+        t.append(row("HTTP no-op route, same generator — reference", noop, 1.0, "—", 0, CPU[4]));
         return t.toString();
     }
 
-    private static String row(String name, double rate, double ratio, String against, double target) {
-        return String.format(Locale.ROOT, "| %s | %,.0f | %.2f | %s | %s | %s |\n", name, rate, ratio, against,
-                target == 0 ? "—" : String.format(Locale.ROOT, "%.2f", target), target == 0 ? "—" : ratio >= target ? "yes" : "**no**");
+    private static String row(String name, double rate, double ratio, String against, double target, double cpuMicros) {
+        return String.format(Locale.ROOT, "| %s | %,.0f | %.2f | %s | %s | %s | %.1f |\n", name, rate, ratio, against,
+                target == 0 ? "—" : String.format(Locale.ROOT, "%.2f", target), target == 0 ? "—" : ratio >= target ? "yes" : "**no**",
+                cpuMicros);
     }
 
     private static void say(String s) {
