@@ -130,10 +130,11 @@ public interface IngestConfig {
 
     interface Publish {
         /**
-         * Linger before a producer batch is sent: small, because every 202 waits for it, but long enough that the
-         * batches of a busy instance hold tens of heartbeats (a broker's cost is mostly per request, not per record).
+         * Linger before a producer batch is sent: small, because every 202 waits for it (a single heartbeat's request
+         * is bounded by its acknowledgement; 5 ms measured 0.59 of the no-op route against 0.84 with 2 on a quiet
+         * machine, at the same CPU per record).
          */
-        @WithDefault("5")
+        @WithDefault("2")
         int lingerMs();
 
         /** Producer request timeout (ms). */

@@ -49,7 +49,7 @@ import java.util.regex.Pattern;
  * The ingest benchmark (prints figures; not a test). On one machine, in one go:
  * <ol>
  *   <li>reference: Kafka's own {@code ProducerPerformance}, records as many bytes as a stamped heartbeat record (value, key and headers), with the
- *       producer settings ingest uses ({@code acks=all}, idempotent, linger 5 ms, 64 KiB batches), run
+ *       producer settings ingest uses ({@code acks=all}, idempotent, linger 2 ms, 64 KiB batches), run
  *       once before and once after the ingest paths and averaged, so a machine that got busier or quieter meanwhile
  *       does not tilt every ratio one way;</li>
  *   <li>UDP: hc1 datagrams from one sender thread as fast as ingest takes them; counted is what Kafka acknowledged;</li>
@@ -181,7 +181,7 @@ public final class IngestBench {
                 "-cp", classPath, "org.apache.kafka.tools.ProducerPerformance",
                 "--topic", REF_TOPIC, "--num-records", "50000000", "--record-size", String.valueOf(recordSize),
                 "--throughput", "-1", "--producer-props", "bootstrap.servers=" + bootstrap, "acks=all",
-                "enable.idempotence=true", "linger.ms=5", "batch.size=65536", "max.in.flight.requests.per.connection=5");
+                "enable.idempotence=true", "linger.ms=2", "batch.size=65536", "max.in.flight.requests.per.connection=5");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         Pattern window = Pattern.compile("^(\\d+) records sent, ([\\d.]+) records/sec");
         List<Double> rates = new ArrayList<>();
