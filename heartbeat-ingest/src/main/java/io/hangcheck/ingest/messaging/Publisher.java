@@ -262,19 +262,10 @@ public class Publisher {
         return latency.p99AndReset();
     }
 
-    /** Sends a stamped heartbeat keyed by its host id; completes when Kafka acknowledged it. */
-    public CompletableFuture<Void> publish(Heartbeat stamped) {
-        RecordHeaders headers = new RecordHeaders();
-        CloudEvents.apply(headers, stamped.hostId() + "/" + stamped.bootId() + "/" + stamped.seq(), EventType.HEARTBEAT,
-                instance.source(), stamped.receivedAt());
-        return send(new ProducerRecord<>(config.topics().heartbeats(), null, stamped.hostId(),
-                EventCodec.toBytes(stamped), headers), KIND_HEARTBEAT);
-    }
-
     /**
      * Sends {@code fromHost} as stamped with {@code receivedAt}, {@code transport} and this instance's id, keyed by
-     * its host id: the record {@link #publish(Heartbeat)} sends for the stamped copy, built without one (see
-     * {@link HeartbeatEncoder}). {@code done} runs once, on the producer's I/O thread, with null when Kafka
+     * its host id: the same bytes and headers as the stamped copy's {@code EventCodec} encoding with CloudEvents
+     * headers, built without the copy (see {@link HeartbeatEncoder}). {@code done} runs once, on the producer's I/O thread, with null when Kafka
      * acknowledged the record, else the error; it must be quick.
      */
     public void publish(Heartbeat fromHost, Instant receivedAt, Transport transport, Acknowledgement done) {
