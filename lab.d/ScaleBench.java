@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -37,7 +36,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * sample of hosts made to hang: delay = time the HUNG record was written − (last heartbeat seen + hang-after).
  * Prints a Markdown table and appends it to the output file.
  *
- * <pre>java -cp '.lab/kafka/lib/*:classes' ScaleBench OUT.md AGENT_JAR PIDS_DIR STATE_DIR HANG_AFTER_S SIZE...</pre>
+ * <pre>java -cp '.lab/kafka/lib/*:classes' ScaleBench OUT.md AGENT_JAR PIDS_DIR HANG_AFTER_S SIZE...</pre>
  *
  * Settings (environment): BENCH_BOOTSTRAP (127.0.0.1:9092), BENCH_INGEST_PORT (8081), BENCH_EVALUATOR_PORT
  * (8082), BENCH_SIM_CONTROL_PORT (8091), BENCH_SAMPLE (20 hosts hung per step), BENCH_WARMUP_S (45),
@@ -62,22 +61,21 @@ public class ScaleBench {
 
     record Row(int hosts, double expected, double ingested, double evaluated, long lagMax, long lagEnd,
                double cpuIngest, double cpuEvaluator, double cpuKafka, double cpuSim,
-               long rssIngest, long rssEvaluator, long heapEvaluator, double stateBytesPerHost, long udpDrops,
+               long rssIngest, long rssEvaluator, long heapEvaluator, long udpDrops,
                int caught, int sampled, long p50, long p99, long max, int otherHung, int held, String note) {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length < 6) {
-            System.err.println("usage: ScaleBench OUT.md AGENT_JAR PIDS_DIR STATE_DIR HANG_AFTER_S SIZE...");
+        if (args.length < 5) {
+            System.err.println("usage: ScaleBench OUT.md AGENT_JAR PIDS_DIR HANG_AFTER_S SIZE...");
             System.exit(2);
         }
         Path out = Path.of(args[0]);
         String agentJar = args[1];
         Path pids = Path.of(args[2]);
-        Path stateDir = Path.of(args[3]);
-        long hangAfterMs = Long.parseLong(args[4]) * 1000;
+        long hangAfterMs = Long.parseLong(args[3]) * 1000;
         List<Integer> sizes = new ArrayList<>();
-        for (int i = 5; i < args.length; i++) {
+        for (int i = 4; i < args.length; i++) {
             sizes.add(Integer.parseInt(args[i].replace("_", "").replace(",", "")));
         }
         Map<String, Long> procs = new HashMap<>();
@@ -118,7 +116,7 @@ public class ScaleBench {
                 int firstPool = sizes.get(0);
                 int sample = Math.min(SAMPLE, Math.max(1, firstPool / 4));
                 int offset = (step * sample * 2) % Math.max(1, firstPool - sample);
-                rows.add(step(size, sample, offset, procs, sims.stream().mapToLong(Process::pid).toArray(), stateDir, hangAfterMs));
+                rows.add(step(size, sample, offset, procs, sims.stream().mapToLong(Process::pid).toArray(), hangAfterMs));
                 System.out.println(header());
                 System.out.println(line(rows.get(rows.size() - 1)));
             }
@@ -143,7 +141,7 @@ public class ScaleBench {
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
-    static Row step(int size, int sample, int offset, Map<String, Long> procs, long[] simPids, Path stateDir, long hangAfterMs) throws Exception {
+    static Row step(int size, int sample, int offset, Map<String, Long> procs, long[] simPids, long hangAfterMs) throws Exception {
         Set<String> sampled = new HashSet<>();
         try (KafkaConsumer<byte[], byte[]> verdicts = verdictConsumer(); Admin admin = Admin.create(adminProps())) {
             // hang a sample of the first pool's hosts (different ones each step), reading verdicts from now on
@@ -181,8 +179,6 @@ public class ScaleBench {
             long rssIn = rss(procs.get("heartbeat-ingest"));
             long rssEv = rss(procs.get("liveness-evaluator"));
             long heapEv = (long) metricWhere(EVALUATOR_PORT, "jvm_memory_bytes_used", "area=\"heap\"");
-            double hosts = metric(EVALUATOR_PORT, "hangcheck_evaluator_hosts");
-            double stateBytes = hosts > 0 ? directoryBytes(stateDir) / hosts : Double.NaN;
 
             // detection: wait for the sample's HUNG, up to hang-after + one interval + a minute
             long deadline = hangAt + hangAfterMs + INTERVAL_S * 1000L + 60_000;
@@ -196,7 +192,7 @@ public class ScaleBench {
             String note = delays.size() < sampled.size() ? "missed: " + sampled.stream().filter(h -> !delays.containsKey(h)).limit(5).toList() : "";
             return new Row(size, size / (double) INTERVAL_S, ingested, evaluated, lagMax, lagEnd,
                     cores.get("heartbeat-ingest"), cores.get("liveness-evaluator"), cores.get("kafka"), simCores,
-                    rssIn, rssEv, heapEv, stateBytes, drops, delays.size(), sampled.size(),
+                    rssIn, rssEv, heapEv, drops, delays.size(), sampled.size(),
                     pct(d, 50), pct(d, 99), d.isEmpty() ? -1 : d.get(d.size() - 1), other, held, note);
         }
     }
@@ -328,15 +324,6 @@ public class ScaleBench {
         return drops;
     }
 
-    static long directoryBytes(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            return 0;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            return s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
-        }
-    }
-
     static long pct(List<Long> sorted, int p) {
         if (sorted.isEmpty()) {
             return -1;
@@ -354,15 +341,15 @@ public class ScaleBench {
 
     static String header() {
         return "| hosts | expected hb/s | ingest hb/s | evaluator hb/s | lag max / end | CPU ingest / evaluator / broker / simulator (cores) "
-                + "| RSS ingest / evaluator | evaluator heap | state B/host (on disk) | UDP drops | hangs caught | delay p50 / p99 / max | other HUNG | HELD | note |\n"
-                + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|";
+                + "| RSS ingest / evaluator | evaluator heap | UDP drops | hangs caught | delay p50 / p99 / max | other HUNG | HELD | note |\n"
+                + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|";
     }
 
     static String line(Row r) {
-        return String.format(Locale.ROOT, "| %,d | %,.0f | %,.0f | %,.0f | %,d / %,d | %.2f / %.2f / %.2f / %.2f | %d MB / %d MB | %d MB | %.0f | %,d | %d of %d | %,d / %,d / %,d ms | %d | %d | %s |",
+        return String.format(Locale.ROOT, "| %,d | %,.0f | %,.0f | %,.0f | %,d / %,d | %.2f / %.2f / %.2f / %.2f | %d MB / %d MB | %d MB | %,d | %d of %d | %,d / %,d / %,d ms | %d | %d | %s |",
                 r.hosts(), r.expected(), r.ingested(), r.evaluated(), r.lagMax(), r.lagEnd(), r.cpuIngest(), r.cpuEvaluator(),
                 r.cpuKafka(), r.cpuSim(), r.rssIngest() >> 20, r.rssEvaluator() >> 20, r.heapEvaluator() >> 20,
-                r.stateBytesPerHost(), r.udpDrops(), r.caught(), r.sampled(), r.p50(), r.p99(), r.max(), r.otherHung(), r.held(), r.note());
+                r.udpDrops(), r.caught(), r.sampled(), r.p50(), r.p99(), r.max(), r.otherHung(), r.held(), r.note());
     }
 
     static String env(String k, String d) {

@@ -4,7 +4,8 @@
 # Starts the local stack afresh (./lab down, the broker's data and the evaluator's state removed, ./lab up) with
 # production-like timing — one heartbeat per 30 s, hang-after 150 s (5 × the interval) — then, for each fleet
 # size (default 1000 10000 100000 1000000), adds simulated hosts over UDP and measures on the running processes:
-# heartbeats/s through ingest and the evaluator, CPU and RSS per process, evaluator heap and state bytes per host,
+# heartbeats/s through ingest and the evaluator, CPU and RSS per process, evaluator heap (state bytes per host:
+# ./lab bench evaluator),
 # consumer lag, kernel UDP drops, and the detection delay of a sample of hosts made to hang
 # (HUNG record time − (last heartbeat seen + hang-after)). Writes the table to .lab/logs/scale.md and stops the
 # stack at the end. About 4 minutes per size.
@@ -46,4 +47,4 @@ done
 
 java -Xmx512m -Dlog4j2.level=ERROR -Dlog4j2.configurationFile="$ROOT/lab.d/log4j2.properties" \
   -cp "$classes:$KAFKA_HOME/lib/*" ScaleBench "$LAB/logs/scale.md" "$jar" "$LAB/pids" \
-  "$LAB/state/liveness-evaluator" "$hang_after_s" "${sizes[@]}"
+  "$hang_after_s" "${sizes[@]}"
