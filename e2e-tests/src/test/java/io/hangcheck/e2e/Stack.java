@@ -123,7 +123,8 @@ final class Stack implements AutoCloseable {
         String name = b.name;
         if (b.bootstrap == null) {
             kafka = TestKafka.shared();
-            kafka.createContractTopics();
+            // empty topics for every stack: an earlier class's hosts would otherwise freeze this one's fleet
+            KafkaTool.recreateContractTopics(kafka.bootstrapServers());
             bootstrap = kafka.bootstrapServers();
         } else {
             kafka = null;
