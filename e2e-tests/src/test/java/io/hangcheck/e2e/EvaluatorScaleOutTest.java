@@ -28,7 +28,7 @@ import static org.awaitility.Awaitility.await;
  */
 class EvaluatorScaleOutTest {
     private static final String PREFIX = "so";
-    private static final int HOSTS = 100;
+    private static final int HOSTS = 60;
     private static Stack stack;
     private static Fleet fleet;
 
@@ -38,6 +38,13 @@ class EvaluatorScaleOutTest {
                 // the group notices a dead member within seconds, not the default 45 s
                 .evaluator("KAFKA_STREAMS_SESSION_TIMEOUT_MS", "10000")
                 .evaluator("KAFKA_STREAMS_HEARTBEAT_INTERVAL_MS", "2000")
+                // more slack than the skeleton's 2 s / 4 s: a second JVM starting, restoring or dying on 2 shared
+                // cores stalls the test's one sender thread for seconds, and a stall of every host at once is a
+                // storm the guard answers with a freeze (safe, but it would hold the hangs this test waits for)
+                .evaluator("HANGCHECK_EVALUATOR_SUSPECT_AFTER", "4s")
+                .evaluator("HANGCHECK_EVALUATOR_HANG_AFTER", "6s")
+                .evaluator("HANGCHECK_EVALUATOR_FLEET_STORM_WINDOW", "10s")
+                .evaluator("HANGCHECK_EVALUATOR_FLEET_THAW_AFTER", "3s")
                 .start();
         fleet = new Fleet(stack.ingest, PREFIX, HOSTS);
         fleet.start(Duration.ofMillis(500));

@@ -12,7 +12,7 @@ import java.util.SplittableRandom;
  * ({@link UdpLine#parse}) refuses. Nothing here is a valid heartbeat by the contract. One kind,
  * {@value #SCALAR_OF_WRONG_TYPE}, holds a JSON scalar of the wrong type that Jackson's default coercion
  * turns into a value ({@code "seq":"12"}, {@code "hostId":12}, {@code "sentAt":12}, a label value {@code 1}):
- * the contract refuses it, ingest at the time of writing accepts it (RELIABILITY.md, finding F2). Fuzzed
+ * the contract refuses it, and so does ingest since finding F2 was fixed (RELIABILITY.md). Fuzzed
  * heartbeats name one of four hosts ({@code <prefix>0..3}), so whatever is accepted adds at most four hosts.
  */
 final class Fuzz {

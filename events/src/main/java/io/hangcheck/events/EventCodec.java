@@ -9,11 +9,22 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.fasterxml.jackson.datatype.jsr310.deser.InstantDeserializer;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.type.LogicalType;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.stream.Collectors;
 
 /**
@@ -30,14 +41,32 @@ public final class EventCodec {
     private EventCodec() {
     }
 
-    /** A mapper configured for the contract; callers may copy it but must not reconfigure the shared one. */
+    /**
+     * A mapper configured for the contract; callers may copy it but must not reconfigure the shared one.
+     *
+     * <p>Types are what the schemas say, with no coercion: a number where a string belongs ({@code "hostId":12}),
+     * a string where a number belongs ({@code "seq":"12"}), a boolean for either, or a number for a time
+     * ({@code "sentAt":12}, which Jackson would read as seconds since 1970) is refused naming the field — a typo in
+     * an agent must be a 400, not a second host called {@code 12}.
+     */
     public static ObjectMapper newMapper() {
-        return JsonMapper.builder()
+        JsonMapper mapper = JsonMapper.builder()
                 // A heartbeat read as Heartbeat needs no "type" property (hosts never send one);
                 // read as HeartbeatTopicRecord, the type is required.
                 .enable(MapperFeature.USE_BASE_TYPE_AS_DEFAULT_IMPL)
-                .build()
+                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+                .build();
+        for (LogicalType type : new LogicalType[]{LogicalType.Integer, LogicalType.Float, LogicalType.Boolean}) {
+            mapper.coercionConfigFor(type).setCoercion(CoercionInputShape.String, CoercionAction.Fail);
+        }
+        for (CoercionInputShape shape : new CoercionInputShape[]{CoercionInputShape.Integer, CoercionInputShape.Float,
+                CoercionInputShape.Boolean}) {
+            mapper.coercionConfigFor(LogicalType.Textual).setCoercion(shape, CoercionAction.Fail);
+        }
+        mapper.coercionConfigFor(LogicalType.Integer).setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+        return (ObjectMapper) mapper
                 .registerModule(new JavaTimeModule())
+                .registerModule(new SimpleModule("hangcheck-strict-time").addDeserializer(Instant.class, new TextInstant()))
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -46,6 +75,21 @@ public final class EventCodec {
                 .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .setSerializationInclusion(JsonInclude.Include.NON_EMPTY);
+    }
+
+    /** An {@link Instant} only from its ISO-8601 text, never from a number. */
+    private static final class TextInstant extends StdScalarDeserializer<Instant> {
+        TextInstant() {
+            super(Instant.class);
+        }
+
+        @Override
+        public Instant deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            if (!p.hasToken(JsonToken.VALUE_STRING)) {
+                return (Instant) ctxt.handleUnexpectedToken(Instant.class, p);
+            }
+            return InstantDeserializer.INSTANT.deserialize(p, ctxt);
+        }
     }
 
     public static ObjectMapper mapper() {
@@ -85,6 +129,26 @@ public final class EventCodec {
     }
 
     /** Maps a Jackson failure to the field it concerns and a short reason. */
+    /** What a value of {@code type} must look like, in the contract's words (null: no plain wording). */
+    private static String mustBe(Class<?> type) {
+        if (type == long.class || type == Long.class || type == int.class || type == Integer.class) {
+            return "must be a whole number";
+        }
+        if (type == double.class || type == Double.class || type == float.class || type == Float.class) {
+            return "must be a number";
+        }
+        if (type == boolean.class || type == Boolean.class) {
+            return "must be true or false";
+        }
+        if (type == String.class) {
+            return "must be a string";
+        }
+        if (type == Instant.class) {
+            return "must be an ISO-8601 instant in a string, such as 2026-11-27T06:00:00Z";
+        }
+        return null;
+    }
+
     public static InvalidEventException translate(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof InvalidEventException iee) {
@@ -96,6 +160,13 @@ public final class EventCodec {
         }
         if (e instanceof UnrecognizedPropertyException upe) {
             return new InvalidEventException(path(upe, upe.getPropertyName()), "unknown property", e);
+        }
+        if (e instanceof MismatchedInputException mie && mie.getTargetType() != null) {
+            String plain = mustBe(mie.getTargetType());
+            String original = String.valueOf(mie.getOriginalMessage());
+            if (plain != null && !original.startsWith("Cannot map `null`")) {
+                return new InvalidEventException(path(mie, "$"), plain, e);
+            }
         }
         if (e instanceof JsonMappingException jme) {
             String reason = jme.getOriginalMessage();

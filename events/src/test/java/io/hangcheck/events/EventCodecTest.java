@@ -36,6 +36,27 @@ class EventCodecTest {
         assertThat(hb.labels()).isEmpty();
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "{\"hostId\":12,\"bootId\":\"b\",\"seq\":1,\"sentAt\":\"2026-11-27T05:50:00Z\"}|hostId",
+            "{\"hostId\":true,\"bootId\":\"b\",\"seq\":1,\"sentAt\":\"2026-11-27T05:50:00Z\"}|hostId",
+            "{\"hostId\":\"h\",\"bootId\":1.5,\"seq\":1,\"sentAt\":\"2026-11-27T05:50:00Z\"}|bootId",
+            "{\"hostId\":\"h\",\"bootId\":\"b\",\"seq\":\"12\",\"sentAt\":\"2026-11-27T05:50:00Z\"}|seq",
+            "{\"hostId\":\"h\",\"bootId\":\"b\",\"seq\":true,\"sentAt\":\"2026-11-27T05:50:00Z\"}|seq",
+            "{\"hostId\":\"h\",\"bootId\":\"b\",\"seq\":1,\"sentAt\":12}|sentAt",
+            "{\"hostId\":\"h\",\"bootId\":\"b\",\"seq\":1,\"sentAt\":1764223200000}|sentAt",
+            "{\"hostId\":\"h\",\"bootId\":\"b\",\"seq\":1,\"sentAt\":\"2026-11-27T05:50:00Z\",\"uptimeSeconds\":\"7\"}|uptimeSeconds",
+            "{\"hostId\":\"h\",\"bootId\":\"b\",\"seq\":1,\"sentAt\":\"2026-11-27T05:50:00Z\",\"labels\":{\"pool\":1}}|labels.pool",
+            "{\"hostId\":\"h\",\"bootId\":\"b\",\"seq\":1,\"sentAt\":\"2026-11-27T05:50:00Z\",\"labels\":{\"pool\":true}}|labels.pool",
+    })
+    void aScalarOfTheWrongTypeIsRefusedNamingTheFieldNotCoerced(String json, String field) {
+        assertThatThrownBy(() -> EventCodec.fromJson(json, Heartbeat.class))
+                .isInstanceOfSatisfying(InvalidEventException.class, e -> {
+                    assertThat(e.field()).isEqualTo(field);
+                    assertThat(e.reason()).startsWith("must be");
+                });
+    }
+
     @Test
     void topicRecordWithoutTypeIsRejectedNamingType() {
         assertThatThrownBy(() -> EventCodec.fromJson("{\"hostId\":\"h1\"}", HeartbeatTopicRecord.class))
