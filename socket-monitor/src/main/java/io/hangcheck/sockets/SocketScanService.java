@@ -185,7 +185,7 @@ public class SocketScanService {
             }
         }
         monitor.acceptPg(out);
-        metrics.pgPolled(out);
+        metrics.pgPolled(out, config.pg().top());
     }
 
     /** The latest snapshot, or null before the first scan. */

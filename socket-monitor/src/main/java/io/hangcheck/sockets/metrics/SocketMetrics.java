@@ -32,6 +32,7 @@ public class SocketMetrics extends Collector {
     private volatile SocketMonitor.Scan last;
     private volatile List<LeakAlert> open = List.of();
     private volatile Map<String, PgActivity> pgLatest = Map.of();
+    private volatile List<SocketSnapshot.PgClientCount> pgClients = List.of();
 
     private Counter scans;
     private Counter scanErrors;
@@ -76,7 +77,15 @@ public class SocketMetrics extends Collector {
         scanErrors.inc();
     }
 
-    public void pgPolled(Map<String, PgActivity> latest) {
+    /**
+     * The latest poll of every watched PostgreSQL. The client series are exported from it, like the server's
+     * max and used connections — not from the latest scan's snapshot, which may predate the first poll (a
+     * scrape in between showed max and used connections without a single client).
+     */
+    public void pgPolled(Map<String, PgActivity> latest, int top) {
+        List<SocketSnapshot.PgClientCount> counts = new java.util.ArrayList<>();
+        new java.util.TreeMap<>(latest).values().forEach(a -> counts.addAll(a.counts(top)));
+        pgClients = List.copyOf(counts);
         pgLatest = Map.copyOf(latest);
     }
 
@@ -149,7 +158,7 @@ public class SocketMetrics extends Collector {
         GaugeMetricFamily pgIdle = new GaugeMetricFamily("hangcheck_sockets_pg_oldest_idle_seconds",
                 "Age of the oldest idle connection of the group.",
                 List.of("server", "client", "application", "user", "state"));
-        for (SocketSnapshot.PgClientCount c : s.pgClients()) {
+        for (SocketSnapshot.PgClientCount c : pgClients) {
             List<String> l = List.of(c.server(), c.clientAddr(), c.application(), c.user(), c.state());
             pg.addMetric(l, c.count());
             if (c.oldestIdleSeconds() != null) {
