@@ -823,15 +823,7 @@ class ChaosTest {
     }
 
     private static double metricSum(List<ServiceProcess> services, String name, String labelFragment) {
-        double sum = 0;
-        for (ServiceProcess s : services) {
-            for (String line : s.get("/metrics").body().split("\n")) {
-                if ((line.startsWith(name + " ") || line.startsWith(name + "{")) && line.contains(labelFragment)) {
-                    sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-                }
-            }
-        }
-        return sum;
+        return services.stream().mapToDouble(s -> s.metric(name, labelFragment)).sum();
     }
 
     private static Connection db() throws Exception {

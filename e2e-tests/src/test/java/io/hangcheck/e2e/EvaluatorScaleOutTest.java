@@ -117,17 +117,7 @@ class EvaluatorScaleOutTest {
     }
 
     private static double hosts(ServiceProcess evaluator) {
-        if (!evaluator.alive()) {
-            return 0;
-        }
-        String body = evaluator.get("/metrics").body();
-        double sum = 0;
-        for (String line : body.split("\n")) {
-            if (line.startsWith("hangcheck_evaluator_hosts")) {
-                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-            }
-        }
-        return sum;
+        return evaluator.alive() ? evaluator.metric("hangcheck_evaluator_hosts", "") : 0;
     }
 
     private static List<LivenessEvent> mine() {

@@ -1,20 +1,12 @@
 package io.hangcheck.e2e;
 
-import io.hangcheck.testing.TestPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -116,27 +108,12 @@ class ExecutorKillTest {
     }
 
     private static void inventory(String host, String argv) {
-        String body = "{\"driver\":\"exec\",\"params\":{\"argv\":\"" + argv.replace("\"", "\\\"")
-                + "\"},\"labels\":{\"pool\":\"e2e\"},\"enabled\":true,\"author\":\"e2e\"}";
-        HttpResponse<String> put = stack.executor.send(HttpRequest.newBuilder(stack.executor.uri("/v1/inventory/" + host))
-                .header("Authorization", "Bearer " + Stack.OPERATOR_TOKEN)
-                .header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(body)));
-        assertThat(put.statusCode()).as(put.body()).isIn(200, 201);
+        stack.inventory(host, "{\"driver\":\"exec\",\"params\":{\"argv\":\"" + argv.replace("\"", "\\\"")
+                + "\"},\"labels\":{\"pool\":\"e2e\"},\"enabled\":true,\"author\":\"e2e\"}");
     }
 
     private static List<String> ledger(String host) throws Exception {
-        try (Connection c = DriverManager.getConnection(stack.dbUrl, TestPostgres.user(), TestPostgres.password());
-             PreparedStatement ps = c.prepareStatement("SELECT decision, reason FROM ledger WHERE host_id = ? ORDER BY id")) {
-            ps.setString(1, host);
-            List<String> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getString(1) + " " + rs.getString(2));
-                }
-            }
-            return out;
-        }
+        return stack.ledger(host);
     }
 
     private static int lines(Path file) throws Exception {

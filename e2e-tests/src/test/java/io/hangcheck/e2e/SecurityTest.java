@@ -8,7 +8,6 @@ import io.hangcheck.events.LivenessEventType;
 import io.hangcheck.events.Topics;
 import io.hangcheck.events.kafka.LivenessEventSerde;
 import io.hangcheck.events.wire.UdpLine;
-import io.hangcheck.testing.TestPostgres;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -23,13 +22,8 @@ import java.net.InetAddress;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -76,7 +70,7 @@ class SecurityTest {
             }
         }, 0, 500, TimeUnit.MILLISECONDS);
         for (String h : HOSTS) {
-            operator("PUT", "/v1/inventory/" + h, "{\"driver\":\"dry-run\",\"enabled\":true,\"author\":\"e2e\"}", 200, 201);
+            stack.inventory(h, "{\"driver\":\"dry-run\",\"enabled\":true,\"author\":\"e2e\"}");
         }
         for (String h : HOSTS) {
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
@@ -185,15 +179,7 @@ class SecurityTest {
     }
 
     private static double rejected(String reason) {
-        String metrics = stack.ingest.get("/metrics").body();
-        double sum = 0;
-        for (String line : metrics.split("\n")) {
-            if (line.startsWith("hangcheck_ingest_rejected_total{") && line.contains("reason=\"" + reason + "\"")
-                    && line.contains("\"udp\"")) {
-                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-            }
-        }
-        return sum;
+        return stack.ingest.metric("hangcheck_ingest_rejected_total", "transport=\"udp\",reason=\"" + reason + "\"");
     }
 
     private static HttpResponse<String> post(String token, String body) {
@@ -214,22 +200,7 @@ class SecurityTest {
         return stack.executor.send(b);
     }
 
-    private static void operator(String method, String path, String body, int... expected) {
-        HttpResponse<String> r = call(method, path, Stack.OPERATOR_TOKEN, body);
-        assertThat(r.statusCode()).as(r.body()).isIn(java.util.Arrays.stream(expected).boxed().toList());
-    }
-
     private static List<String> ledger(String host) throws Exception {
-        try (Connection c = DriverManager.getConnection(stack.dbUrl, TestPostgres.user(), TestPostgres.password());
-             PreparedStatement ps = c.prepareStatement("SELECT decision, reason FROM ledger WHERE host_id = ? ORDER BY id")) {
-            ps.setString(1, host);
-            List<String> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getString(1) + " " + rs.getString(2));
-                }
-            }
-            return out;
-        }
+        return stack.ledger(host);
     }
 }

@@ -149,6 +149,17 @@ final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    /** Sum of a metric's samples on this service's {@code /metrics} whose line contains {@code labelFragment} (may be empty). */
+    double metric(String name, String labelFragment) {
+        double sum = 0;
+        for (String line : get("/metrics").body().split("\n")) {
+            if ((line.startsWith(name + " ") || line.startsWith(name + "{")) && line.contains(labelFragment)) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
+    }
+
     String tail() {
         try {
             List<String> lines = Files.readAllLines(log);

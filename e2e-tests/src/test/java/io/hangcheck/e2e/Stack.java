@@ -178,6 +178,32 @@ final class Stack implements AutoCloseable {
         all.add(executor);
     }
 
+    /** The executor's ledger for {@code host}, oldest first, as "DECISION REASON". */
+    List<String> ledger(String host) throws java.sql.SQLException {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(dbUrl, TestPostgres.user(), TestPostgres.password());
+             java.sql.PreparedStatement ps = c.prepareStatement("SELECT decision, reason FROM ledger WHERE host_id = ? ORDER BY id")) {
+            ps.setString(1, host);
+            List<String> out = new ArrayList<>();
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1) + " " + rs.getString(2));
+                }
+            }
+            return out;
+        }
+    }
+
+    /** Puts {@code host} into the executor's inventory (JSON body of the admin API) as an operator. */
+    void inventory(String host, String json) {
+        java.net.http.HttpResponse<String> put = executor.send(java.net.http.HttpRequest.newBuilder(executor.uri("/v1/inventory/" + host))
+                .header("Authorization", "Bearer " + OPERATOR_TOKEN)
+                .header("Content-Type", "application/json")
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(json)));
+        if (put.statusCode() != 200 && put.statusCode() != 201) {
+            throw new AssertionError("inventory of " + host + ": " + put.statusCode() + " " + put.body());
+        }
+    }
+
     static Path logDir() {
         return ServiceProcess.ROOT.resolve("e2e-tests/target/e2e-logs");
     }
