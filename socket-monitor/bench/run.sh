@@ -7,7 +7,8 @@
 #   - the monitor's read + parse (the scan), then aggregate (state, top-K peers, ports) and stuck-socket ageing.
 # The JVM starts children with vfork + exec (launchMechanism=VFORK), as a shell does; the JDK's default on Linux
 # (posix_spawn of jspawnhelper, which then execs the command) costs a second exec and would flatter the monitor.
-# Then this machine's real /proc with PAIRS loopback connections held open by another process
+# Then this machine's real /proc with PAIRS loopback connections (2 sockets each, half of them IPv6: 100,000 sockets by
+# default, a real table of the size above) held open by other processes
 # (bench/hold_connections.py; the kernel's formatting of the table is paid by both cat and the monitor).
 # Load average printed before and after: the machine is shared. About a minute.
 set -euo pipefail
@@ -28,7 +29,7 @@ echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "== 100,000-socket fixture (cat and the monitor interleaved, round by round) =="
 "${JAVA[@]}" bench/ScanBenchmark.java "$ROOT" "$ITER"
 
-PAIRS=${PAIRS:-9000}
+PAIRS=${PAIRS:-50000}
 echo "== this machine's real /proc with $PAIRS loopback connections held open by another process =="
 coproc HOLD { python3 bench/hold_connections.py "$PAIRS"; }
 read -r ready <&"${HOLD[0]}"

@@ -6,10 +6,14 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.FutureTask;
 
 /**
  * Reads {@code /proc/net/tcp} and {@code /proc/net/tcp6} straight from bytes: no regex, no split, no String
- * per line. One parser is meant to be reused scan after scan (it keeps its read buffer); it is not thread-safe.
+ * per line. One parser is meant to be reused scan after scan (it keeps its read buffers); it is not thread-safe.
+ * On a machine with more than one core it reads {@code tcp} and {@code tcp6} at the same time, one per thread.
  *
  * <p>The line format is the kernel's ({@code net/ipv4/tcp_ipv4.c get_tcp4_sock}, {@code net/ipv6/tcp_ipv6.c}):
  * <pre>
@@ -33,20 +37,94 @@ import java.util.Arrays;
 public final class ProcNetTcpParser {
     private byte[] buf = new byte[128 * 1024];
     private int len;
+    /** The parser and rows of {@code tcp6} when it is read on a second thread; null when sequential. */
+    private final ProcNetTcpParser tcp6;
+    private final SocketTable tcp6Rows;
+
+    /** A parser that reads {@code tcp6} on a second thread when this machine has more than one core. */
+    public ProcNetTcpParser() {
+        this(Runtime.getRuntime().availableProcessors() > 1);
+    }
+
+    /**
+     * @param parallel read and parse {@code tcp6} on a pool thread while this thread reads {@code tcp} (each file
+     *                 has its own buffer and rows; the rows are appended in file order, so the table is the same
+     *                 either way)
+     */
+    public ProcNetTcpParser(boolean parallel) {
+        this.tcp6 = parallel ? new ProcNetTcpParser(false) : null;
+        this.tcp6Rows = parallel ? new SocketTable(1024) : null;
+    }
 
     /**
      * Reads {@code <procRoot>/net/tcp} and {@code <procRoot>/net/tcp6} into {@code table} (cleared first).
      * A missing {@code tcp6} (IPv6 disabled) is not an error; a missing {@code tcp} is.
+     *
+     * <p>When parallel, {@code tcp6} is handed to the common fork-join pool and {@code tcp} read here; if no pool
+     * thread has started the {@code tcp6} task by the time {@code tcp} is done, this thread runs it itself
+     * ({@link FutureTask#run} runs a task once, whoever comes first), so a busy or single-threaded pool costs
+     * nothing but the hand-off. The scan returns only when both files are read, whatever fails.
      */
     public SocketTable scan(Path procRoot, SocketTable table) throws IOException {
         table.clear();
-        readInto(procRoot.resolve("net/tcp"), table, 4);
+        if (tcp6 == null) {
+            readInto(procRoot.resolve("net/tcp"), table, 4);
+            readTcp6(procRoot, table);
+            return table;
+        }
+        tcp6Rows.clear();
+        FutureTask<Void> second = new FutureTask<>(() -> {
+            tcp6.readTcp6(procRoot, tcp6Rows);
+            return null;
+        });
+        ForkJoinPool.commonPool().execute(second);
+        Throwable tcp6Failure;
+        try {
+            readInto(procRoot.resolve("net/tcp"), table, 4);
+        } finally {
+            second.run(); // no-op when a pool thread has taken it
+            tcp6Failure = awaitUninterruptibly(second);
+        }
+        if (tcp6Failure instanceof IOException e) {
+            throw e;
+        }
+        if (tcp6Failure != null) {
+            throw new IllegalStateException("reading tcp6 failed", tcp6Failure);
+        }
+        table.append(tcp6Rows);
+        return table;
+    }
+
+    private void readTcp6(Path procRoot, SocketTable table) throws IOException {
         try {
             readInto(procRoot.resolve("net/tcp6"), table, 6);
         } catch (NoSuchFileException e) {
             // IPv6 disabled on this machine: an empty tcp6 table.
         }
-        return table;
+    }
+
+    /**
+     * Waits for the task even when interrupted (its buffer and rows are reused by the next scan, so it must not
+     * outlive this one); the interrupt is kept for the caller. Returns the task's failure or null.
+     */
+    private static Throwable awaitUninterruptibly(FutureTask<Void> task) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    task.get();
+                    return null;
+                } catch (ExecutionException e) {
+                    return e.getCause();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /**

@@ -67,6 +67,26 @@ public final class SocketTable {
         inode[i] = ino;
     }
 
+    /** Appends the rows and the rejected-line count of {@code other} (the {@code tcp6} rows of a parallel read). */
+    void append(SocketTable other) {
+        int n = other.size;
+        while (size + n > state.length) {
+            grow();
+        }
+        System.arraycopy(other.family, 0, family, size, n);
+        System.arraycopy(other.state, 0, state, size, n);
+        System.arraycopy(other.localPort, 0, localPort, size, n);
+        System.arraycopy(other.remotePort, 0, remotePort, size, n);
+        System.arraycopy(other.localHi, 0, localHi, size, n);
+        System.arraycopy(other.localLo, 0, localLo, size, n);
+        System.arraycopy(other.remoteHi, 0, remoteHi, size, n);
+        System.arraycopy(other.remoteLo, 0, remoteLo, size, n);
+        System.arraycopy(other.uid, 0, uid, size, n);
+        System.arraycopy(other.inode, 0, inode, size, n);
+        size += n;
+        rejected += other.rejected;
+    }
+
     void reject() {
         rejected++;
     }

@@ -124,6 +124,68 @@ class ProcNetTcpParserTest {
     }
 
     @Test
+    void readingTcp6OnASecondThreadGivesTheSameTableRowForRow(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        ProcFixture f = new ProcFixture(dir);
+        for (int i = 0; i < 30_000; i++) { // both files larger than a read buffer
+            String peer = i % 3 == 0 ? "2001:db8::" + Integer.toHexString(i % 500 + 1) : "10.7." + (i % 200) + ".1";
+            f.add(i % 3 == 0 ? "2001:db8::1" : "10.0.0.1", 8080, peer, 1024 + i % 60000,
+                    TcpState.values()[i % TcpState.values().length], i + 1);
+        }
+        f.write();
+        ProcNetTcpParser parallel = new ProcNetTcpParser(true);
+        SocketTable a = new SocketTable(16);
+        SocketTable b = new ProcNetTcpParser(false).scan(dir, new SocketTable(16));
+
+        for (int round = 0; round < 3; round++) { // buffers, rows and the pool task reused scan after scan
+            parallel.scan(dir, a);
+            assertThat(a.size()).isEqualTo(b.size()).isEqualTo(30_000);
+            assertThat(a.rejected()).isEqualTo(b.rejected());
+            for (int i = 0; i < b.size(); i++) {
+                assertThat(a.socket(i)).as("row %d", i).isEqualTo(b.socket(i));
+            }
+        }
+        assertThat(a.family(0)).isEqualTo(4);
+        assertThat(a.family(a.size() - 1)).as("tcp rows first, then tcp6, as one thread reads them").isEqualTo(6);
+    }
+
+    @Test
+    void aParallelScanCountsRejectedLinesOfBothFilesAndToleratesAMissingTcp6(
+            @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        java.nio.file.Files.createDirectories(dir.resolve("net"));
+        String header = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n";
+        String line = "   0: 0100007F:1F90 0100007F:A2C4 01 00000000:00000000 00:00000000 00000000  1000        0 7 1\n";
+        java.nio.file.Files.writeString(dir.resolve("net/tcp"), header + line + "garbage\n");
+        ProcNetTcpParser parser = new ProcNetTcpParser(true);
+
+        SocketTable t = parser.scan(dir, new SocketTable());
+        assertThat(t.size()).isEqualTo(1);
+        assertThat(t.rejected()).isEqualTo(1);
+
+        java.nio.file.Files.writeString(dir.resolve("net/tcp6"), header + "more garbage\n");
+        parser.scan(dir, t);
+        assertThat(t.size()).isEqualTo(1);
+        assertThat(t.rejected()).as("one bad line in each file").isEqualTo(2);
+    }
+
+    @Test
+    void aMissingTcpFailsTheParallelScanAfterTcp6IsRead(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        ProcFixture f = new ProcFixture(dir);
+        f.add("2001:db8::1", 8080, "2001:db8::2", 4000, TcpState.ESTABLISHED, 1);
+        f.write();
+        java.nio.file.Files.delete(dir.resolve("net/tcp"));
+        ProcNetTcpParser parser = new ProcNetTcpParser(true);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> parser.scan(dir, new SocketTable()))
+                .isInstanceOf(java.nio.file.NoSuchFileException.class);
+        // the parser is still usable: the failed scan waited for its tcp6 task before returning
+        f.add("10.0.0.1", 8080, "10.0.0.2", 4000, TcpState.ESTABLISHED, 2);
+        f.write();
+        assertThat(parser.scan(dir, new SocketTable()).size()).isEqualTo(2);
+    }
+
+    @Test
     void theFixedWidthFastPathAndTheGeneralPathReadEveryFixtureAlike() throws Exception {
         for (String name : new String[]{"basic", "odd"}) {
             for (String file : new String[]{"net/tcp", "net/tcp6"}) {
