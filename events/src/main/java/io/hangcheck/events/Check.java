@@ -35,6 +35,15 @@ public final class Check {
         return value;
     }
 
+    /** {@link #matches(String, String, Pattern, int)} for the identifier rules, without a regex engine. */
+    public static String matches(String value, String field, AsciiId syntax, int maxLength) {
+        text(value, field, maxLength);
+        if (!syntax.matches(value)) {
+            throw new InvalidEventException(field, "does not match " + syntax.pattern().pattern());
+        }
+        return value;
+    }
+
     public static long nonNegative(long value, String field) {
         if (value < 0) {
             throw new InvalidEventException(field, "must be >= 0");

@@ -38,12 +38,16 @@ public record Heartbeat(
     public static final int LABELS_MAX = 16;
     public static final int LABEL_KEY_MAX = 63;
     public static final Pattern LABEL_KEY_PATTERN = Pattern.compile("^[a-z][a-z0-9_.-]*$");
+    /** The three rules above, checked without a regex engine (see {@link AsciiId}). */
+    public static final AsciiId HOST_ID = AsciiId.of(HOST_ID_PATTERN, "A-Za-z0-9", "A-Za-z0-9._-");
+    public static final AsciiId BOOT_ID = AsciiId.of(BOOT_ID_PATTERN, "A-Za-z0-9", "A-Za-z0-9._:-");
+    public static final AsciiId LABEL_KEY = AsciiId.of(LABEL_KEY_PATTERN, "a-z", "a-z0-9_.-");
     public static final int LABEL_VALUE_MAX = 128;
     public static final int VIA_MAX = 128;
 
     public Heartbeat {
-        Check.matches(hostId, "hostId", HOST_ID_PATTERN, HOST_ID_MAX);
-        Check.matches(bootId, "bootId", BOOT_ID_PATTERN, BOOT_ID_MAX);
+        Check.matches(hostId, "hostId", HOST_ID, HOST_ID_MAX);
+        Check.matches(bootId, "bootId", BOOT_ID, BOOT_ID_MAX);
         Check.nonNegative(seq, "seq");
         Check.required(sentAt, "sentAt");
         labels = Check.map(labels, "labels");
@@ -51,7 +55,7 @@ public record Heartbeat(
             throw new InvalidEventException("labels", "more than " + LABELS_MAX + " labels");
         }
         for (Map.Entry<String, String> e : labels.entrySet()) {
-            Check.matches(e.getKey(), "labels", LABEL_KEY_PATTERN, LABEL_KEY_MAX);
+            Check.matches(e.getKey(), "labels", LABEL_KEY, LABEL_KEY_MAX);
             if (e.getValue().isEmpty()) {
                 // An empty value would vanish on the wire (empty values are not written): refuse it.
                 throw new InvalidEventException("labels." + e.getKey(), "must not be empty");

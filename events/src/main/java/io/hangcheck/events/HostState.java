@@ -33,7 +33,7 @@ public record HostState(
         String evaluatorId) {
 
     public HostState {
-        Check.matches(hostId, "hostId", Heartbeat.HOST_ID_PATTERN, Heartbeat.HOST_ID_MAX);
+        Check.matches(hostId, "hostId", Heartbeat.HOST_ID, Heartbeat.HOST_ID_MAX);
         Check.required(status, "status");
         Check.text(bootId, "bootId", Heartbeat.BOOT_ID_MAX);
         Check.nonNegative(lastSeq, "lastSeq");

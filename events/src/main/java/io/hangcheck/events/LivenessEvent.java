@@ -43,7 +43,7 @@ public record LivenessEvent(
     public LivenessEvent {
         Check.text(eventId, "eventId", 512);
         Check.required(type, "type");
-        Check.matches(hostId, "hostId", Heartbeat.HOST_ID_PATTERN, Heartbeat.HOST_ID_MAX);
+        Check.matches(hostId, "hostId", Heartbeat.HOST_ID, Heartbeat.HOST_ID_MAX);
         Check.text(incidentId, "incidentId", 400);
         Check.text(bootId, "bootId", Heartbeat.BOOT_ID_MAX);
         Check.nonNegative(lastSeq, "lastSeq");

@@ -33,7 +33,7 @@ public record RebootRecord(
     public RebootRecord {
         Check.text(recordId, "recordId", 128);
         Check.text(incidentId, "incidentId", 400);
-        Check.matches(hostId, "hostId", Heartbeat.HOST_ID_PATTERN, Heartbeat.HOST_ID_MAX);
+        Check.matches(hostId, "hostId", Heartbeat.HOST_ID, Heartbeat.HOST_ID_MAX);
         Check.required(decision, "decision");
         Check.required(reason, "reason");
         if (reasonText == null) {
