@@ -168,6 +168,12 @@ public class EvaluatorBenchmark {
             }
         }
         sp.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        // 2b. two reference Kafka Streams applications over the same topic with the same settings: one that only
+        // receives each record, one that also reads and writes a per-key RocksDB store with a changelog (what any
+        // evaluator that keeps durable per-host state on Kafka Streams does per heartbeat, and nothing else)
+        double[] refPass = reference(sp, topics.heartbeats(), records, "passthrough", false);
+        double[] refStore = reference(sp, topics.heartbeats(), records, "store", true);
+
         CollectorRegistry registry = new CollectorRegistry(true);
         FleetAggregator fleet = new FleetAggregator("bench", th, Clock.systemUTC());
         EvaluatorMetrics metrics = new EvaluatorMetrics(registry, fleet);
@@ -327,12 +333,18 @@ public class EvaluatorBenchmark {
         System.out.printf("| records in the topic (heartbeats + ticks), catch-up | %,d |%n", records);
         System.out.printf("| Kafka ConsumerPerformance, same topic | %,.0f records/s (%.1f s; process CPU %.1f s = %.1f µs/record) |%n",
                 cpRate, cpSec, cpCpuSec, cpCpuSec * 1e6 / records);
+        System.out.printf("| reference Kafka Streams app, receive only (%s, 1 thread) | %,.0f records/s (process CPU %.1f µs/record) = %.2f × ConsumerPerformance |%n",
+                guarantee, refPass[0], refPass[1], refPass[0] / cpRate);
+        System.out.printf("| reference Kafka Streams app, per-key RocksDB get + put with changelog (%s, 1 thread) | %,.0f records/s (process CPU %.1f µs/record) = %.2f × ConsumerPerformance |%n",
+                guarantee, refStore[0], refStore[1], refStore[0] / cpRate);
         System.out.printf("| evaluator topology (%s, %s store%s, 1 thread%s) | %,.0f records/s (%,.0f records in %.1f s, after %.1f s start-up; process CPU %.1f s = %.1f µs/record) |%n",
                 guarantee, settings.persistentStores() ? "RocksDB" : "in-memory", settings.hostsCache() ? " + cache" : "",
                 System.getProperty("bench.commit.interval.ms") == null ? "" : ", commit " + System.getProperty("bench.commit.interval.ms") + " ms",
                 streamsRate, processed, streamsSec, startupSec, streamsCpuSec, streamsCpuSec * 1e6 / processed);
         System.out.printf("| evaluator / ConsumerPerformance | %.0f %% wall (target >= 50 %%); %.0f %% per CPU-second |%n",
                 100 * streamsRate / cpRate, 100 * (cpCpuSec / records) / (streamsCpuSec / processed));
+        System.out.printf("| evaluator / reference with store | %.2f × wall; %.2f × per CPU-second |%n",
+                streamsRate / refStore[0], refStore[1] / (streamsCpuSec * 1e6 / processed));
         System.out.printf("| records processed (catch-up + %d s live) | %,.0f of %,d |%n", liveSeconds, processedAll, records + liveRecords);
         System.out.printf("| HUNG verdicts | %d of %d stopped hosts, %d wrong |%n", hung - wrong, stopped, wrong);
         if (d.length > 0) {
@@ -353,6 +365,69 @@ public class EvaluatorBenchmark {
                 Runtime.getRuntime().maxMemory() >> 20, System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
                 String.format("%.2f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
         System.exit(0);
+    }
+
+    /**
+     * Runs a reference Kafka Streams application (same settings as the evaluator's, its own application id and
+     * state directory) over {@code topic} from the beginning until it has received {@code records} records;
+     * returns {records/s from the first record received, process CPU µs per record}. With {@code store}, each
+     * keyed record is a get and a put of a 123-byte value (the evaluator's mean host record) in a RocksDB store
+     * with a changelog and no record cache — the evaluator's hosts store.
+     */
+    private static double[] reference(Properties base, String topic, long records, String name, boolean store)
+            throws Exception {
+        Properties p = new Properties();
+        p.putAll(base);
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, base.get(StreamsConfig.APPLICATION_ID_CONFIG) + "-ref-" + name);
+        p.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("hangcheck-bench-ref-").toString());
+        java.util.concurrent.atomic.AtomicLong seen = new java.util.concurrent.atomic.AtomicLong();
+        byte[] value = new byte[123];
+        org.apache.kafka.streams.Topology t = new org.apache.kafka.streams.Topology();
+        t.addSource("in", org.apache.kafka.common.serialization.Serdes.String().deserializer(),
+                org.apache.kafka.common.serialization.Serdes.ByteArray().deserializer(), topic);
+        t.addProcessor("p", () -> new org.apache.kafka.streams.processor.api.Processor<String, byte[], Void, Void>() {
+            private org.apache.kafka.streams.state.KeyValueStore<String, byte[]> kv;
+
+            @Override
+            public void init(org.apache.kafka.streams.processor.api.ProcessorContext<Void, Void> c) {
+                kv = store ? c.getStateStore("ref-hosts") : null;
+            }
+
+            @Override
+            public void process(org.apache.kafka.streams.processor.api.Record<String, byte[]> r) {
+                if (kv != null && r.key() != null) {
+                    byte[] old = kv.get(r.key());
+                    value[0] = (byte) (old == null ? 0 : old[0] + 1);
+                    kv.put(r.key(), value);
+                }
+                seen.incrementAndGet();
+            }
+        }, "in");
+        if (store) {
+            t.addStateStore(org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
+                    org.apache.kafka.streams.state.Stores.persistentKeyValueStore("ref-hosts"),
+                    org.apache.kafka.common.serialization.Serdes.String(),
+                    org.apache.kafka.common.serialization.Serdes.ByteArray()).withCachingDisabled(), "p");
+        }
+        KafkaStreams streams = new KafkaStreams(t, p);
+        long s0 = System.nanoTime();
+        streams.start();
+        long first = 0;
+        long cpuFirst = 0;
+        while (seen.get() < records && System.nanoTime() - s0 < 600e9) {
+            if (first == 0 && seen.get() > 0) {
+                first = System.nanoTime();
+                cpuFirst = processCpuNanos();
+            }
+            Thread.sleep(2);
+        }
+        long end = System.nanoTime();
+        double cpu = (processCpuNanos() - cpuFirst) / 1e3;
+        long n = seen.get();
+        streams.close(java.time.Duration.ofSeconds(30));
+        streams.cleanUp();
+        System.out.printf("reference %s: %,d records in %.1f s%n", name, n, (end - first) / 1e9);
+        return new double[]{n / ((end - first) / 1e9), cpu / n};
     }
 
     /** Produces partition second {@code s}: one tick, then the heartbeats of the hosts whose phase it is. */
