@@ -86,7 +86,7 @@ agent_jar() {
 AGENT_JAR="$(agent_jar)"
 if [[ -z "$AGENT_JAR" ]]; then
   line "building the host agent"
-  (cd "$ROOT" && ./mvnw -q -B -o -pl host-agent -am install -DskipTests) || die "host-agent build failed"
+  (cd "$ROOT" && ./mvnw -q -B -pl host-agent -am install -DskipTests) || die "host-agent build failed"
   AGENT_JAR="$(agent_jar)"
 fi
 
