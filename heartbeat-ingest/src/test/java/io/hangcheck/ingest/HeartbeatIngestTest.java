@@ -216,6 +216,9 @@ class HeartbeatIngestTest {
                     ("{\"hostId\":\"" + host + "\",\"bootId\":\"b\",\"seq\":6,\"sentAt\":\"2026-01-01T00:00:00Z\",\"labels\":{\"Bad Key\":\"x\"}}")
                             .getBytes(StandardCharsets.UTF_8))).get();
             producer.send(new ProducerRecord<>(Topics.HEARTBEATS_RAW, host, "not json".getBytes(StandardCharsets.UTF_8))).get();
+            // a valid heartbeat of this host filed under another host's key
+            producer.send(new ProducerRecord<>(Topics.HEARTBEATS_RAW, host + "-other",
+                    Fixtures.json(Fixtures.heartbeat(host, 7)).getBytes(StandardCharsets.UTF_8))).get();
         }
 
         List<ConsumerRecord<String, byte[]>> forwarded = heartbeatsOf(host, 1);
@@ -235,6 +238,15 @@ class HeartbeatIngestTest {
         });
         assertThat(TopicReader.value(dead.stream().filter(r -> "$".equals(TopicReader.header(r, DeadLetter.FIELD))).findFirst().orElseThrow()))
                 .isEqualTo("not json");
+        List<ConsumerRecord<String, byte[]>> misfiled = TopicReader.await(bootstrap, Topics.dlq(Topics.HEARTBEATS_RAW),
+                r -> (host + "-other").equals(r.key()), 1, Duration.ofSeconds(20));
+        assertThat(misfiled).singleElement().satisfies(r -> {
+            assertThat(TopicReader.header(r, DeadLetter.FIELD)).isEqualTo("hostId");
+            assertThat(TopicReader.header(r, DeadLetter.REASON)).contains("does not match the record key");
+        });
+        // waits 5 s for a second forwarded heartbeat of this host: there must be none
+        assertThat(TopicReader.await(bootstrap, Topics.HEARTBEATS, r -> host.equals(r.key()), 2, Duration.ofSeconds(5)))
+                .as("only seq 5 was forwarded").extracting(r -> ((Heartbeat) decode(r)).seq()).containsExactly(5L);
     }
 
     @Test

@@ -140,6 +140,11 @@ public class RawForwarder {
             Heartbeat hb;
             try {
                 hb = io.hangcheck.ingest.domain.StrictJson.heartbeat(r.value());
+                if (r.key() != null && !r.key().equals(hb.hostId())) {
+                    // the contract keys the raw topic by host id (docs/topics.md); a record without a key is
+                    // forwarded under its hostId, one under another host's key is refused, as the evaluator does
+                    throw new InvalidEventException("hostId", "does not match the record key");
+                }
             } catch (InvalidEventException e) {
                 RejectReason reason = e.field().equals("$") ? RejectReason.MALFORMED : RejectReason.INVALID;
                 metrics.rejected(Transport.KAFKA, reason, 1);

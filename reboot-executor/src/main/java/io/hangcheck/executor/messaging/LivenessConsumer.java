@@ -1,6 +1,8 @@
 package io.hangcheck.executor.messaging;
 
 import io.hangcheck.events.FleetHealth;
+import io.hangcheck.events.HostState;
+import io.hangcheck.events.InvalidEventException;
 import io.hangcheck.events.LivenessEvent;
 import io.hangcheck.events.Topics;
 import io.hangcheck.events.kafka.FleetHealthSerde;
@@ -47,7 +49,8 @@ public class LivenessConsumer {
     @Incoming(Channels.LIVENESS_EVENTS)
     @Blocking
     public void onLivenessEvent(ConsumerRecord<String, byte[]> record) throws InterruptedException {
-        LivenessEvent e = decode(record, EVENTS, Topics.LIVENESS_EVENTS);
+        LivenessEvent e = keyed(record, decode(record, EVENTS, Topics.LIVENESS_EVENTS), LivenessEvent::hostId, "hostId",
+                Topics.LIVENESS_EVENTS);
         if (e == null) {
             return; // a tombstone carries nothing to act on
         }
@@ -64,12 +67,14 @@ public class LivenessConsumer {
 
     @Incoming(Channels.HOST_STATE)
     public void onHostState(ConsumerRecord<String, byte[]> record) {
-        states.apply(record.key(), decode(record, STATES, Topics.LIVENESS_STATE));
+        states.apply(record.key(), keyed(record, decode(record, STATES, Topics.LIVENESS_STATE), HostState::hostId, "hostId",
+                Topics.LIVENESS_STATE));
     }
 
     @Incoming(Channels.FLEET_HEALTH)
     public void onFleetHealth(ConsumerRecord<String, byte[]> record) {
-        FleetHealth f = decode(record, FLEET, Topics.FLEET_HEALTH);
+        FleetHealth f = keyed(record, decode(record, FLEET, Topics.FLEET_HEALTH), FleetHealth::evaluatorId, "evaluatorId",
+                Topics.FLEET_HEALTH);
         if (f != null) {
             fleet.update(f);
         }
@@ -98,6 +103,23 @@ public class LivenessConsumer {
             ev = Evidence.of(e, states.get(e.hostId()));
         }
         return ev;
+    }
+
+    /**
+     * The contract keys these topics by the record's own id (host id; evaluator id for fleet health): a record
+     * under another key is refused to the DLQ like any invalid record — filed under its value's id it could stand
+     * in for another host's state, and on another key it is not ordered with its host's other records. A record
+     * without a key is taken by its value, as the evaluator takes heartbeats.
+     */
+    private <T> T keyed(ConsumerRecord<String, byte[]> record, T value, java.util.function.Function<T, String> id,
+                        String field, String topic) {
+        if (value != null && record.key() != null && !record.key().equals(id.apply(value))) {
+            metrics.rejectedEvents.labels(topic, "key_mismatch").inc();
+            LOG.warnf("rejected record %s-%d@%d: key %s is not its %s %s (to the DLQ)", record.topic(), record.partition(),
+                    record.offset(), record.key(), field, id.apply(value));
+            throw new InvalidEventException(field, "does not match the record key");
+        }
+        return value;
     }
 
     private <T> T decode(ConsumerRecord<String, byte[]> record, org.apache.kafka.common.serialization.Deserializer<T> serde, String topic) {

@@ -360,6 +360,36 @@ class ExecutorKafkaTest {
     }
 
     @Test
+    void aStateAndAHungFiledUnderAnotherHostsKeyGoToTheDlqAndNothingIsActedOn() throws Exception {
+        ItSupport.inventory("keyed-1", "redfish", redfish("keyed-1"));
+        it.state("keyed-1", HostStatus.UP, null, "b1", 5); // what the evaluator says about keyed-1
+        // a state and a HUNG describing keyed-1, both under another key: either one taken would act on keyed-1
+        // (the state corroborating the HUNG, or the HUNG answered NOT_CORROBORATED)
+        java.time.Instant now = java.time.Instant.now();
+        String incident = io.hangcheck.events.LivenessEvent.incidentId("keyed-1", "b1", 5);
+        it.send(Topics.LIVENESS_STATE, "keyed-other", new io.hangcheck.events.HostState("keyed-1", HostStatus.HUNG, "b1", 5,
+                        now.minusSeconds(300), now, incident, "ingest-0", Map.of("pool", "it"), now.plusSeconds(1), "ev-1"),
+                io.hangcheck.events.EventType.HOST_STATE, "keyed-1@wrong-key");
+        it.flush();
+        var hung = ItSupport.event(io.hangcheck.events.LivenessEventType.HUNG, "keyed-1", "b1", 5, null);
+        it.send(Topics.LIVENESS_EVENTS, "keyed-other", hung, io.hangcheck.events.EventType.LIVENESS_EVENT, hung.eventId());
+        it.flush();
+
+        for (String topic : List.of(Topics.LIVENESS_STATE, Topics.LIVENESS_EVENTS)) {
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+                    TestKafka.shared().drain(Topics.dlq(topic), Duration.ofSeconds(3), new ByteArrayDeserializer()))
+                    .as("dead letters of " + topic)
+                    .anySatisfy(r -> {
+                        assertThat(r.key()).isEqualTo("keyed-other");
+                        assertThat(CloudEvents.header(r.headers(), DeadLetter.REASON).orElse(""))
+                                .contains("does not match the record key");
+                    }));
+        }
+        assertThat(ItSupport.ledger("keyed-1")).isEmpty();
+        assertThat(bmc.resets("keyed-1")).isEmpty();
+    }
+
+    @Test
     void adminApiNeedsAToken() {
         given().when().get("/v1/pause").then().statusCode(401).contentType("application/problem+json");
         given().header("Authorization", "Bearer wrong").when().get("/v1/ledger").then().statusCode(401);
