@@ -111,6 +111,13 @@ class EvaluatorScaleOutTest {
                         + " events for the other %d hosts since the kill: %s%n",
                 splitA, splitB, Duration.between(killedAt, takenOverAt).toSeconds(), after.size(), after.size(),
                 detected.toSeconds(), afterTypes, events(LivenessEventType.HUNG, before), HOSTS - victims.size(), othersSinceKill);
+        // every SUSPECT of a host that was not made to hang, with what the evaluator knew: which instance, its
+        // partition time, when it last saw the host and for how long it was silent (tells a sender stall, where the
+        // heartbeats really stopped, from a clock artefact of the takeover)
+        mine.stream().filter(e -> !victims.contains(e.hostId()) && e.type() == LivenessEventType.SUSPECT)
+                .filter(e -> !e.at().isBefore(killedAt.minusSeconds(2)))
+                .forEach(e -> System.out.printf("FIGURE scale-out SUSPECT %s by %s at %s, last seen %s (silent %d ms, via %s)%n",
+                        e.hostId(), e.evaluatorId(), e.at(), e.lastSeenAt(), e.silentMillis(), e.via()));
         for (String h : victims) {
             fleet.reboot(h);
         }

@@ -47,7 +47,8 @@ import java.util.Map;
  * one host each; a wall-clock punctuation (injected {@link Clock}) notices stopped ticks, persists the
  * partition clock, re-assesses the fleet guard and, on the reporting task, publishes fleet health.
  *
- * <p>Cost: a heartbeat is one store get + put and O(1) index work; a tick pops only the hosts that are due.
+ * <p>Cost: a heartbeat is one store get + put and O(1) index work; a tick is one small put (the partition clock)
+ * and pops only the hosts that are due.
  * Task start scans the task's store once to rebuild the index and the counts (O(hosts of the task)).
  */
 public final class LivenessProcessor implements Processor<String, byte[], String, Object> {
@@ -80,6 +81,7 @@ public final class LivenessProcessor implements Processor<String, byte[], String
     private long seenThaws;
     private long lastFleetVersion = -1;
     private long lastFleetReport = Long.MIN_VALUE;
+    private boolean resumedLogged;
 
     LivenessProcessor(Thresholds thresholds, TopicNames topics, LivenessTopology.Settings settings,
                       FleetAggregator fleet, EvaluatorMetrics metrics, Clock clock) {
@@ -125,6 +127,12 @@ public final class LivenessProcessor implements Processor<String, byte[], String
     @Override
     public void process(Record<String, byte[]> rec) {
         String topic = ctx.recordMetadata().map(RecordMetadata::topic).orElse(topics.heartbeats());
+        if (!resumedLogged) {
+            resumedLogged = true;
+            LOG.infof("partition %d: first record since the task started: %s offset %s, key %s, partition time %s",
+                    partition, topic, ctx.recordMetadata().map(m -> Long.toString(m.offset())).orElse("?"), rec.key(),
+                    pclock.time() < 0 ? "unknown" : Instant.ofEpochMilli(pclock.time()));
+        }
         boolean heartbeatTopic = !topic.equals(topics.reboots());
         Object value;
         try {
@@ -155,6 +163,10 @@ public final class LivenessProcessor implements Processor<String, byte[], String
     private void onTick(Tick tick) {
         metrics.ticks.inc();
         boolean moved = pclock.onTick(tick, clock.millis(), t.staleAfterMs());
+        // stored with the tick, so that it commits with the offsets: a task taken over resumes with the clock of
+        // the last commit. Stored only by the wall-clock punctuation, it was up to a punctuation interval behind
+        // them, and the heartbeats replayed after the takeover were stamped with that older time.
+        persistClock();
         slot.clock(pclock.time(), false, false);
         if (moved) {
             evaluateDue(pclock.time());
@@ -286,10 +298,7 @@ public final class LivenessProcessor implements Processor<String, byte[], String
         }
         boolean noTicks = wall - pclock.lastTickWall() >= t.noTicksFreezeAfterMs();
         slot.clock(pclock.time(), stale, noTicks);
-        if (pclock.dirty()) {
-            partitions.put(partition, pclock.toBytes());
-            pclock.clean();
-        }
+        persistClock();
         fleet.reassess();
         checkThaw();
         String p = Integer.toString(partition);
@@ -308,6 +317,13 @@ public final class LivenessProcessor implements Processor<String, byte[], String
                 lastFleetVersion = v;
                 lastFleetReport = wall;
             }
+        }
+    }
+
+    private void persistClock() {
+        if (pclock.dirty()) {
+            partitions.put(partition, pclock.toBytes());
+            pclock.clean();
         }
     }
 

@@ -262,6 +262,44 @@ class LivenessTopologyTest {
         }
     }
 
+    /**
+     * A takeover resumes exactly where the last commit left the partition: the clock is stored with every tick,
+     * not only by the wall-clock punctuation. Found in EvaluatorScaleOutTest: the survivor restored a clock one
+     * tick behind its committed offsets, stamped the replayed heartbeats with it, and the next tick made every
+     * host of the partition look silent for two intervals (a SUSPECT and a RECOVERED each).
+     */
+    @Test
+    void aTakeoverResumesThePartitionClockOfTheLastCommitNotOfTheLastPunctuation() {
+        Path copy = stateDir.resolve("taken-over");
+        try (Lab lab = new Lab(FAST, stateDir.resolve("live"), T0, true)) {
+            run(lab, 1, 10, 3, alive(hs -> true));
+            // two more seconds processed and committed before the instance dies, with no punctuation between
+            // (the wall clock does not move): the stored clock must still say second 12
+            for (int s = 11; s <= 12; s++) {
+                lab.tick(T0 + s * 1000L);
+                for (int h = 0; h < 3; h++) {
+                    lab.heartbeat(host(h), s, T0 + s * 1000L);
+                }
+            }
+            lab.collect();
+            assertThat(lab.events).isEmpty();
+            copyTree(stateDir.resolve("live"), copy);
+        }
+        try (Lab lab = new Lab(FAST, copy, T0 + 12_400, true)) {
+            // the records after the last commit, in log order: each second's heartbeats, received half a second
+            // after a tick, then the next tick
+            for (int s = 13; s <= 20; s++) {
+                for (int h = 0; h < 3; h++) {
+                    lab.heartbeat(host(h), s, T0 + s * 1000L - 500);
+                }
+                lab.tick(T0 + s * 1000L);
+                lab.wall(1000);
+            }
+            lab.collect();
+            assertThat(lab.events).as("no host looks silent because of the takeover").isEmpty();
+        }
+    }
+
     private static void copyTree(Path from, Path to) {
         try (var paths = java.nio.file.Files.walk(from)) {
             for (Path p : paths.toList()) {
