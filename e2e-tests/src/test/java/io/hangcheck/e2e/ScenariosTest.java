@@ -25,7 +25,6 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -99,12 +98,8 @@ class ScenariosTest {
         fleet = new Fleet(stack.ingest, "e2e", HOSTS).newConnectionPerBeat();
         bmc.serve(fleet);
         for (String host : fleet.hosts()) {
-            HttpResponse<String> put = stack.executor.send(HttpRequest.newBuilder(stack.executor.uri("/v1/inventory/" + host))
-                    .header("Authorization", "Bearer " + Stack.OPERATOR_TOKEN)
-                    .header("Content-Type", "application/json")
-                    .PUT(HttpRequest.BodyPublishers.ofString("{\"driver\":\"redfish\",\"params\":{\"bmc\":\"" + bmc.url()
-                            + "\",\"systemId\":\"" + host + "\"},\"labels\":{\"pool\":\"e2e\"},\"enabled\":true,\"author\":\"e2e\"}")));
-            assertThat(put.statusCode()).as(put.body()).isIn(200, 201);
+            stack.inventory(host, "{\"driver\":\"redfish\",\"params\":{\"bmc\":\"" + bmc.url()
+                    + "\",\"systemId\":\"" + host + "\"},\"labels\":{\"pool\":\"e2e\"},\"enabled\":true,\"author\":\"e2e\"}");
         }
         fleet.start(Duration.ofMillis(500));
     }
@@ -202,8 +197,7 @@ class ScenariosTest {
         }
         // hosts that open a connection per heartbeat can no longer check in; ingest says DEGRADED in its ticks
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-            String metrics = stack.ingest.get("/metrics").body();
-            assertThat(metric(metrics, "hangcheck_ingest_connections_refused_total")).isPositive();
+            assertThat(stack.ingest.metric("hangcheck_ingest_connections_refused_total", "")).isPositive();
         });
         long refusedAtFull = fleet.refused();
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1))
@@ -322,7 +316,7 @@ class ScenariosTest {
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).until(() ->
                 hungEventsSince(scenarioStart).stream().anyMatch(e -> e.hostId().equals(first)));
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
-                assertThat(metric(stack.executor.get("/metrics").body(), "hangcheck_executor_rejected_events_total")).isPositive());
+                assertThat(stack.executor.metric("hangcheck_executor_rejected_events_total", "")).isPositive());
         Thread.sleep(8_000); // longer than recheck.after: the re-check cannot decide without the database either
         assertThat(bmc.resetsOf(first)).isZero();
 
@@ -384,16 +378,6 @@ class ScenariosTest {
             n++;
         }
         return n;
-    }
-
-    private static double metric(String metrics, String name) {
-        double sum = 0;
-        for (String line : metrics.split("\n")) {
-            if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
-                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-            }
-        }
-        return sum;
     }
 
     private List<LivenessEvent> hungEventsSince(Instant from) {

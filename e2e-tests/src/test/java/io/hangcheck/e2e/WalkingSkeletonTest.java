@@ -13,7 +13,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -47,11 +46,7 @@ class WalkingSkeletonTest {
         sockets.awaitReady(Duration.ofMinutes(3));
         fleet = new Fleet(stack.ingest, "skel", 12);
         for (String host : fleet.hosts()) {
-            HttpResponse<String> put = stack.executor.send(HttpRequest.newBuilder(stack.executor.uri("/v1/inventory/" + host))
-                    .header("Authorization", "Bearer " + Stack.OPERATOR_TOKEN)
-                    .header("Content-Type", "application/json")
-                    .PUT(HttpRequest.BodyPublishers.ofString("{\"driver\":\"dry-run\",\"labels\":{\"pool\":\"e2e\"},\"enabled\":true,\"author\":\"e2e\"}")));
-            assertThat(put.statusCode()).as(put.body()).isIn(200, 201);
+            stack.inventory(host, "{\"driver\":\"dry-run\",\"labels\":{\"pool\":\"e2e\"},\"enabled\":true,\"author\":\"e2e\"}");
         }
         fleet.start(Duration.ofMillis(500));
     }

@@ -46,7 +46,7 @@ final class Lab implements AutoCloseable {
     static final long T0 = Instant.parse("2026-11-27T00:00:00Z").toEpochMilli();
 
     final Thresholds thresholds;
-    final MutableClock clock;
+    final io.hangcheck.testing.SteppedClock clock;
     final FleetAggregator fleet;
     final CollectorRegistry registry = new CollectorRegistry(true);
     final EvaluatorMetrics metrics;
@@ -70,7 +70,7 @@ final class Lab implements AutoCloseable {
     /** {@code persistent}: RocksDB stores as in production (slow in the driver: it flushes after every record). */
     Lab(Thresholds thresholds, Path stateDir, long wallStart, boolean persistent) {
         this.thresholds = thresholds;
-        this.clock = new MutableClock(wallStart);
+        this.clock = new io.hangcheck.testing.SteppedClock(Instant.ofEpochMilli(wallStart));
         this.fleet = new FleetAggregator("evaluator-test", thresholds, clock);
         this.metrics = new EvaluatorMetrics(registry, fleet);
         Properties p = new Properties();
@@ -118,7 +118,7 @@ final class Lab implements AutoCloseable {
 
     /** Moves the wall clock (and the driver's) by {@code ms}, running due punctuations. */
     void wall(long ms) {
-        clock.advance(ms);
+        clock.step(Duration.ofMillis(ms));
         driver.advanceWallClockTime(Duration.ofMillis(ms));
     }
 
