@@ -160,11 +160,7 @@ class ChaosTest {
     }
 
     private static void putInventory(String host) {
-        HttpResponse<String> put = stack.executor.send(HttpRequest.newBuilder(stack.executor.uri("/v1/inventory/" + host))
-                .header("Authorization", "Bearer " + Stack.OPERATOR_TOKEN)
-                .header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString("{\"driver\":\"dry-run\",\"labels\":{\"pool\":\"chaos\"},\"enabled\":true,\"author\":\"e2e\"}")));
-        assertThat(put.statusCode()).as(put.body()).isIn(200, 201);
+        stack.inventory(host, "{\"driver\":\"dry-run\",\"labels\":{\"pool\":\"chaos\"},\"enabled\":true,\"author\":\"e2e\"}");
     }
 
     /** Read by {@code ./lab test}: checks that did not run here, and why. */
