@@ -52,12 +52,7 @@ class EvaluatorScaleOutTest {
 
     @AfterAll
     static void stop() throws InterruptedException {
-        if (fleet != null) {
-            fleet.close();
-        }
-        if (stack != null) {
-            stack.close();
-        }
+        Stack.close(fleet, stack);
     }
 
     @Test

@@ -42,12 +42,7 @@ class ExecutorKillTest {
 
     @AfterAll
     static void stop() throws InterruptedException {
-        if (fleet != null) {
-            fleet.close();
-        }
-        if (stack != null) {
-            stack.close();
-        }
+        Stack.close(fleet, stack);
     }
 
     @Test

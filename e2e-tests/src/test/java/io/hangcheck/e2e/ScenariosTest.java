@@ -106,12 +106,7 @@ class ScenariosTest {
 
     @AfterAll
     static void stopStack() throws Exception {
-        if (fleet != null) {
-            fleet.close();
-        }
-        if (stack != null) {
-            stack.close();
-        }
+        Stack.close(fleet, stack);
         if (bmc != null) {
             bmc.close();
         }

@@ -208,6 +208,16 @@ final class Stack implements AutoCloseable {
         return ServiceProcess.ROOT.resolve("e2e-tests/target/e2e-logs");
     }
 
+    /** Stops the fleet's senders first, then the stack; either may be null (a start that failed half-way). */
+    static void close(Fleet fleet, Stack stack) throws InterruptedException {
+        if (fleet != null) {
+            fleet.close();
+        }
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
     @Override
     public void close() throws InterruptedException {
         for (ServiceProcess p : all) {

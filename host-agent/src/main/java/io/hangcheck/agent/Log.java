@@ -1,7 +1,7 @@
 package io.hangcheck.agent;
 
 import java.io.PrintStream;
-import java.time.Instant;
+import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 
 /**
@@ -10,12 +10,18 @@ import java.time.temporal.ChronoUnit;
  */
 public final class Log {
     private static volatile boolean quiet = Boolean.getBoolean("hangcheck.agent.quiet");
+    /** Stamps the lines (UTC); a test may set its own. */
+    private static volatile Clock clock = Clock.systemUTC();
 
     private Log() {
     }
 
     public static void quiet(boolean value) {
         quiet = value;
+    }
+
+    public static void clock(Clock value) {
+        clock = value;
     }
 
     public static void info(String message) {
@@ -35,6 +41,6 @@ public final class Log {
             return;
         }
         PrintStream err = System.err;
-        err.println(Instant.now().truncatedTo(ChronoUnit.MILLIS) + " " + level + " " + message);
+        err.println(clock.instant().truncatedTo(ChronoUnit.MILLIS) + " " + level + " " + message);
     }
 }
