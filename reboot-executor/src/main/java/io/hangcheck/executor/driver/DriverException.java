@@ -12,7 +12,12 @@ public class DriverException extends Exception {
         /** Safe to try again after a back-off. */
         RETRYABLE,
         /** Do not try again by itself. */
-        FATAL
+        FATAL,
+        /**
+         * The BMC refused this request before accepting a reset (an unlisted reset type, a 4xx to the action):
+         * the host was certainly not reset, so the caller may go on with the next, harsher step at once.
+         */
+        NOT_ACCEPTED
     }
 
     private final Kind kind;
@@ -33,6 +38,10 @@ public class DriverException extends Exception {
 
     public static DriverException retryable(String message) {
         return new DriverException(Kind.RETRYABLE, message);
+    }
+
+    public static DriverException notAccepted(String message) {
+        return new DriverException(Kind.NOT_ACCEPTED, message);
     }
 
     public static DriverException fatal(String message) {
