@@ -2,19 +2,22 @@
 # Checks hangcheck's rules and dashboards against the LIVE /metrics of running services:
 #   1. `promtool check metrics` (naming lint) on each service's output;
 #   2. every hangcheck_* metric that a rule (prometheus/rules/hangcheck.rules.yml) or a dashboard query
-#      (grafana/dashboards/*.json) names is exported by at least one of the services.
+#      (grafana/dashboards/*.json) names has at least one SAMPLE in the services' output. A `# TYPE` line
+#      alone does not count: a labelled family with no child yet has no series, increase() and the panels
+#      see nothing, so each such name is reported as NO-SAMPLES (declared, never initialised) and a name
+#      with neither as MISSING (not declared at all).
 #
 #   deploy/check-metrics.sh http://localhost:8081/metrics http://localhost:8082/metrics \
 #                           http://localhost:8083/metrics http://localhost:8084/metrics
 #
-# Exit 0 when both hold; 1 when a metric is missing or the lint fails (each problem printed); 2 on usage
+# Exit 0 when both hold; 1 when a metric has no sample or the lint fails (each problem printed); 2 on usage
 # or a URL that cannot be fetched. Needs curl and promtool. Used by the end-to-end stage and by
 # LiveMetricsTest (HANGCHECK_LIVE_METRICS="url url ...").
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 
 if [[ $# -eq 0 ]]; then
-  sed -n '2,11p' "$0" >&2
+  sed -n '2,15p' "$0" >&2
   exit 2
 fi
 for tool in curl promtool; do
@@ -25,7 +28,8 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 status=0
 
-: > "$work/exported"
+: > "$work/sampled"
+: > "$work/declared"
 i=0
 for url in "$@"; do
   i=$((i + 1))
@@ -42,12 +46,14 @@ for url in "$@"; do
   else
     echo "ok   $url: promtool check metrics passed ($(grep -c '^# TYPE' "$out") families)"
   fi
-  # Families (# TYPE lines) and sample names. A labelled family with no children yet has only its
-  # # TYPE line, so names are compared by family too (without _total/_created/_bucket/_sum/_count).
-  { grep -E '^# TYPE ' "$out" | awk '{print $3}'; grep -vE '^(#|$)' "$out" | sed -E 's/[{ ].*//'; } >> "$work/exported"
+  # Sample names only (a # TYPE line is not a series), and separately the declared families.
+  grep -vE '^(#|$)' "$out" | sed -E 's/[{ ].*//' >> "$work/sampled"
+  grep -E '^# TYPE ' "$out" | awk '{print $3}' >> "$work/declared"
 done
 family() { sed -E 's/_(total|created|bucket|sum|count)$//'; }
-{ cat "$work/exported"; family < "$work/exported"; } | sort -u > "$work/exported.families"
+# A name matches a sample by itself or by its family (a histogram's _bucket used, its _count sampled).
+{ cat "$work/sampled"; family < "$work/sampled"; } | sort -u > "$work/sampled.families"
+{ cat "$work/declared"; family < "$work/declared"; } | sort -u > "$work/declared.families"
 
 # Names used: rule expressions (the file holds no metric names outside expressions) and dashboard queries.
 {
@@ -55,16 +61,22 @@ family() { sed -E 's/_(total|created|bucket|sum|count)$//'; }
   grep -hE '"(expr|definition)":' "$here"/grafana/dashboards/*.json | grep -ohE 'hangcheck_[a-z0-9_]*[a-z0-9]'
 } | sort -u > "$work/used"
 
+has() { grep -qxF "$2" "$1" || grep -qxF "$(family <<< "$2")" "$1"; }
 missing=0
+nosamples=0
 while read -r name; do
-  if ! grep -qxF "$name" "$work/exported.families" \
-     && ! grep -qxF "$(family <<< "$name")" "$work/exported.families"; then
-    where="$(grep -lF "$name" "$here/prometheus/rules/hangcheck.rules.yml" "$here"/grafana/dashboards/*.json \
-      | sed "s|$here/||" | tr '\n' ' ')"
+  has "$work/sampled.families" "$name" && continue
+  where="$(grep -lF "$name" "$here/prometheus/rules/hangcheck.rules.yml" "$here"/grafana/dashboards/*.json \
+    | sed "s|$here/||" | tr '\n' ' ')"
+  if has "$work/declared.families" "$name"; then
+    echo "NO-SAMPLES $name  (declared, but no series: initialise its label values to 0; used in: $where)"
+    nosamples=$((nosamples + 1))
+  else
     echo "MISSING $name  (used in: $where)"
     missing=$((missing + 1))
-    status=1
   fi
+  status=1
 done < "$work/used"
-echo "$(wc -l < "$work/used") metric names used by rules and dashboards; $missing not exported by the services given"
+echo "$(wc -l < "$work/used") metric names used by rules and dashboards; $((missing + nosamples)) without samples" \
+  "($nosamples declared without samples, $missing not exported) in the services given"
 exit $status

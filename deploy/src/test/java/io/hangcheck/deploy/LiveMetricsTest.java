@@ -74,7 +74,7 @@ class LiveMetricsTest {
     }
 
     @Test
-    void theScriptPassesWhenEveryNameIsExportedAndNamesTheOneThatIsNot() throws IOException {
+    void theScriptPassesWhenEveryNameHasASampleAndNamesTheOneThatHasNone() throws IOException {
         Tool.BASH.assume("check-metrics.sh");
         Tool.CURL.assume("check-metrics.sh");
         Tool.PROMTOOL.assume("check-metrics.sh (promtool check metrics)");
@@ -87,17 +87,26 @@ class LiveMetricsTest {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         serve(server, "/all", exposition(used));
         serve(server, "/partial", exposition(allButOne));
+        // The same name declared (# HELP/# TYPE) with no sample: a labelled counter before its first event.
+        serve(server, "/declared", exposition(allButOne) + "# HELP " + dropped + " A counter.\n# TYPE " + dropped
+                + " counter\n");
         server.start();
         try {
             String base = "http://127.0.0.1:" + server.getAddress().getPort();
 
             Tool.Result all = Tool.BASH.run(Deploy.DIR, "check-metrics.sh", base + "/all");
             assertThat(all.ok()).as(all.describe()).isTrue();
-            assertThat(all.output()).contains("0 not exported");
+            assertThat(all.output()).contains("0 without samples");
 
             Tool.Result partial = Tool.BASH.run(Deploy.DIR, "check-metrics.sh", base + "/partial");
             assertThat(partial.exitCode()).as(partial.describe()).isEqualTo(1);
-            assertThat(partial.output()).contains("MISSING " + dropped).contains("1 not exported");
+            assertThat(partial.output()).contains("MISSING " + dropped).contains("1 without samples")
+                    .contains("1 not exported");
+
+            Tool.Result declared = Tool.BASH.run(Deploy.DIR, "check-metrics.sh", base + "/declared");
+            assertThat(declared.exitCode()).as(declared.describe()).isEqualTo(1);
+            assertThat(declared.output()).contains("NO-SAMPLES " + dropped).doesNotContain("MISSING ")
+                    .contains("1 declared without samples");
         } finally {
             server.stop(0);
         }

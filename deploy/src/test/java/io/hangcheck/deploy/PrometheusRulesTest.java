@@ -30,13 +30,88 @@ class PrometheusRulesTest {
     static final Set<String> REQUIRED = Set.of(
             "HangcheckFleetFrozen", "HangcheckFleetDegraded", "HangcheckIngestDegraded", "HangcheckPipelineStalled",
             "HangcheckSocketExhaustionForecast", "HangcheckConnectionLeakByPeer", "HangcheckExecutorPausedLong",
-            "HangcheckHostQuarantined", "HangcheckRebootRateAboveCap", "HangcheckWatchdog");
+            "HangcheckHostQuarantined", "HangcheckRebootRateAboveCap", "HangcheckWatchdog",
+            // issue 18: lag of the two consumer groups that delay decisions, and a service with no target at all.
+            "HangcheckConsumerLagHigh", "HangcheckServiceAbsent");
 
+    /** The promtool case that replays a freshly started, healthy stack: only the Watchdog may fire there. */
+    static final String HEALTHY_CASE = "a healthy fresh stack fires nothing but the Watchdog";
+
+    /** The alerting rules (recording rules, in their own group, are left out). */
     static List<JsonNode> rules() {
         List<JsonNode> rules = new ArrayList<>();
         JsonNode root = Manifests.documents(Deploy.read(Deploy.RULES)).get(0);
-        root.path("groups").forEach(g -> g.path("rules").forEach(rules::add));
+        root.path("groups").forEach(g -> g.path("rules").forEach(r -> {
+            if (!r.has("record")) {
+                rules.add(r);
+            }
+        }));
         return rules;
+    }
+
+    @Test
+    void recordingRulesLiveInTheirOwnGroupAndAreNamedLevelMetricOperations() {
+        JsonNode root = Manifests.documents(Deploy.read(Deploy.RULES)).get(0);
+        List<String> recorded = new ArrayList<>();
+        root.path("groups").forEach(g -> g.path("rules").forEach(r -> {
+            if (r.has("record")) {
+                assertThat(g.path("name").asText()).as("group of %s", r.path("record").asText())
+                        .isEqualTo("hangcheck.recording");
+                // level:metric:operations, the Prometheus convention: a reader sees what was aggregated.
+                assertThat(r.path("record").asText()).matches("hangcheck:[a-z0-9_]+:[a-z0-9_]+");
+                recorded.add(r.path("record").asText());
+            }
+        }));
+        assertThat(recorded).contains("hangcheck:records_dead_lettered:increase15m",
+                "hangcheck:executor_reboots_executed:increase10m");
+    }
+
+    @Test
+    void theHealthyStackCaseChecksEveryAlertAndOnlyTheWatchdogFires() {
+        JsonNode tests = Manifests.documents(Deploy.read(Deploy.RULE_TESTS)).get(0);
+        JsonNode healthy = null;
+        for (JsonNode t : tests.path("tests")) {
+            if (t.path("name").asText().equals(HEALTHY_CASE)) {
+                healthy = t;
+            }
+        }
+        assertThat(healthy).as("promtool case '%s'", HEALTHY_CASE).isNotNull();
+        Set<String> checked = new TreeSet<>();
+        for (JsonNode a : healthy.path("alert_rule_test")) {
+            String alert = a.path("alertname").asText();
+            checked.add(alert);
+            assertThat(a.path("exp_alerts").isEmpty()).as("%s on a healthy stack", alert)
+                    .isEqualTo(!alert.equals("HangcheckWatchdog"));
+        }
+        Set<String> alerts = new TreeSet<>();
+        rules().forEach(r -> alerts.add(r.path("alert").asText()));
+        assertThat(checked).as("every alert is checked on the healthy stack").isEqualTo(alerts);
+    }
+
+    @Test
+    void everyIncreaseBasedAlertHasAnAbsentThenPresentCase() {
+        // A counter's series appears only with its first event unless the service initialises it: every
+        // counter whose increase an alert watches is fed, in some case, as absent-then-present ("_x").
+        String rulesText = Deploy.read(Deploy.RULES);
+        Matcher increase = Pattern.compile("increase\\((hangcheck_[a-z0-9_]+)").matcher(rulesText);
+        Set<String> counters = new TreeSet<>();
+        while (increase.find()) {
+            counters.add(increase.group(1));
+        }
+        assertThat(counters).isNotEmpty();
+        JsonNode tests = Manifests.documents(Deploy.read(Deploy.RULE_TESTS)).get(0);
+        Set<String> absentThenPresent = new TreeSet<>();
+        tests.path("tests").forEach(t -> t.path("input_series").forEach(s -> {
+            if (s.path("values").asText().startsWith("_x")) {
+                absentThenPresent.add(s.path("series").asText().replaceFirst("\\{.*", ""));
+            }
+        }));
+        // The executor's rejected events and ingest's dead letters share the evaluator's recording pattern;
+        // at least the two that issue 18 reproduced must be proven.
+        assertThat(absentThenPresent).contains("hangcheck_evaluator_dead_letters_total",
+                "hangcheck_executor_decisions_total");
+        assertThat(rulesText).as("every increase() of a hangcheck counter is new-series aware")
+                .doesNotContainPattern("(?<!or )increase\\(hangcheck_");
     }
 
     @Test
