@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Generates kafkatopics.yaml (Strimzi KafkaTopic resources, kafka.strimzi.io/v1beta2) from topics.txt, the
+# Generates kafkatopics.yaml (Strimzi KafkaTopic resources, kafka.strimzi.io/v1) from topics.txt, the
 # one list of hangcheck's topics. Run after every change to topics.txt:
 #   deploy/kafka/generate-kafkatopics.sh            # rewrites kafkatopics.yaml
 #   deploy/kafka/generate-kafkatopics.sh --stdout   # prints it (the validation test compares)
@@ -16,7 +16,7 @@ generate() {
     objname="$(echo "$name" | tr '.' '-')"
     cat <<TOPIC
 ---
-apiVersion: kafka.strimzi.io/v1beta2
+apiVersion: kafka.strimzi.io/v1
 kind: KafkaTopic
 metadata:
   name: $objname

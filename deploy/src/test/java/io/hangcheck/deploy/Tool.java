@@ -26,6 +26,7 @@ final class Tool {
     static final Tool KUBECTL = new Tool("kubectl", "install kubectl >= 1.27 (it has kustomize built in)");
     static final Tool BASH = new Tool("bash", "install bash");
     static final Tool CURL = new Tool("curl", "apt-get install -y curl");
+    static final Tool AMTOOL = new Tool("amtool", "apt-get install -y prometheus-alertmanager");
 
     final String name;
     private final String install;

@@ -105,7 +105,13 @@ class WorkloadPolicyTest {
                     // A sidecar must not gate the main container's traffic: the pod is ready only if all are.
                     assertThat(c.getReadinessProbe()).as("%s: a sidecar has no readiness probe", where).isNull();
                 }
-                for (String kind : List.of("cpu", "memory")) {
+                if (c.getStartupProbe() != null) {
+                    // /q/health/started turns UP once startup is done; live is UP from the first request.
+                    assertProbe(where, c.getStartupProbe(), "/q/health/started");
+                }
+                // ephemeral-storage too: logs and the /tmp emptyDir live on the node's disk, and a pod without a
+                // limit there can fill it and get every pod on the node evicted.
+                for (String kind : List.of("cpu", "memory", "ephemeral-storage")) {
                     assertThat(c.getResources().getRequests()).as("%s requests %s", where, kind).containsKey(kind);
                     assertThat(c.getResources().getLimits()).as("%s limits %s", where, kind).containsKey(kind);
                 }
@@ -193,6 +199,32 @@ class WorkloadPolicyTest {
 
     @ParameterizedTest(name = "{0}")
     @FieldSource("OVERLAYS")
+    void egressIsDeniedByDefaultAndOnlyTheExecutorReachesAddressBlocks(String overlay) {
+        List<HasMetadata> resources = Kustomize.build(overlay);
+        List<NetworkPolicy> policies = Kustomize.ofKind(resources, NetworkPolicy.class);
+        assertThat(policies).as("a default-deny egress policy").anyMatch(p ->
+                (p.getSpec().getPodSelector().getMatchLabels() == null || p.getSpec().getPodSelector().getMatchLabels().isEmpty())
+                        && p.getSpec().getPodSelector().getMatchExpressions().isEmpty()
+                        && p.getSpec().getPolicyTypes().contains("Egress")
+                        && (p.getSpec().getEgress() == null || p.getSpec().getEgress().isEmpty()));
+        for (NetworkPolicy p : policies) {
+            for (var rule : Optional.ofNullable(p.getSpec().getEgress()).orElse(List.of())) {
+                assertThat(rule.getTo()).as("%s: an egress rule without 'to' opens everything", p.getMetadata().getName())
+                        .isNotEmpty();
+                assertThat(rule.getPorts()).as("%s: an egress rule names its ports", p.getMetadata().getName()).isNotEmpty();
+                if (rule.getTo().stream().anyMatch(peer -> peer.getIpBlock() != null)) {
+                    // Address blocks (BMCs, webhooks) only for the executor: nothing else power-cycles machines.
+                    assertThat(p.getSpec().getPodSelector().getMatchLabels())
+                            .as("%s: address blocks only for the executor", p.getMetadata().getName())
+                            .containsEntry("app.kubernetes.io/name", "reboot-executor");
+                    rule.getTo().forEach(peer -> assertThat(peer.getIpBlock().getCidr()).isNotEqualTo("0.0.0.0/0"));
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @FieldSource("OVERLAYS")
     void theExecutorIsASingleStatefulSetAndOnlyOperatorsAndPrometheusReachIt(String overlay) {
         List<HasMetadata> resources = Kustomize.build(overlay);
         StatefulSet executor = Kustomize.named(resources, StatefulSet.class, "reboot-executor");
@@ -205,7 +237,7 @@ class WorkloadPolicyTest {
                 .filter(p -> selects(p.getSpec().getPodSelector(), labels)).toList();
         assertThat(policies).isNotEmpty();
         for (NetworkPolicy p : policies) {
-            for (NetworkPolicyIngressRule rule : p.getSpec().getIngress()) {
+            for (NetworkPolicyIngressRule rule : Optional.ofNullable(p.getSpec().getIngress()).orElse(List.of())) {
                 for (NetworkPolicyPeer peer : rule.getFrom()) {
                     assertThat(peer.getIpBlock()).as("no address block reaches the admin API").isNull();
                     Map<String, String> ns = peer.getNamespaceSelector() == null ? null

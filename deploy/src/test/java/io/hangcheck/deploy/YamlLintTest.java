@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Every YAML file of deploy/k8s, kafka, prometheus and grafana passes yamllint (deploy/.yamllint.yaml) and parses. */
 class YamlLintTest {
 
-    static final List<String> DIRS = List.of("k8s", "kafka", "prometheus", "grafana", ".yamllint.yaml");
+    static final List<String> DIRS = List.of("k8s", "kafka", "prometheus", "grafana", "alertmanager", ".yamllint.yaml");
 
     @Test
     void yamllintPasses() {
@@ -26,7 +26,7 @@ class YamlLintTest {
     void everyYamlFileParses() {
         // deploy/agents/ belongs to the host-agent module's owner and is not checked here.
         List<Path> files = new ArrayList<>();
-        for (String dir : List.of("k8s", "kafka", "prometheus", "grafana")) {
+        for (String dir : List.of("k8s", "kafka", "prometheus", "grafana", "alertmanager")) {
             files.addAll(Deploy.files(Deploy.DIR.resolve(dir), ".yaml", ".yml"));
         }
         assertThat(files).hasSizeGreaterThan(20);
