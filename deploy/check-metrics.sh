@@ -58,7 +58,7 @@ family() { sed -E 's/_(total|created|bucket|sum|count)$//'; }
 # Names used: rule expressions (the file holds no metric names outside expressions) and dashboard queries.
 {
   grep -ohE 'hangcheck_[a-z0-9_]*[a-z0-9]' "$here/prometheus/rules/hangcheck.rules.yml"
-  grep -hE '"(expr|definition)":' "$here"/grafana/dashboards/*.json | grep -ohE 'hangcheck_[a-z0-9_]*[a-z0-9]'
+  grep -hE '"(expr|query)":' "$here"/grafana/dashboards/*.json | grep -ohE 'hangcheck_[a-z0-9_]*[a-z0-9]'
 } | sort -u > "$work/used"
 
 has() { grep -qxF "$2" "$1" || grep -qxF "$(family <<< "$2")" "$1"; }

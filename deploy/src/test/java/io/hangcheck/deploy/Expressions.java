@@ -59,7 +59,10 @@ final class Expressions {
         for (Path file : Deploy.files(Deploy.DASHBOARDS, ".json")) {
             for (JsonNode v : dashboard(file).path("templating").path("list")) {
                 if (v.path("type").asText().equals("query")) {
-                    out.add(new Expr(file.getFileName() + " variable " + v.path("name").asText(), v.path("definition").asText()));
+                    // Grafana's schema has the query in query.query (an object) or query (a string); no "definition".
+                    JsonNode q = v.path("query");
+                    out.add(new Expr(file.getFileName() + " variable " + v.path("name").asText(),
+                            q.isObject() ? q.path("query").asText() : q.asText()));
                 }
             }
         }

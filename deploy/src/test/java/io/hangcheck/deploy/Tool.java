@@ -27,6 +27,8 @@ final class Tool {
     static final Tool BASH = new Tool("bash", "install bash");
     static final Tool CURL = new Tool("curl", "apt-get install -y curl");
     static final Tool AMTOOL = new Tool("amtool", "apt-get install -y prometheus-alertmanager");
+    static final Tool NPM = new Tool("npm", "apt-get install -y nodejs npm");
+    static final Tool NODE = new Tool("node", "apt-get install -y nodejs");
 
     final String name;
     private final String install;
