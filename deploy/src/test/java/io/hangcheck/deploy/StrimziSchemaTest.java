@@ -59,21 +59,9 @@ class StrimziSchemaTest {
     @Test
     void theCheckRejectsV1beta2AMisspeltFieldAndAWrongType() {
         // The guard itself: what Strimzi 1.x would refuse, this check refuses.
-        JsonNode v1beta2 = Manifests.documents("""
-                apiVersion: kafka.strimzi.io/v1beta2
-                kind: KafkaTopic
-                metadata: {name: t}
-                spec: {partitions: 1, replicas: 1}
-                """).get(0);
-        assertThat(problems(v1beta2)).singleElement().asString().contains("not served");
-
-        JsonNode misspelt = Manifests.documents("""
-                apiVersion: kafka.strimzi.io/v1
-                kind: KafkaTopic
-                metadata: {name: t}
-                spec: {partitons: 1, replicas: 1}
-                """).get(0);
-        assertThat(problems(misspelt)).singleElement().asString().contains(".spec.partitons: unknown field");
+        assertThat(problems(topic("v1beta2", "partitions"))).singleElement().asString().contains("not served");
+        assertThat(problems(topic("v1", "partitons"))).singleElement().asString()
+                .contains(".spec.partitons: unknown field");
 
         JsonNode wrongType = Manifests.documents("""
                 apiVersion: kafka.strimzi.io/v1
@@ -139,6 +127,11 @@ class StrimziSchemaTest {
                     .isIn("scram-sha-512", "tls");
         });
         assertThat(kafka.at("/spec/kafka/authorization/type").asText()).isEqualTo("simple");
+    }
+
+    static JsonNode topic(String version, String partitionsField) {
+        return Manifests.documents("apiVersion: kafka.strimzi.io/" + version + "\nkind: KafkaTopic\nmetadata: {name: t}\n"
+                + "spec: {" + partitionsField + ": 1, replicas: 1}\n").get(0);
     }
 
     /** type:name:patternType:operation for each ACL of a KafkaUser. */

@@ -173,10 +173,7 @@ class WorkloadPolicyTest {
         List<HasMetadata> resources = Kustomize.build(overlay);
         List<NetworkPolicy> policies = Kustomize.ofKind(resources, NetworkPolicy.class);
 
-        assertThat(policies).as("a default-deny ingress policy").anyMatch(p ->
-                (p.getSpec().getPodSelector().getMatchLabels() == null || p.getSpec().getPodSelector().getMatchLabels().isEmpty())
-                        && p.getSpec().getPolicyTypes().contains("Ingress")
-                        && (p.getSpec().getIngress() == null || p.getSpec().getIngress().isEmpty()));
+        assertThat(policies).as("a default-deny ingress policy").anyMatch(p -> deniesAll(p, "Ingress"));
 
         for (Workload w : workloads(resources)) {
             assertThat(policies).as("%s: a NetworkPolicy allows what may reach it", w.name())
@@ -197,16 +194,21 @@ class WorkloadPolicyTest {
         }
     }
 
+    /** A policy that selects every pod for {@code type} (Ingress or Egress) and allows nothing. */
+    static boolean deniesAll(NetworkPolicy p, String type) {
+        var selector = p.getSpec().getPodSelector();
+        boolean allPods = (selector.getMatchLabels() == null || selector.getMatchLabels().isEmpty())
+                && (selector.getMatchExpressions() == null || selector.getMatchExpressions().isEmpty());
+        List<?> rules = type.equals("Ingress") ? p.getSpec().getIngress() : p.getSpec().getEgress();
+        return allPods && p.getSpec().getPolicyTypes().contains(type) && (rules == null || rules.isEmpty());
+    }
+
     @ParameterizedTest(name = "{0}")
     @FieldSource("OVERLAYS")
     void egressIsDeniedByDefaultAndOnlyTheExecutorReachesAddressBlocks(String overlay) {
         List<HasMetadata> resources = Kustomize.build(overlay);
         List<NetworkPolicy> policies = Kustomize.ofKind(resources, NetworkPolicy.class);
-        assertThat(policies).as("a default-deny egress policy").anyMatch(p ->
-                (p.getSpec().getPodSelector().getMatchLabels() == null || p.getSpec().getPodSelector().getMatchLabels().isEmpty())
-                        && p.getSpec().getPodSelector().getMatchExpressions().isEmpty()
-                        && p.getSpec().getPolicyTypes().contains("Egress")
-                        && (p.getSpec().getEgress() == null || p.getSpec().getEgress().isEmpty()));
+        assertThat(policies).as("a default-deny egress policy").anyMatch(p -> deniesAll(p, "Egress"));
         for (NetworkPolicy p : policies) {
             for (var rule : Optional.ofNullable(p.getSpec().getEgress()).orElse(List.of())) {
                 assertThat(rule.getTo()).as("%s: an egress rule without 'to' opens everything", p.getMetadata().getName())
