@@ -103,8 +103,9 @@ class LivenessRulesTest {
     @Test
     void duplicateAndOutOfOrderHeartbeatsChangeNothing() {
         HostRecord r = upHost(5);
-        assertThat(rules.onHeartbeat(r, hb("b1", 5, 9000), 9000).ignoredReason()).isEqualTo("duplicate heartbeat");
-        assertThat(rules.onHeartbeat(r, hb("b1", 3, 9000), 9000).ignoredReason()).isEqualTo("out-of-order heartbeat");
+        assertThat(rules.onHeartbeat(r, hb("b1", 5, 9000), 9000).ignored()).isEqualTo(Ignored.DUPLICATE);
+        // a lower seq that ingest received before the last accepted heartbeat is a late record
+        assertThat(rules.onHeartbeat(r, hb("b1", 3, r.lastReceivedAt() - 1), 9000).ignored()).isEqualTo(Ignored.OUT_OF_ORDER);
     }
 
     @Test
@@ -118,9 +119,9 @@ class LivenessRulesTest {
         Outcome boot = rules.onHeartbeat(rec.next(), hb("b2", 1, 14_000), 14_000);
         assertThat(boot.event()).isEqualTo(LivenessEventType.REBOOTED);
         assertThat(boot.previousBootId()).isEqualTo("b1");
-        // a late heartbeat of the boot before changes nothing
-        assertThat(rules.onHeartbeat(boot.next(), hb("b1", 12, 14_500), 14_500).ignoredReason())
-                .isEqualTo("heartbeat of the previous boot");
+        // a late heartbeat of the boot before (received before the new boot's) changes nothing
+        assertThat(rules.onHeartbeat(boot.next(), hb("b1", 12, 13_500), 14_500).ignored())
+                .isEqualTo(Ignored.PREVIOUS_BOOT);
     }
 
     @Test
