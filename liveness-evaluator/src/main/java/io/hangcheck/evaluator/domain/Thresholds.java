@@ -145,4 +145,18 @@ public record Thresholds(
                 degradedAbove, freezeAbove, degradedThawBelow, freezeThawBelow, thawAfterMs, minTracked,
                 stormWindowMs, stormShare, stormMinHosts, rebootConfirmMs, forgetAfterMs, instanceForgetAfterMs);
     }
+
+    public Thresholds withPhi(double phiSuspect, double phiHang) {
+        return new Thresholds(expectedIntervalMs, suspectAfterMs, hangAfterMs, bootGraceMs, phiSuspect, phiHang,
+                acceptablePauseMs, minStdDevMs, statsWindow, staleAfterMs, noTicksFreezeAfterMs, heldRecheckMs,
+                degradedAbove, freezeAbove, degradedThawBelow, freezeThawBelow, thawAfterMs, minTracked,
+                stormWindowMs, stormShare, stormMinHosts, rebootConfirmMs, forgetAfterMs, instanceForgetAfterMs);
+    }
+
+    public Thresholds withStormWindow(long stormWindowMs) {
+        return new Thresholds(expectedIntervalMs, suspectAfterMs, hangAfterMs, bootGraceMs, phiSuspect, phiHang,
+                acceptablePauseMs, minStdDevMs, statsWindow, staleAfterMs, noTicksFreezeAfterMs, heldRecheckMs,
+                degradedAbove, freezeAbove, degradedThawBelow, freezeThawBelow, thawAfterMs, minTracked,
+                stormWindowMs, stormShare, stormMinHosts, rebootConfirmMs, forgetAfterMs, instanceForgetAfterMs);
+    }
 }

@@ -51,7 +51,8 @@ class LivenessRulesTest {
         assertThat(h.event()).isEqualTo(LivenessEventType.HUNG);
         assertThat(h.silentMs()).isEqualTo(5000);
         assertThat(h.phi()).isGreaterThan(t.phiHang());
-        assertThat(rules.nextLook(h.next(), last + 5000, Long.MIN_VALUE)).isEqualTo(Long.MAX_VALUE);
+        // HUNG: only an input changes it, or forget-after of silence
+        assertThat(rules.nextLook(h.next(), last + 5000, Long.MIN_VALUE)).isEqualTo(last + t.forgetAfterMs());
     }
 
     @Test
@@ -139,7 +140,11 @@ class LivenessRulesTest {
         Outcome o = graceful.onReboot(r, rr, 16_000);
         assertThat(o.next().status()).isEqualTo(HostStatus.REBOOTING);
         assertThat(o.event()).isNull();
-        assertThat(graceful.evaluate(o.next(), 100_000, ok(), 0).changed()).isFalse();
+        assertThat(graceful.evaluate(o.next(), 16_000 + t.rebootConfirmMs() - 1, ok(), 0).changed()).isFalse();
+        // no new boot within reboot-confirmation: HUNG again (state only; its HUNG was reported)
+        Outcome lapsed = graceful.evaluate(o.next(), 16_000 + t.rebootConfirmMs(), ok(), 0);
+        assertThat(lapsed.next().status()).isEqualTo(HostStatus.HUNG);
+        assertThat(lapsed.event()).isNull();
         Outcome back = graceful.onHeartbeat(o.next(), hb("b2", 1, 120_000), 120_000);
         assertThat(back.event()).isEqualTo(LivenessEventType.REBOOTED);
         // boot grace: silent but no verdict before it ends
