@@ -22,6 +22,20 @@ public interface EvaluatorConfig {
     /** Topic names. */
     TopicConfig topics();
 
+    /** Read and admin API tokens (a Kubernetes Secret via the environment). */
+    Api api();
+
+    interface Api {
+        /** Bearer tokens with role operator (read, and retire hosts). Empty: nobody may retire a host. */
+        java.util.Optional<java.util.List<String>> operatorTokens();
+
+        /**
+         * Bearer tokens with role viewer (read only). With no token of either kind configured the read API is
+         * open (logged at start); with any, every {@code /v1} read needs one.
+         */
+        java.util.Optional<java.util.List<String>> viewerTokens();
+    }
+
     interface TopicConfig {
         /** Heartbeats and ingest ticks (input). */
         @WithDefault(Topics.HEARTBEATS)
