@@ -19,15 +19,17 @@ import java.util.Objects;
  * UP ──silent ≥ suspect-after, or φ ≥ φ-suspect──▶ SUSPECT                       (emit SUSPECT)
  * SUSPECT/HELD ──silent ≥ hang-after and φ ≥ φ-hang, evidence holds──▶ HUNG        (emit HUNG)
  * SUSPECT ──same, but partition stale / via DEGRADED / fleet FROZEN──▶ HELD        (emit HELD)
- * any ──heartbeat, same boot, higher seq──▶ UP                                      (emit RECOVERED unless UP)
- * any ──heartbeat, new boot id──▶ UP with boot grace                                (emit REBOOTED)
+ * any ──heartbeat received after the last accepted one, same boot──▶ UP          (emit RECOVERED unless UP)
+ *        (a lower seq, or the previous boot, too: counted as an anomaly, seq re-based; never dropped)
+ * any ──heartbeat received after the last accepted one, new boot id──▶ UP with boot grace (emit REBOOTED)
  * any but REBOOTING ──reboot EXECUTED for the current boot──▶ REBOOTING with boot grace (state only)
+ * REBOOTING ──reboot-confirmation without a heartbeat──▶ the status before the reset (UP: SUSPECT, emitted)
  * </pre>
  * One transition per evaluation: a host reaches HUNG only on a later look than the one that made it SUSPECT,
  * so the fleet guard has counted it as silent before any host can be judged HUNG.
  * Silence counts from the later of the last heartbeat and {@link Evidence#graceFrom()}; the event reports the
- * real silence. Duplicate or older heartbeats (same boot, seq ≤ last) and heartbeats of the boot before the
- * current one change nothing. Inter-arrival samples are taken between heartbeats of an UP or SUSPECT host (a
+ * real silence. Records ingest received before the last accepted one (late copies, re-deliveries) and resends
+ * of the same seq change nothing. Inter-arrival samples are taken between heartbeats of an UP or SUSPECT host (a
  * SUSPECT host that speaks again was merely slow, which φ should learn), never across HUNG, HELD or REBOOTING,
  * so the gap of an incident does not teach the detector that long silences are normal.
  */

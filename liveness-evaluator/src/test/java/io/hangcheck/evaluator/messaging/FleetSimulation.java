@@ -97,8 +97,8 @@ final class FleetSimulation {
         this.seed = seed;
         this.t = thresholds();
         this.rnd = new Random(seed);
-        this.seconds = 50;
-        this.hostCount = 4 + rnd.nextInt(4);
+        this.seconds = 40;
+        this.hostCount = 4 + rnd.nextInt(3);
         this.ingest = new int[INSTANCES][seconds + 1];
         this.offsetMs = new long[INSTANCES][seconds + 1];
         for (int i = 0; i < INSTANCES; i++) {
