@@ -74,6 +74,14 @@ public class HostsResource {
     @Path("/hosts/{id}")
     @Operation(summary = "One host: state, last seen, phi now, history summary (redirects to the owning instance)")
     public Response host(@PathParam("id") String id) {
+        return atOwner(id, l -> Response.ok(l.host()).build());
+    }
+
+    /**
+     * What every per-host path checks first: a valid id (400), a known owner (503 while rebalancing), 307 to the
+     * owning instance, 404 for a host never seen; {@code local} answers for a host of this instance.
+     */
+    private Response atOwner(String id, java.util.function.Function<HostQueries.Lookup, Response> local) {
         if (id == null || id.length() > Heartbeat.HOST_ID_MAX || !Heartbeat.HOST_ID_PATTERN.matcher(id).matches()) {
             return Problem.response(Response.Status.BAD_REQUEST, "not a host id: " + Heartbeat.HOST_ID_PATTERN_TEXT, "id");
         }
@@ -88,7 +96,7 @@ public class HostsResource {
         if (l.host() == null) {
             return Problem.response(Response.Status.NOT_FOUND, "no heartbeat seen from " + id, "id");
         }
-        return Response.ok(l.host()).build();
+        return local.apply(l);
     }
 
     /**
@@ -99,23 +107,11 @@ public class HostsResource {
     @Path("/hosts/{id}")
     @Operation(summary = "Retire a host: forget it (tombstone on the state topic); operator token required")
     public Response retire(@PathParam("id") String id) {
-        if (id == null || id.length() > Heartbeat.HOST_ID_MAX || !Heartbeat.HOST_ID_PATTERN.matcher(id).matches()) {
-            return Problem.response(Response.Status.BAD_REQUEST, "not a host id: " + Heartbeat.HOST_ID_PATTERN_TEXT, "id");
-        }
-        HostQueries.Lookup l = queries.host(id);
-        if (l.unavailable()) {
-            return Problem.response(Response.Status.SERVICE_UNAVAILABLE, "the owner of this host is not known right now (rebalancing)", null);
-        }
-        if (l.owner() != null) {
-            return Response.temporaryRedirect(UriBuilder.fromUri("http://" + l.owner().host() + ":" + l.owner().port())
-                    .path("/v1/hosts/{id}").build(id)).build();
-        }
-        if (l.host() == null) {
-            return Problem.response(Response.Status.NOT_FOUND, "no heartbeat seen from " + id, "id");
-        }
-        fleet.requestRetire(id);
-        LOG.infof("retire requested for host %s (was %s)", id, l.host().status());
-        return Response.accepted(java.util.Map.of("hostId", id, "retire", "requested")).build();
+        return atOwner(id, l -> {
+            fleet.requestRetire(id);
+            LOG.infof("retire requested for host %s (was %s)", id, l.host().status());
+            return Response.accepted(java.util.Map.of("hostId", id, "retire", "requested")).build();
+        });
     }
 
     @GET
