@@ -22,6 +22,20 @@ public interface EvaluatorConfig {
     /** Topic names. */
     TopicConfig topics();
 
+    /** Read and admin API tokens (a Kubernetes Secret via the environment). */
+    Api api();
+
+    interface Api {
+        /** Bearer tokens with role operator (read, and retire hosts). Empty: nobody may retire a host. */
+        java.util.Optional<java.util.List<String>> operatorTokens();
+
+        /**
+         * Bearer tokens with role viewer (read only). With no token of either kind configured the read API is
+         * open (logged at start); with any, every {@code /v1} read needs one.
+         */
+        java.util.Optional<java.util.List<String>> viewerTokens();
+    }
+
     interface TopicConfig {
         /** Heartbeats and ingest ticks (input). */
         @WithDefault(Topics.HEARTBEATS)
@@ -92,6 +106,21 @@ public interface EvaluatorConfig {
     @WithDefault("30s")
     Duration heldRecheck();
 
+    /**
+     * A host stays REBOOTING at most this long without a heartbeat; then it is judged on its silence again (the
+     * executor owns "did not come back"; this only keeps the evaluator from being blind for good).
+     */
+    @WithDefault("20m")
+    Duration rebootConfirmation();
+
+    /** A host silent this long is forgotten: its entry is deleted and a tombstone goes to the state topic. */
+    @WithDefault("24h")
+    Duration forgetAfter();
+
+    /** An ingest instance without a tick this long no longer holds the verdicts of hosts that did not use it last. */
+    @WithDefault("10m")
+    Duration instanceForgetAfter();
+
     /** Fleet guard thresholds. */
     FleetConfig fleet();
 
@@ -144,7 +173,8 @@ public interface EvaluatorConfig {
                 minStdDeviation().toMillis(), statsWindow(), staleAfter().toMillis(), noTicksFreezeAfter().toMillis(),
                 heldRecheck().toMillis(), f.degradedAbove(), f.freezeAbove(), f.degradedThawBelow(),
                 f.freezeThawBelow(), f.thawAfter().toMillis(), f.minTracked(), f.stormWindow().toMillis(),
-                f.stormShare(), f.stormMinHosts());
+                f.stormShare(), f.stormMinHosts(), rebootConfirmation().toMillis(), forgetAfter().toMillis(),
+                instanceForgetAfter().toMillis());
     }
 
     default TopicNames topicNames() {

@@ -51,6 +51,9 @@ public final class FleetAggregator {
         volatile long graceBase = Long.MIN_VALUE;
         boolean stale;
         boolean noTicks;
+        String clockProblem;
+        /** Hosts that went silent within the storm window, by the second they did (F4: a flapper counts once). */
+        final java.util.LinkedHashMap<String, Long> stormHosts = new java.util.LinkedHashMap<>();
 
         TaskSlot(int partition) {
             this.partition = partition;
@@ -64,8 +67,8 @@ public final class FleetAggregator {
             return partition;
         }
 
-        /** A host moved from {@code from} (null: new) to {@code to} (null: forgotten). */
-        public void move(HostStatus from, HostStatus to, long partitionNow) {
+        /** Host {@code host} moved from {@code from} (null: new) to {@code to} (null: forgotten). */
+        public void move(HostStatus from, HostStatus to, long partitionNow, String host) {
             synchronized (FleetAggregator.this) {
                 if (from != null) {
                     byStatus[from.ordinal()]--;
@@ -73,7 +76,7 @@ public final class FleetAggregator {
                 if (to != null) {
                     byStatus[to.ordinal()]++;
                 }
-                if (from == HostStatus.UP && to == HostStatus.SUSPECT) {
+                if (from == HostStatus.UP && to == HostStatus.SUSPECT && firstSilenceInWindow(host, partitionNow)) {
                     long sec = Math.floorDiv(partitionNow, 1000);
                     int i = (int) Math.floorMod(sec, (long) stormSecond.length);
                     if (stormSecond[i] != sec) {
@@ -88,6 +91,27 @@ public final class FleetAggregator {
             }
         }
 
+        /**
+         * True when the host has not already gone silent within the storm window: the storm rule counts distinct
+         * hosts. Bounded: beyond {@link #STORM_HOSTS_MAX} remembered hosts every silence counts (a storm that
+         * large is one anyway).
+         */
+        private boolean firstSilenceInWindow(String host, long partitionNow) {
+            long windowStart = partitionNow - t.stormWindowMs();
+            var it = stormHosts.entrySet().iterator();
+            while (it.hasNext()) {
+                if (it.next().getValue() > windowStart) {
+                    break;
+                }
+                it.remove();
+            }
+            Long before = stormHosts.remove(host);
+            if (stormHosts.size() < STORM_HOSTS_MAX) {
+                stormHosts.put(host, partitionNow);
+            }
+            return before == null || before <= windowStart;
+        }
+
         /** Sets counts in bulk (task start, after scanning its store). */
         public void reset(int[] counts) {
             synchronized (FleetAggregator.this) {
@@ -96,12 +120,15 @@ public final class FleetAggregator {
             }
         }
 
-        public void clock(long partitionTime, boolean stale, boolean noTicks) {
+        /** {@code clockProblem}: why the partition's clock is inconsistent (ingest clocks disagree), or null. */
+        public void clock(long partitionTime, boolean stale, boolean noTicks, String clockProblem) {
             synchronized (FleetAggregator.this) {
-                boolean changed = stale != this.stale || noTicks != this.noTicks;
+                boolean changed = stale != this.stale || noTicks != this.noTicks
+                        || !java.util.Objects.equals(clockProblem, this.clockProblem);
                 this.partitionTime = partitionTime;
                 this.stale = stale;
                 this.noTicks = noTicks;
+                this.clockProblem = clockProblem;
                 if (changed) {
                     reassess();
                 }
@@ -143,8 +170,18 @@ public final class FleetAggregator {
         }
     }
 
+    static final int STORM_HOSTS_MAX = 100_000;
+
+    /**
+     * Down for the fleet guard: silent (SUSPECT, HELD, HUNG) or REBOOTING (F3: a host reset and not back is as
+     * down as a silent one; not counting it let a fleet with most hosts resetting look healthy).
+     */
+    public static boolean down(HostStatus s) {
+        return s == HostStatus.SUSPECT || s == HostStatus.HUNG || s == HostStatus.HELD || s == HostStatus.REBOOTING;
+    }
+
     private static boolean silent(HostStatus s) {
-        return s == HostStatus.SUSPECT || s == HostStatus.HUNG || s == HostStatus.HELD;
+        return s != null && down(s);
     }
 
     public synchronized TaskSlot register(int partition) {
@@ -180,6 +217,7 @@ public final class FleetAggregator {
         int silent = 0;
         int newly = 0;
         List<Integer> noTicks = new ArrayList<>();
+        List<String> clocks = new ArrayList<>();
         for (TaskSlot s : slots.values()) {
             for (HostStatus st : STATUSES) {
                 int n = s.byStatus[st.ordinal()];
@@ -192,8 +230,11 @@ public final class FleetAggregator {
             if (s.noTicks) {
                 noTicks.add(s.partition);
             }
+            if (s.clockProblem != null) {
+                clocks.add("partition " + s.partition + " " + s.clockProblem);
+            }
         }
-        return new FleetGuard.Figures(tracked, silent, newly, noTicks);
+        return new FleetGuard.Figures(tracked, silent, newly, noTicks, clocks);
     }
 
     /** The slot of a local partition, or null. */
@@ -217,6 +258,32 @@ public final class FleetAggregator {
     /** Moves each time the fleet leaves FROZEN: tasks then give every host a fresh grace. */
     public long thaws() {
         return thaws;
+    }
+
+    private final java.util.concurrent.ConcurrentHashMap<String, Long> retireRequests = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * An operator asks to retire a host of this instance (admin API): the task that holds it deletes it on its next
+     * wall-clock punctuation (within a second) and writes a tombstone. Requests for hosts no task holds lapse
+     * after a minute.
+     */
+    public void requestRetire(String hostId) {
+        retireRequests.put(hostId, clock.millis());
+    }
+
+    /** Pending retirements (a snapshot); drops lapsed ones. */
+    public List<String> retireRequests() {
+        if (retireRequests.isEmpty()) {
+            return List.of();
+        }
+        long lapsed = clock.millis() - 60_000;
+        retireRequests.values().removeIf(at -> at < lapsed);
+        return new ArrayList<>(retireRequests.keySet());
+    }
+
+    /** The request for {@code hostId} was carried out. */
+    public void retired(String hostId) {
+        retireRequests.remove(hostId);
     }
 
     public String instanceId() {

@@ -23,7 +23,12 @@ import java.util.Locale;
 public final class FleetGuard {
 
     /** The figures of one assessment. */
-    public record Figures(int tracked, int silent, int newlySilent, List<Integer> noTickPartitions) {
+    public record Figures(int tracked, int silent, int newlySilent, List<Integer> noTickPartitions,
+                          List<String> clockProblems) {
+        public Figures(int tracked, int silent, int newlySilent, List<Integer> noTickPartitions) {
+            this(tracked, silent, newlySilent, noTickPartitions, List.of());
+        }
+
         public double share() {
             return tracked == 0 ? 0.0 : Math.min(1.0, (double) silent / tracked);
         }
@@ -75,6 +80,12 @@ public final class FleetGuard {
         if (!f.noTickPartitions().isEmpty()) {
             freeze.add("no ticks on partitions " + f.noTickPartitions());
         }
+        freeze.addAll(f.clockProblems());
+        if (f.tracked() > 0 && f.silent() >= f.tracked() && !enough) {
+            // F1: however small the fleet, all of it down is a full disruption (Kubernetes' ComputeZoneState stops
+            // evictions in a zone whose nodes are all NotReady): one or two hosts all silent is no evidence either.
+            freeze.add(fmt("all %d tracked hosts down", f.tracked()));
+        }
         if (enough && share >= t.degradedAbove()) {
             degrade.add(fmt("silent share %.2f >= %.2f (%d of %d hosts)", share, t.degradedAbove(), f.silent(), f.tracked()));
         }
@@ -91,7 +102,8 @@ public final class FleetGuard {
         }
         // raw is below the current mode: release only under the lower threshold, held for thaw-after.
         boolean calm = mode == FleetMode.FROZEN
-                ? share < t.freezeThawBelow() && !storm && f.noTickPartitions().isEmpty()
+                ? share < t.freezeThawBelow() && !storm && f.noTickPartitions().isEmpty() && f.clockProblems().isEmpty()
+                        && !(f.tracked() > 0 && f.silent() >= f.tracked())
                 : share < t.degradedThawBelow();
         if (!calm) {
             calmSince = -1;

@@ -23,6 +23,14 @@ public final class HostRecord {
     HostStatus status = HostStatus.UP;
     /** Host labels are dropped from the stored copy when they would push it past the size budget. */
     boolean labelsTruncated;
+    /**
+     * The status REBOOTING came from (UP, SUSPECT, HELD or HUNG): when the confirmation runs out the host returns
+     * to it, so no event of its incident is emitted twice.
+     */
+    HostStatus beforeReboot = HostStatus.UP;
+    /** The host's own sequence number plus this is {@code lastSeq}: re-based when the seq went back (S3, D1). */
+    long seqShift;
+    /** Monotonic within a boot (the host's seq plus {@link #seqShift}): incident ids never repeat. */
     long lastSeq;
     long lastSeenAt;
     long since;
@@ -44,7 +52,9 @@ public final class HostRecord {
         HostRecord c = new HostRecord();
         c.status = status;
         c.labelsTruncated = labelsTruncated;
+        c.beforeReboot = beforeReboot;
         c.lastSeq = lastSeq;
+        c.seqShift = seqShift;
         c.lastSeenAt = lastSeenAt;
         c.since = since;
         c.lastReceivedAt = lastReceivedAt;
@@ -102,6 +112,7 @@ public final class HostRecord {
     public HostStatus status() { return status; }
     public boolean labelsTruncated() { return labelsTruncated; }
     public long lastSeq() { return lastSeq; }
+    public long seqShift() { return seqShift; }
     public long lastSeenAt() { return lastSeenAt; }
     public long since() { return since; }
     public long lastReceivedAt() { return lastReceivedAt; }

@@ -16,10 +16,10 @@ import java.util.Map;
  * not repeated here).
  *
  * <pre>
- * u8 version(1) u8 status u8 flags(bit0 labels truncated)
+ * u8 version(1) u8 status u8 flags(bit0 labels truncated, bits1-2 status before REBOOTING, bit3 seq shift present)
  * i64 lastSeq, lastSeenAt, since, lastReceivedAt, bootGraceUntil
  * u16 statsCount, f64 mean, f64 variance, i32 previousBootHash, i64 viaHash      (= 73 bytes fixed)
- * str bootId (≤ 64 B)  str via (≤ {@value #VIA_STORED_MAX} B, longer ids keep a prefix; the evidence check
+ * [i64 seqShift, only when flag bit3]  str bootId (≤ 64 B)  str via (≤ {@value #VIA_STORED_MAX} B, longer ids keep a prefix; the evidence check
  * uses viaHash of the full id)  u8 nLabels, then (str key, str value)* — whole labels in key order while they fit
  * </pre>
  * A {@code str} is a u8 length and UTF-8 bytes. Labels that do not fit the budget are dropped from the
@@ -30,6 +30,16 @@ public final class HostRecordSerde implements Serde<HostRecord>, Serializer<Host
     static final int VIA_STORED_MAX = 48;
     private static final byte VERSION = 1;
     private static final HostStatus[] STATUSES = HostStatus.values();
+    private static final HostStatus[] BEFORE_REBOOT = {HostStatus.UP, HostStatus.SUSPECT, HostStatus.HELD, HostStatus.HUNG};
+
+    private static int beforeRebootBits(HostStatus s) {
+        for (int i = 0; i < BEFORE_REBOOT.length; i++) {
+            if (BEFORE_REBOOT[i] == s) {
+                return i;
+            }
+        }
+        return 0;
+    }
 
     @Override
     public byte[] serialize(String topic, HostRecord r) {
@@ -50,6 +60,9 @@ public final class HostRecordSerde implements Serde<HostRecord>, Serializer<Host
         b.putDouble(r.meanMs).putDouble(r.varianceMs2);
         b.putInt(r.previousBootHash);
         b.putLong(r.viaHash);
+        if (r.seqShift != 0) {
+            b.putLong(r.seqShift);
+        }
         putStr(b, r.bootId == null ? "" : r.bootId, 64);
         putStr(b, r.via == null ? "" : r.via, VIA_STORED_MAX);
         boolean truncated = r.labelsTruncated;
@@ -67,7 +80,7 @@ public final class HostRecordSerde implements Serde<HostRecord>, Serializer<Host
             n++;
         }
         b.put(countPos, (byte) n);
-        b.put(flagsPos, (byte) (truncated ? 1 : 0));
+        b.put(flagsPos, (byte) ((truncated ? 1 : 0) | (beforeRebootBits(r.beforeReboot) << 1) | (r.seqShift != 0 ? 8 : 0)));
         return java.util.Arrays.copyOf(b.array(), b.position());
     }
 
@@ -109,7 +122,9 @@ public final class HostRecordSerde implements Serde<HostRecord>, Serializer<Host
             }
             HostRecord r = new HostRecord();
             r.status = STATUSES[b.get()];
-            r.labelsTruncated = (b.get() & 1) != 0;
+            byte flags = b.get();
+            r.labelsTruncated = (flags & 1) != 0;
+            r.beforeReboot = BEFORE_REBOOT[(flags >> 1) & 3];
             r.lastSeq = b.getLong();
             r.lastSeenAt = b.getLong();
             r.since = b.getLong();
@@ -120,6 +135,9 @@ public final class HostRecordSerde implements Serde<HostRecord>, Serializer<Host
             r.varianceMs2 = b.getDouble();
             r.previousBootHash = b.getInt();
             r.viaHash = b.getLong();
+            if ((flags & 8) != 0) {
+                r.seqShift = b.getLong();
+            }
             r.bootId = getStr(b);
             String via = getStr(b);
             r.via = via.isEmpty() ? null : via;

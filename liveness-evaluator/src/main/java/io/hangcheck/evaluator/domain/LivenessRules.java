@@ -6,6 +6,7 @@ import io.hangcheck.events.LivenessEventType;
 import io.hangcheck.events.RebootDecision;
 import io.hangcheck.events.RebootRecord;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -18,15 +19,17 @@ import java.util.Objects;
  * UP ──silent ≥ suspect-after, or φ ≥ φ-suspect──▶ SUSPECT                       (emit SUSPECT)
  * SUSPECT/HELD ──silent ≥ hang-after and φ ≥ φ-hang, evidence holds──▶ HUNG        (emit HUNG)
  * SUSPECT ──same, but partition stale / via DEGRADED / fleet FROZEN──▶ HELD        (emit HELD)
- * any ──heartbeat, same boot, higher seq──▶ UP                                      (emit RECOVERED unless UP)
- * any ──heartbeat, new boot id──▶ UP with boot grace                                (emit REBOOTED)
+ * any ──heartbeat received after the last accepted one, same boot──▶ UP          (emit RECOVERED unless UP)
+ *        (a lower seq, or the previous boot, too: counted as an anomaly, seq re-based; never dropped)
+ * any ──heartbeat received after the last accepted one, new boot id──▶ UP with boot grace (emit REBOOTED)
  * any but REBOOTING ──reboot EXECUTED for the current boot──▶ REBOOTING with boot grace (state only)
+ * REBOOTING ──reboot-confirmation without a heartbeat──▶ the status before the reset (UP: SUSPECT, emitted)
  * </pre>
  * One transition per evaluation: a host reaches HUNG only on a later look than the one that made it SUSPECT,
  * so the fleet guard has counted it as silent before any host can be judged HUNG.
  * Silence counts from the later of the last heartbeat and {@link Evidence#graceFrom()}; the event reports the
- * real silence. Duplicate or older heartbeats (same boot, seq ≤ last) and heartbeats of the boot before the
- * current one change nothing. Inter-arrival samples are taken between heartbeats of an UP or SUSPECT host (a
+ * real silence. Records ingest received before the last accepted one (late copies, re-deliveries) and resends
+ * of the same seq change nothing. Inter-arrival samples are taken between heartbeats of an UP or SUSPECT host (a
  * SUSPECT host that speaks again was merely slow, which φ should learn), never across HUNG, HELD or REBOOTING,
  * so the gap of an incident does not teach the detector that long silences are normal.
  */
@@ -50,53 +53,106 @@ public final class LivenessRules {
             r.seedStats(t.expectedIntervalMs());
             r.bootGraceUntil = bootGraceUntil(hb, now);
             fill(r, hb, now, received);
-            return new Outcome(r, null, List.of(), null, 0, null, -1, true, null);
+            return Outcome.change(r, null, List.of(), null, 0);
         }
-        if (hb.bootId().equals(cur.bootId)) {
-            if (hb.seq() <= cur.lastSeq) {
-                return Outcome.ignored(hb.seq() == cur.lastSeq ? "duplicate heartbeat" : "out-of-order heartbeat");
-            }
-            HostRecord r = cur.copy();
-            if (cur.status == HostStatus.UP || cur.status == HostStatus.SUSPECT) {
-                long sample = cur.lastReceivedAt > 0 ? received - cur.lastReceivedAt : now - cur.lastSeenAt;
-                if (sample > 0) {
-                    r.addInterval(sample, t.statsWindow());
-                }
-            }
-            LivenessEventType event = null;
-            boolean publish = !Objects.equals(hb.via(), cur.via) || labelsChanged(cur, hb.labels());
-            if (cur.status != HostStatus.UP) {
-                event = LivenessEventType.RECOVERED;
-                r.status = HostStatus.UP;
-                r.since = now;
-                publish = true;
-            }
-            long silent = Math.max(0, now - cur.lastSeenAt);
-            fill(r, hb, now, received);
-            return new Outcome(r, event, event == null ? List.of() : List.of("heartbeat seq " + hb.seq() + " after "
-                    + silent + " ms"), null, silent, null, cur.lastSeq, publish, null);
+        // News of the host is a heartbeat ingest received after the last accepted one, whatever its boot and seq
+        // say (S1, S3, D1). One received before it is a late copy (a replay, a re-delivery) and proves nothing now.
+        boolean newer = received > cur.lastReceivedAt;
+        boolean sameBoot = hb.bootId().equals(cur.bootId);
+        boolean previous = !sameBoot && cur.previousBootHash != 0
+                && (int) HostRecord.hash64(hb.bootId()) == cur.previousBootHash;
+        if (!newer) {
+            return Outcome.ignored(!sameBoot ? (previous ? Ignored.PREVIOUS_BOOT : Ignored.OLD_BOOT)
+                    : effectiveSeq(hb, cur) == cur.lastSeq ? Ignored.DUPLICATE : Ignored.OUT_OF_ORDER);
         }
-        if (cur.previousBootHash != 0 && (int) HostRecord.hash64(hb.bootId()) == cur.previousBootHash) {
-            return Outcome.ignored("heartbeat of the previous boot");
+        if (sameBoot) {
+            if (effectiveSeq(hb, cur) == cur.lastSeq) {
+                return Outcome.ignored(Ignored.DUPLICATE); // a resend of the same heartbeat
+            }
+            boolean regressed = effectiveSeq(hb, cur) < cur.lastSeq;
+            return alive(cur, hb, now, received, regressed ? Anomaly.SEQ_REGRESSED : null);
+        }
+        if (previous) {
+            // Back to the boot before: the newer boot id was late, forged or corrupt. Not a reboot.
+            HostRecord swapped = cur.copy();
+            swapped.previousBootHash = nonZero((int) HostRecord.hash64(cur.bootId));
+            return alive(swapped, hb, now, received, Anomaly.BOOT_RETURNED);
         }
         HostRecord r = cur.copy();
         r.previousBootHash = nonZero((int) HostRecord.hash64(cur.bootId));
         r.status = HostStatus.UP;
         r.since = now;
         r.bootGraceUntil = bootGraceUntil(hb, now);
+        r.seqShift = 0;
         long silent = Math.max(0, now - cur.lastSeenAt);
         fill(r, hb, now, received);
         return new Outcome(r, LivenessEventType.REBOOTED, List.of("boot id changed from " + cur.bootId + " to "
-                + hb.bootId()), null, silent, cur.bootId, cur.lastSeq, true, null);
+                + hb.bootId()), null, silent, cur.bootId, cur.lastSeq, true, null, null);
+    }
+
+    /**
+     * A heartbeat that shows the host alive: UP (RECOVERED unless it was UP). After a regressed seq or a return
+     * to the previous boot the sequence is re-based so that {@code lastSeq} (and so every incident id) keeps
+     * growing.
+     */
+    private Outcome alive(HostRecord cur, Heartbeat hb, long now, long received, Anomaly anomaly) {
+        HostRecord r = cur.copy();
+        if (cur.status == HostStatus.UP || cur.status == HostStatus.SUSPECT) {
+            long sample = cur.lastReceivedAt > 0 ? received - cur.lastReceivedAt : now - cur.lastSeenAt;
+            if (sample > 0) {
+                r.addInterval(sample, t.statsWindow());
+            }
+        }
+        LivenessEventType event = null;
+        boolean publish = anomaly != null || !Objects.equals(hb.via(), cur.via) || labelsChanged(cur, hb.labels());
+        if (cur.status != HostStatus.UP) {
+            event = LivenessEventType.RECOVERED;
+            r.status = HostStatus.UP;
+                r.since = now;
+            publish = true;
+        }
+        long silent = Math.max(0, now - cur.lastSeenAt);
+        fill(r, hb, now, received);
+        if (anomaly != null) {
+            // lastSeq + 1 - seq, unless that overflows (a seq near Long.MAX_VALUE): then start over from the host's
+            if (cur.lastSeq < Long.MAX_VALUE - 1) {
+                r.seqShift = cur.lastSeq + 1 - hb.seq();
+                r.lastSeq = cur.lastSeq + 1;
+            } else {
+                r.seqShift = 0;
+            }
+        } else {
+            r.lastSeq = effectiveSeq(hb, cur);
+        }
+        List<String> reasons = new ArrayList<>(2);
+        if (event != null) {
+            reasons.add("heartbeat seq " + hb.seq() + " after " + silent + " ms");
+        }
+        if (anomaly != null) {
+            reasons.add(anomaly.label() + ": " + cur.bootId + "/" + cur.lastSeq + " then " + hb.bootId() + "/" + hb.seq());
+        }
+        return new Outcome(r, event, reasons, null, silent, null, cur.lastSeq, publish, null, anomaly);
+    }
+
+    /** The heartbeat's seq on the record's monotonic scale (saturating: a forged seq cannot overflow it). */
+    private static long effectiveSeq(Heartbeat hb, HostRecord cur) {
+        long e = hb.seq() + cur.seqShift;
+        return ((hb.seq() ^ e) & (cur.seqShift ^ e)) < 0 ? (cur.seqShift < 0 ? Long.MIN_VALUE : Long.MAX_VALUE) : e;
     }
 
     private static int nonZero(int h) {
         return h == 0 ? 1 : h;
     }
 
-    private long bootGraceUntil(Heartbeat hb, long now) {
-        long uptimeMs = hb.uptimeSeconds() == null ? 0 : hb.uptimeSeconds() * 1000;
-        return now + Math.max(0, t.bootGraceMs() - uptimeMs);
+    /**
+     * End of the boot grace: boot-grace minus the reported uptime, never beyond boot-grace (a forged or corrupt
+     * {@code uptimeSeconds} cannot stretch it, and the product cannot overflow).
+     */
+    long bootGraceUntil(Heartbeat hb, long now) {
+        long graceMs = t.bootGraceMs();
+        long uptime = hb.uptimeSeconds() == null ? 0 : Math.max(0, hb.uptimeSeconds());
+        long uptimeMs = Math.min(uptime, graceMs / 1000 + 1) * 1000;
+        return now + Math.max(0, graceMs - uptimeMs);
     }
 
     private static boolean labelsChanged(HostRecord cur, Map<String, String> labels) {
@@ -121,29 +177,23 @@ public final class LivenessRules {
 
     /** An executed reboot of the host's current boot puts it in REBOOTING; anything else changes nothing. */
     public Outcome onReboot(HostRecord cur, RebootRecord rr, long now) {
-        if (rr.decision() != RebootDecision.EXECUTED) {
-            return Outcome.ignored("decision " + rr.decision());
-        }
-        if (cur == null) {
-            return Outcome.ignored("unknown host");
-        }
-        if (cur.status == HostStatus.REBOOTING) {
-            return Outcome.ignored("already rebooting");
+        if (rr.decision() != RebootDecision.EXECUTED || cur == null || cur.status == HostStatus.REBOOTING) {
+            return Outcome.ignored(Ignored.REBOOT);
         }
         String prefix = rr.hostId() + "/";
         if (rr.incidentId().startsWith(prefix)) {
             String rest = rr.incidentId().substring(prefix.length());
             int slash = rest.lastIndexOf('/');
             if (slash > 0 && !rest.substring(0, slash).equals(cur.bootId)) {
-                return Outcome.ignored("reboot of an earlier boot");
+                return Outcome.ignored(Ignored.REBOOT);
             }
         }
         HostRecord r = cur.copy();
         r.status = HostStatus.REBOOTING;
+        r.beforeReboot = cur.status;
         r.since = now;
         r.bootGraceUntil = Math.max(r.bootGraceUntil, now + t.bootGraceMs());
-        return new Outcome(r, null, List.of("reboot executed: " + rr.recordId()), null,
-                Math.max(0, now - cur.lastSeenAt), null, cur.lastSeq, true, null);
+        return Outcome.change(r, null, List.of("reboot executed: " + rr.recordId()), null, Math.max(0, now - cur.lastSeenAt));
     }
 
     /** φ of the host at partition time {@code now}, silence counted from {@code graceFrom} at the earliest. */
@@ -154,6 +204,9 @@ public final class LivenessRules {
 
     /** Looks at a silent-or-not host at partition time {@code now}. At most one transition. */
     public Outcome evaluate(HostRecord r, long now, Evidence ev, int partition) {
+        if (r.status == HostStatus.REBOOTING && now - r.since >= t.rebootConfirmMs()) {
+            return rebootNotConfirmed(r, now);
+        }
         if (r.status == HostStatus.HUNG || r.status == HostStatus.REBOOTING || now < r.bootGraceUntil) {
             return Outcome.nothing(null, Math.max(0, now - r.lastSeenAt));
         }
@@ -170,7 +223,7 @@ public final class LivenessRules {
                     String why = silent >= t.suspectAfterMs()
                             ? "silent " + silent + " ms >= suspect-after " + t.suspectAfterMs() + " ms"
                             : String.format("phi %.2f >= %.2f", phi, t.phiSuspect());
-                    return new Outcome(n, LivenessEventType.SUSPECT, List.of(why), phi, realSilent, null, -1, true, null);
+                    return Outcome.change(n, LivenessEventType.SUSPECT, List.of(why), phi, realSilent);
                 }
             }
             case SUSPECT, HELD -> {
@@ -182,13 +235,13 @@ public final class LivenessRules {
                         HostRecord n = r.copy();
                         n.status = HostStatus.HUNG;
                         n.since = now;
-                        return new Outcome(n, LivenessEventType.HUNG, List.of(why), phi, realSilent, null, -1, true, null);
+                        return Outcome.change(n, LivenessEventType.HUNG, List.of(why), phi, realSilent);
                     }
                     if (r.status == HostStatus.SUSPECT) {
                         HostRecord n = r.copy();
                         n.status = HostStatus.HELD;
                         n.since = now;
-                        return new Outcome(n, LivenessEventType.HELD, doubts, phi, realSilent, null, -1, true, null);
+                        return Outcome.change(n, LivenessEventType.HELD, doubts, phi, realSilent);
                     }
                 }
             }
@@ -199,8 +252,32 @@ public final class LivenessRules {
     }
 
     /**
-     * When to look at the host next (partition time), or {@link Long#MAX_VALUE} when only an input can change
-     * it (HUNG, REBOOTING after its grace is handled by the executor). Always later than {@code now}.
+     * REBOOTING ran out of its confirmation time without a heartbeat (S4): the host returns to the status it had
+     * before the reset, without an event (its incident's events were emitted then; the executor owns "did not come
+     * back"), and is judged on its silence again. A host that was UP (an operator's reset, possibly relayed late)
+     * becomes SUSPECT, with that event.
+     */
+    private Outcome rebootNotConfirmed(HostRecord r, long now) {
+        HostRecord n = r.copy();
+        n.since = now;
+        long silent = Math.max(0, now - r.lastSeenAt);
+        String why = "no heartbeat within reboot-confirmation " + t.rebootConfirmMs() + " ms of the reset";
+        if (r.beforeReboot != HostStatus.UP) {
+            n.status = r.beforeReboot;
+            return Outcome.change(n, null, List.of(why), null, silent);
+        }
+        n.status = HostStatus.SUSPECT;
+        return Outcome.change(n, LivenessEventType.SUSPECT, List.of(why), null, silent);
+    }
+
+    /** True when the host has been silent for forget-after: it is deleted (D7: made-up or retired hosts). */
+    public boolean forgettable(HostRecord r, long now) {
+        return now - r.lastSeenAt >= t.forgetAfterMs();
+    }
+
+    /**
+     * When to look at the host next (partition time): its next threshold, the end of REBOOTING's confirmation
+     * time, and at the latest the moment it would be forgotten. Always later than {@code now}.
      */
     public long nextLook(HostRecord r, long now, long graceFrom) {
         long ref = Math.max(r.lastSeenAt, graceFrom);
@@ -211,12 +288,14 @@ public final class LivenessRules {
                 long at = ref + Math.max(t.hangAfterMs(), elapsedFor(r, t.phiHang()));
                 yield at > now ? at : now + t.heldRecheckMs();
             }
-            case HUNG, REBOOTING -> Long.MAX_VALUE;
+            case HUNG -> Long.MAX_VALUE;
+            case REBOOTING -> r.since + t.rebootConfirmMs();
         };
-        if (due == Long.MAX_VALUE) {
-            return due;
+        long forget = r.lastSeenAt + t.forgetAfterMs();
+        if (r.status == HostStatus.HUNG || r.status == HostStatus.REBOOTING) {
+            return Math.max(Math.min(due, forget), now + 1);
         }
-        return Math.max(Math.max(due, r.bootGraceUntil), now + 1);
+        return Math.min(Math.max(Math.max(due, r.bootGraceUntil), now + 1), Math.max(forget, now + 1));
     }
 
     private long elapsedFor(HostRecord r, double phi) {

@@ -34,6 +34,7 @@ public final class PartitionClock {
     private long lastTickWall;
     private boolean stalled;
     private boolean dirty;
+    private long lastStep;
 
     /** One ingest instance as this partition's ticks describe it. */
     public static final class Instance {
@@ -42,6 +43,10 @@ public final class PartitionClock {
         boolean degraded;
         String reasons = "";
         long healthyFrom;
+        /** Wall time of its latest tick (not persisted). */
+        long lastTickWall = Long.MIN_VALUE;
+        /** How far its latest tick was behind partition time when it came (stepped-back clock), 0 when in step. */
+        long behindMs;
 
         Instance(String id) {
             this.id = id;
@@ -82,8 +87,24 @@ public final class PartitionClock {
         lastTickWall = wallNow;
         dirty = true;
         Instance in = instances.computeIfAbsent(HostRecord.hash64(tick.instanceId()), h -> new Instance(tick.instanceId()));
-        boolean wasDoubtful = in.lastTickAt == 0 || in.degraded || (time >= 0 && at - in.lastTickAt > staleAfterMs);
+        boolean wasDoubtful = in.lastTickAt == 0 || in.degraded || in.behindMs > 0
+                || (time >= 0 && at - in.lastTickAt > staleAfterMs);
         boolean degraded = tick.health().degraded();
+        in.lastTickWall = wallNow;
+        lastStep = 0;
+        if (time >= 0 && at < time - staleAfterMs) {
+            // behind the partition's time by more than a stall: this instance's clock stepped back (or another's
+            // ahead). Its ticks cannot move the clock, and nobody can tell which clock is right: no verdicts.
+            if (in.behindMs == 0) {
+                lastStep = at - time;
+            }
+            in.behindMs = time - at;
+        } else {
+            in.behindMs = 0;
+        }
+        if (time >= 0 && !stalled && at - time > staleAfterMs) {
+            lastStep = at - time; // ahead without a stall (a clock stepped ahead, or a gap the evaluator caught up on)
+        }
         if (at >= in.lastTickAt) {
             in.lastTickAt = at;
             in.degraded = degraded;
@@ -123,6 +144,55 @@ public final class PartitionClock {
         return stalled;
     }
 
+    /**
+     * The step of the last tick applied, in ms: negative when an instance's tick came more than stale-after behind
+     * partition time (first tick of such a run only), positive when partition time jumped ahead without a stall;
+     * 0 otherwise.
+     */
+    public long lastStep() {
+        return lastStep;
+    }
+
+    /**
+     * Why the partition's clock cannot be trusted now, or null: an instance that ticks (within stale-after of wall
+     * time) is more than stale-after behind partition time — clocks disagree, so silences measured on it are not
+     * evidence. Consistent again when its ticks catch up or it stops ticking (then it is a stale path).
+     */
+    public String inconsistency(long wallNow, long staleAfterMs) {
+        StringBuilder b = null;
+        for (Instance in : instances.values()) {
+            if (in.behindMs > 0 && wallNow - in.lastTickWall < staleAfterMs) {
+                b = b == null ? new StringBuilder() : b.append("; ");
+                b.append(in.id).append(" ticks ").append(in.behindMs / 1000).append(" s behind partition time");
+            }
+        }
+        return b == null ? null : "clock inconsistent: " + b;
+    }
+
+    /**
+     * Why any path the host might use is in doubt at partition time {@code now}, or null (S7): the instance of its
+     * last heartbeat (never forgotten), and every other instance of the partition that ticked within
+     * {@code forgetAfterMs} — DEGRADED, or no tick for stale-after — since a host refused or unreachable there
+     * falls silent through no fault of its own.
+     */
+    public String pathProblems(long viaHash, String via, long now, long staleAfterMs, long forgetAfterMs) {
+        String own = viaProblem(viaHash, via, now, staleAfterMs);
+        StringBuilder b = own == null ? null : new StringBuilder(own);
+        for (Map.Entry<Long, Instance> e : instances.entrySet()) {
+            Instance in = e.getValue();
+            if (e.getKey() == viaHash || now - in.lastTickAt > forgetAfterMs) {
+                continue;
+            }
+            String why = in.degraded ? in.id + " DEGRADED" + (in.reasons.isEmpty() ? "" : ": " + in.reasons)
+                    : now - in.lastTickAt > staleAfterMs ? in.id + ": no tick for " + (now - in.lastTickAt) + " ms" : null;
+            if (why != null) {
+                b = b == null ? new StringBuilder() : b.append("; ");
+                b.append("path ").append(why);
+            }
+        }
+        return b == null ? null : b.toString();
+    }
+
     /** Why the ingest instance a host last used is in doubt at partition time {@code now}, or null. */
     public String viaProblem(long viaHash, String via, long now, long staleAfterMs) {
         Instance in = instances.get(viaHash);
@@ -139,10 +209,20 @@ public final class PartitionClock {
         return null;
     }
 
-    /** The earliest partition time from which a host that came via {@code viaHash} may count as silent. */
-    public long graceFrom(long viaHash) {
-        Instance in = instances.get(viaHash);
-        return Math.max(resumedAt, in == null ? Long.MIN_VALUE : in.healthyFrom);
+    /**
+     * The earliest partition time from which a host that came via {@code viaHash} may count as silent: the clock's
+     * resume, and the latest moment any of its possible paths (its own instance, every instance not forgotten at
+     * {@code now}) became healthy again.
+     */
+    public long graceFrom(long viaHash, long now, long forgetAfterMs) {
+        long from = resumedAt;
+        for (Map.Entry<Long, Instance> e : instances.entrySet()) {
+            Instance in = e.getValue();
+            if (e.getKey() == viaHash || now - in.lastTickAt <= forgetAfterMs) {
+                from = Math.max(from, in.healthyFrom);
+            }
+        }
+        return from;
     }
 
     public List<Instance> instances() {

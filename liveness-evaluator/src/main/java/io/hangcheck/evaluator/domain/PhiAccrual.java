@@ -50,8 +50,10 @@ public final class PhiAccrual {
                                        double minStdDevMs) {
         double mean = meanMs + acceptablePauseMs;
         double std = Math.max(stdDevMs, minStdDevMs);
+        // c = ln((1 - p) / p) with p = 10^-φ, written so that it stays finite however small p gets (for φ ≥ ~308
+        // p underflows and the quotient is infinite: the inverse was NaN and the next look was scheduled at once).
         double p = Math.pow(10, -threshold);
-        double c = Math.log((1 - p) / p);
+        double c = Math.log1p(-p) + threshold * LN10;
         // y^3 + (A/B) y - c/B = 0, depressed cubic with positive linear term: one real root.
         double pp = A / B;
         double q = -c / B;

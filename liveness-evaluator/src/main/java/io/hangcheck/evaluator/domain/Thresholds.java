@@ -28,6 +28,10 @@ import java.time.Duration;
  * @param stormWindowMs       window for "many hosts newly silent"
  * @param stormShare          FROZEN when this share of tracked hosts went silent within the storm window ...
  * @param stormMinHosts       ... and at least this many
+ * @param rebootConfirmMs     a host stays REBOOTING at most this long without a heartbeat; then it is judged again
+ * @param forgetAfterMs       a host silent this long is forgotten (store entry deleted, tombstone on the state topic)
+ * @param instanceForgetAfterMs an ingest instance without a tick this long no longer holds verdicts of hosts that
+ *                            did not last come through it (it was scaled down or renamed)
  */
 public record Thresholds(
         long expectedIntervalMs,
@@ -50,7 +54,10 @@ public record Thresholds(
         int minTracked,
         long stormWindowMs,
         double stormShare,
-        int stormMinHosts) {
+        int stormMinHosts,
+        long rebootConfirmMs,
+        long forgetAfterMs,
+        long instanceForgetAfterMs) {
 
     public Thresholds {
         positive(expectedIntervalMs, "expected-interval");
@@ -66,6 +73,12 @@ public record Thresholds(
         positive(statsWindow, "stats-window");
         positive(staleAfterMs, "stale-after");
         positive(heldRecheckMs, "held-recheck");
+        positive(rebootConfirmMs, "reboot-confirmation");
+        positive(forgetAfterMs, "forget-after");
+        positive(instanceForgetAfterMs, "instance-forget-after");
+        if (forgetAfterMs <= hangAfterMs || instanceForgetAfterMs <= staleAfterMs) {
+            throw new IllegalArgumentException("forget-after must exceed hang-after, instance-forget-after stale-after");
+        }
         if (!(phiSuspect > 0 && phiHang >= phiSuspect)) {
             throw new IllegalArgumentException("need 0 < phi-suspect <= phi-hang");
         }
@@ -90,7 +103,8 @@ public record Thresholds(
                 3.0, 8.0, 10_000, 2_000, 100,
                 10_000, 30_000, 30_000,
                 0.10, 0.40, 0.05, 0.30, 120_000, 2,
-                60_000, 0.20, 10);
+                60_000, 0.20, 10,
+                Duration.ofMinutes(20).toMillis(), Duration.ofHours(24).toMillis(), Duration.ofMinutes(10).toMillis());
     }
 
     /** Short thresholds for tests: heartbeat every second, suspect after 2 s, hang after 5 s. */
@@ -100,27 +114,49 @@ public record Thresholds(
                 3.0, 8.0, 200, 100, 20,
                 3_000, 6_000, 1_000,
                 0.10, 0.40, 0.05, 0.30, 3_000, 2,
-                1_000, 0.20, 10);
+                1_000, 0.20, 10,
+                10_000, 600_000, 60_000);
     }
 
     public Thresholds withBootGraceMs(long v) {
         return new Thresholds(expectedIntervalMs, suspectAfterMs, hangAfterMs, v, phiSuspect, phiHang,
                 acceptablePauseMs, minStdDevMs, statsWindow, staleAfterMs, noTicksFreezeAfterMs, heldRecheckMs,
                 degradedAbove, freezeAbove, degradedThawBelow, freezeThawBelow, thawAfterMs, minTracked,
-                stormWindowMs, stormShare, stormMinHosts);
+                stormWindowMs, stormShare, stormMinHosts, rebootConfirmMs, forgetAfterMs, instanceForgetAfterMs);
     }
 
     public Thresholds withTiming(long expectedIntervalMs, long suspectAfterMs, long hangAfterMs) {
         return new Thresholds(expectedIntervalMs, suspectAfterMs, hangAfterMs, bootGraceMs, phiSuspect, phiHang,
                 acceptablePauseMs, minStdDevMs, statsWindow, staleAfterMs, noTicksFreezeAfterMs, heldRecheckMs,
                 degradedAbove, freezeAbove, degradedThawBelow, freezeThawBelow, thawAfterMs, minTracked,
-                stormWindowMs, stormShare, stormMinHosts);
+                stormWindowMs, stormShare, stormMinHosts, rebootConfirmMs, forgetAfterMs, instanceForgetAfterMs);
     }
 
     public Thresholds withStorm(double stormShare, int stormMinHosts) {
         return new Thresholds(expectedIntervalMs, suspectAfterMs, hangAfterMs, bootGraceMs, phiSuspect, phiHang,
                 acceptablePauseMs, minStdDevMs, statsWindow, staleAfterMs, noTicksFreezeAfterMs, heldRecheckMs,
                 degradedAbove, freezeAbove, degradedThawBelow, freezeThawBelow, thawAfterMs, minTracked,
-                stormWindowMs, stormShare, stormMinHosts);
+                stormWindowMs, stormShare, stormMinHosts, rebootConfirmMs, forgetAfterMs, instanceForgetAfterMs);
+    }
+
+    public Thresholds withLifetimes(long rebootConfirmMs, long forgetAfterMs, long instanceForgetAfterMs) {
+        return new Thresholds(expectedIntervalMs, suspectAfterMs, hangAfterMs, bootGraceMs, phiSuspect, phiHang,
+                acceptablePauseMs, minStdDevMs, statsWindow, staleAfterMs, noTicksFreezeAfterMs, heldRecheckMs,
+                degradedAbove, freezeAbove, degradedThawBelow, freezeThawBelow, thawAfterMs, minTracked,
+                stormWindowMs, stormShare, stormMinHosts, rebootConfirmMs, forgetAfterMs, instanceForgetAfterMs);
+    }
+
+    public Thresholds withPhi(double phiSuspect, double phiHang) {
+        return new Thresholds(expectedIntervalMs, suspectAfterMs, hangAfterMs, bootGraceMs, phiSuspect, phiHang,
+                acceptablePauseMs, minStdDevMs, statsWindow, staleAfterMs, noTicksFreezeAfterMs, heldRecheckMs,
+                degradedAbove, freezeAbove, degradedThawBelow, freezeThawBelow, thawAfterMs, minTracked,
+                stormWindowMs, stormShare, stormMinHosts, rebootConfirmMs, forgetAfterMs, instanceForgetAfterMs);
+    }
+
+    public Thresholds withStormWindow(long stormWindowMs) {
+        return new Thresholds(expectedIntervalMs, suspectAfterMs, hangAfterMs, bootGraceMs, phiSuspect, phiHang,
+                acceptablePauseMs, minStdDevMs, statsWindow, staleAfterMs, noTicksFreezeAfterMs, heldRecheckMs,
+                degradedAbove, freezeAbove, degradedThawBelow, freezeThawBelow, thawAfterMs, minTracked,
+                stormWindowMs, stormShare, stormMinHosts, rebootConfirmMs, forgetAfterMs, instanceForgetAfterMs);
     }
 }

@@ -3,6 +3,7 @@ package io.hangcheck.evaluator.messaging;
 import io.hangcheck.evaluator.domain.DeadlineIndex;
 import io.hangcheck.evaluator.domain.Evidence;
 import io.hangcheck.evaluator.domain.FleetAggregator;
+import io.hangcheck.evaluator.domain.Forgotten;
 import io.hangcheck.evaluator.domain.HostRecord;
 import io.hangcheck.evaluator.domain.LivenessRules;
 import io.hangcheck.evaluator.domain.Outcome;
@@ -117,7 +118,7 @@ public final class LivenessProcessor implements Processor<String, byte[], String
             }
         }
         slot.reset(counts);
-        slot.clock(pclock.time(), false, false);
+        slot.clock(pclock.time(), false, false, null);
         slot.view(graceBase());
         LOG.infof("task for partition %d started: %d hosts, partition time %s", partition,
                 java.util.Arrays.stream(counts).sum(), now < 0 ? "unknown" : Instant.ofEpochMilli(now));
@@ -163,11 +164,18 @@ public final class LivenessProcessor implements Processor<String, byte[], String
     private void onTick(Tick tick) {
         metrics.ticks.inc();
         boolean moved = pclock.onTick(tick, clock.millis(), t.staleAfterMs());
+        if (pclock.lastStep() != 0) {
+            long step = pclock.lastStep();
+            metrics.clockSteps.labels(step < 0 ? "back" : "ahead").inc();
+            LOG.warnf("partition %d: tick of %s at %s is %d s %s partition time%s", partition, tick.instanceId(),
+                    tick.at(), Math.abs(step) / 1000, step < 0 ? "behind" : "ahead of",
+                    step < 0 ? "; no verdicts while the clocks disagree" : "; the clock resumes there with a fresh grace");
+        }
         // stored with the tick, so that it commits with the offsets: a task taken over resumes with the clock of
         // the last commit. Stored only by the wall-clock punctuation, it was up to a punctuation interval behind
         // them, and the heartbeats replayed after the takeover were stamped with that older time.
         persistClock();
-        slot.clock(pclock.time(), false, false);
+        slot.clock(pclock.time(), false, false, pclock.inconsistency(clock.millis(), t.staleAfterMs()));
         if (moved) {
             evaluateDue(pclock.time());
         }
@@ -185,8 +193,13 @@ public final class LivenessProcessor implements Processor<String, byte[], String
         HostRecord cur = hosts.get(host);
         Outcome o = rules.onHeartbeat(cur, hb, now);
         if (!o.changed()) {
-            metrics.ignored.labels(ignoredLabel(o.ignoredReason())).inc();
+            metrics.ignored.labels(o.ignored().label()).inc();
             return;
+        }
+        if (o.anomaly() != null) {
+            metrics.anomalies.labels(o.anomaly().label()).inc();
+            LOG.warnf("heartbeat anomaly %s on %s, accepted: %s (%s)", o.anomaly().label(), host,
+                    String.join("; ", o.reasons()), o.anomaly().sentence());
         }
         apply(host, cur, o, now, hb.labels());
         index.schedule(host, rules.nextLook(o.next(), now, graceFrom(o.next())));
@@ -202,7 +215,7 @@ public final class LivenessProcessor implements Processor<String, byte[], String
         HostRecord cur = hosts.get(rr.hostId());
         Outcome o = rules.onReboot(cur, rr, now);
         if (!o.changed()) {
-            metrics.ignored.labels("reboot").inc();
+            metrics.ignored.labels(o.ignored().label()).inc();
             return;
         }
         apply(rr.hostId(), cur, o, now, cur.labels());
@@ -221,6 +234,10 @@ public final class LivenessProcessor implements Processor<String, byte[], String
             return;
         }
         metrics.evaluations.inc();
+        if (rules.forgettable(r, now)) {
+            forget(host, r, now, Forgotten.SILENT);
+            return;
+        }
         Evidence ev = evidence(r, now);
         Outcome o = rules.evaluate(r, now, ev, partition);
         if (o.phi() != null && Double.isFinite(o.phi())) {
@@ -237,7 +254,7 @@ public final class LivenessProcessor implements Processor<String, byte[], String
     private void apply(String host, HostRecord before, Outcome o, long now, Map<String, String> labels) {
         HostRecord r = o.next();
         hosts.put(host, r);
-        slot.move(before == null ? null : before.status(), r.status(), now);
+        slot.move(before == null ? null : before.status(), r.status(), now, host);
         if (o.event() != null) {
             LivenessEventType type = o.event();
             String incident = switch (type) {
@@ -264,8 +281,38 @@ public final class LivenessProcessor implements Processor<String, byte[], String
     }
 
     private Evidence evidence(HostRecord r, long now) {
-        return new Evidence(graceFrom(r), pclock.stale(clock.millis(), t.staleAfterMs()),
-                pclock.viaProblem(r.viaHash(), r.via(), now, t.staleAfterMs()), fleet.mode(), fleet.reasons());
+        long wall = clock.millis();
+        String paths = pclock.pathProblems(r.viaHash(), r.via(), now, t.staleAfterMs(), t.instanceForgetAfterMs());
+        String clockDoubt = pclock.inconsistency(wall, t.staleAfterMs());
+        String doubt = clockDoubt == null ? paths : paths == null ? "partition " + partition + " " + clockDoubt
+                : "partition " + partition + " " + clockDoubt + "; " + paths;
+        return new Evidence(graceFrom(r), pclock.stale(wall, t.staleAfterMs()), doubt, fleet.mode(), fleet.reasons());
+    }
+
+    /**
+     * Deletes a host: store entry, deadline, its count in the fleet guard, and a tombstone on the compacted state
+     * topic (so readers forget it too). A later heartbeat makes it a new host.
+     */
+    private void forget(String host, HostRecord r, long now, Forgotten why) {
+        hosts.delete(host);
+        index.remove(host);
+        slot.move(r.status(), null, now, host);
+        ctx.forward(new Record<String, Object>(host, null, now, ce(host + "/" + why.label() + "/" + now,
+                EventType.HOST_STATE, now)), STATE_SINK);
+        metrics.forgotten.labels(why.label()).inc();
+        LOG.infof("forgot host %s (%s, last seen %s, %s): %s", host, r.status(),
+                Instant.ofEpochMilli(r.lastSeenAt()), why.label(), why.sentence());
+    }
+
+    /** Retirements an operator asked for through the admin API, for hosts of this task. */
+    private void retireRequested() {
+        for (String host : fleet.retireRequests()) {
+            HostRecord r = hosts.get(host);
+            if (r != null) {
+                forget(host, r, Math.max(pclock.time(), r.lastSeenAt()), Forgotten.RETIRED);
+                fleet.retired(host);
+            }
+        }
     }
 
     private long graceBase() {
@@ -273,7 +320,7 @@ public final class LivenessProcessor implements Processor<String, byte[], String
     }
 
     private long graceFrom(HostRecord r) {
-        return Math.max(graceBase(), pclock.graceFrom(r.viaHash()));
+        return Math.max(graceBase(), pclock.graceFrom(r.viaHash(), pclock.time(), t.instanceForgetAfterMs()));
     }
 
     /** When the fleet left FROZEN, every host of this partition gets a fresh grace from now. */
@@ -297,7 +344,8 @@ public final class LivenessProcessor implements Processor<String, byte[], String
                     wall - pclock.lastTickWall());
         }
         boolean noTicks = wall - pclock.lastTickWall() >= t.noTicksFreezeAfterMs();
-        slot.clock(pclock.time(), stale, noTicks);
+        slot.clock(pclock.time(), stale, noTicks, pclock.inconsistency(wall, t.staleAfterMs()));
+        retireRequested();
         persistClock();
         fleet.reassess();
         checkThaw();
@@ -359,22 +407,6 @@ public final class LivenessProcessor implements Processor<String, byte[], String
     private static void put(Headers h, String k, String v) {
         h.remove(k);
         h.add(k, v.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static String ignoredLabel(String reason) {
-        if (reason == null) {
-            return "other";
-        }
-        if (reason.startsWith("duplicate")) {
-            return "duplicate";
-        }
-        if (reason.startsWith("out-of-order")) {
-            return "out_of_order";
-        }
-        if (reason.contains("previous boot")) {
-            return "previous_boot";
-        }
-        return "other";
     }
 
     @Override

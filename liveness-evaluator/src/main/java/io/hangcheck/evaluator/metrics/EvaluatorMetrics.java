@@ -1,6 +1,9 @@
 package io.hangcheck.evaluator.metrics;
 
+import io.hangcheck.evaluator.domain.Anomaly;
 import io.hangcheck.evaluator.domain.FleetAggregator;
+import io.hangcheck.evaluator.domain.Forgotten;
+import io.hangcheck.evaluator.domain.Ignored;
 import io.hangcheck.events.FleetMode;
 import io.hangcheck.events.HostStatus;
 import io.hangcheck.events.LivenessEventType;
@@ -23,6 +26,9 @@ public final class EvaluatorMetrics {
     public final Counter ticks;
     public final Counter rebootRecords;
     public final Counter ignored;
+    public final Counter anomalies;
+    public final Counter clockSteps;
+    public final Counter forgotten;
     public final Counter deadLetters;
     public final Counter events;
     public final Counter stateUpdates;
@@ -36,7 +42,17 @@ public final class EvaluatorMetrics {
         ticks = Counter.build("hangcheck_evaluator_ticks_total", "Ingest ticks processed.").register(registry);
         rebootRecords = Counter.build("hangcheck_evaluator_reboot_records_total", "Reboot records read.").register(registry);
         ignored = Counter.build("hangcheck_evaluator_ignored_total",
-                "Inputs that changed nothing, by reason (duplicate, out_of_order, previous_boot, reboot).")
+                "Inputs that changed nothing, by reason (duplicate, out_of_order, previous_boot, old_boot, reboot).")
+                .labelNames("reason").register(registry);
+        anomalies = Counter.build("hangcheck_evaluator_heartbeat_anomalies_total",
+                "Heartbeats accepted as news of the host although their boot or sequence history is odd, by kind "
+                        + "(seq_regressed, boot_returned).")
+                .labelNames("kind").register(registry);
+        clockSteps = Counter.build("hangcheck_evaluator_clock_steps_total",
+                "Ingest ticks more than stale-after behind partition time (back) or jumps ahead without a stall (ahead).")
+                .labelNames("direction").register(registry);
+        forgotten = Counter.build("hangcheck_evaluator_hosts_forgotten_total",
+                "Hosts deleted (tombstone on the state topic), by reason (retired, silent).")
                 .labelNames("reason").register(registry);
         deadLetters = Counter.build("hangcheck_evaluator_dead_letters_total",
                 "Records that could not be processed and went to <topic>.dlq, by input topic.")
@@ -56,6 +72,18 @@ public final class EvaluatorMetrics {
                 "1 when the partition's ticks stopped (no verdicts there).").labelNames("partition").register(registry);
         for (LivenessEventType t : LivenessEventType.values()) {
             events.labels(t.name());
+        }
+        // every known label at 0 from the start, so increase() sees the first one
+        for (Ignored i : Ignored.values()) {
+            ignored.labels(i.label());
+        }
+        for (Anomaly a : Anomaly.values()) {
+            anomalies.labels(a.label());
+        }
+        clockSteps.labels("back");
+        clockSteps.labels("ahead");
+        for (Forgotten f : Forgotten.values()) {
+            forgotten.labels(f.label());
         }
         new FleetCollector(fleet).register(registry);
     }
@@ -79,12 +107,12 @@ public final class EvaluatorMetrics {
                 int n = counts[s.ordinal()];
                 hosts.addMetric(List.of(s.name()), n);
                 tracked += n;
-                if (s == HostStatus.SUSPECT || s == HostStatus.HUNG || s == HostStatus.HELD) {
+                if (FleetAggregator.down(s)) {
                     silent += n;
                 }
             }
             GaugeMetricFamily share = new GaugeMetricFamily("hangcheck_evaluator_silent_ratio",
-                    "Share of tracked hosts that are silent (SUSPECT, HUNG, HELD).", tracked == 0 ? 0 : (double) silent / tracked);
+                    "Share of tracked hosts that are down (SUSPECT, HUNG, HELD, REBOOTING).", tracked == 0 ? 0 : (double) silent / tracked);
             GaugeMetricFamily mode = new GaugeMetricFamily("hangcheck_evaluator_fleet_mode",
                     "1 for the instance's current fleet mode.", List.of("mode"));
             FleetMode current = fleet.mode();

@@ -6,6 +6,7 @@ import io.hangcheck.events.Heartbeat;
 import io.hangcheck.events.HostStatus;
 import io.hangcheck.support.Problem;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -22,6 +23,7 @@ import java.util.Locale;
 @Path("/v1")
 @Produces(MediaType.APPLICATION_JSON)
 public class HostsResource {
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(HostsResource.class);
     static final int MAX_LIMIT = 1000;
 
     @Inject
@@ -34,7 +36,7 @@ public class HostsResource {
     @Path("/hosts")
     @Operation(summary = "Hosts owned by this instance, filtered by state and label, paged by host id (after=cursor)")
     public Response list(@QueryParam("state") String state, @QueryParam("label") String label,
-                         @QueryParam("after") String after, @QueryParam("limit") Integer limit) {
+                         @QueryParam("after") String after, @QueryParam("limit") String limit) {
         HostStatus status = null;
         if (state != null) {
             try {
@@ -53,7 +55,12 @@ public class HostsResource {
             key = label.substring(0, eq);
             value = label.substring(eq + 1);
         }
-        int n = limit == null ? 100 : limit;
+        int n;
+        try {
+            n = limit == null ? 100 : Integer.parseInt(limit.strip());
+        } catch (NumberFormatException e) {
+            n = -1; // not a number: the same answer as out of range, naming the parameter
+        }
         if (n < 1 || n > MAX_LIMIT) {
             return Problem.response(Response.Status.BAD_REQUEST, "limit must be within 1.." + MAX_LIMIT, "limit");
         }
@@ -67,6 +74,14 @@ public class HostsResource {
     @Path("/hosts/{id}")
     @Operation(summary = "One host: state, last seen, phi now, history summary (redirects to the owning instance)")
     public Response host(@PathParam("id") String id) {
+        return atOwner(id, l -> Response.ok(l.host()).build());
+    }
+
+    /**
+     * What every per-host path checks first: a valid id (400), a known owner (503 while rebalancing), 307 to the
+     * owning instance, 404 for a host never seen; {@code local} answers for a host of this instance.
+     */
+    private Response atOwner(String id, java.util.function.Function<HostQueries.Lookup, Response> local) {
         if (id == null || id.length() > Heartbeat.HOST_ID_MAX || !Heartbeat.HOST_ID_PATTERN.matcher(id).matches()) {
             return Problem.response(Response.Status.BAD_REQUEST, "not a host id: " + Heartbeat.HOST_ID_PATTERN_TEXT, "id");
         }
@@ -81,7 +96,22 @@ public class HostsResource {
         if (l.host() == null) {
             return Problem.response(Response.Status.NOT_FOUND, "no heartbeat seen from " + id, "id");
         }
-        return Response.ok(l.host()).build();
+        return local.apply(l);
+    }
+
+    /**
+     * Retires a host (operator token): the task holding it deletes it within a second and writes a tombstone on the
+     * compacted state topic; the fleet guard stops counting it. A later heartbeat makes it a new host.
+     */
+    @DELETE
+    @Path("/hosts/{id}")
+    @Operation(summary = "Retire a host: forget it (tombstone on the state topic); operator token required")
+    public Response retire(@PathParam("id") String id) {
+        return atOwner(id, l -> {
+            fleet.requestRetire(id);
+            LOG.infof("retire requested for host %s (was %s)", id, l.host().status());
+            return Response.accepted(java.util.Map.of("hostId", id, "retire", "requested")).build();
+        });
     }
 
     @GET

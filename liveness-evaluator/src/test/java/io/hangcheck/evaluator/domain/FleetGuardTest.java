@@ -47,10 +47,15 @@ class FleetGuardTest {
     }
 
     @Test
-    void twoHostsOrFewerNeverMoveTheFleet() {
+    void twoHostsOrFewerMoveTheFleetOnlyWhenAllAreDown() {
         FleetGuard g = new FleetGuard(t, 0);
-        g.assess(f(2, 2), 0);
+        g.assess(f(2, 1), 0);
         assertThat(g.mode()).isEqualTo(FleetMode.NORMAL);
+        // F1: all of a small fleet down is a full disruption (Kubernetes' ComputeZoneState)
+        g.assess(f(2, 2), 0);
+        assertThat(g.mode()).isEqualTo(FleetMode.FROZEN);
+        assertThat(g.reasons()).containsExactly("all 2 tracked hosts down");
+        g = new FleetGuard(t, 0);
         g.assess(f(3, 2), 0);
         assertThat(g.mode()).isEqualTo(FleetMode.FROZEN);
     }

@@ -51,7 +51,8 @@ class LivenessRulesTest {
         assertThat(h.event()).isEqualTo(LivenessEventType.HUNG);
         assertThat(h.silentMs()).isEqualTo(5000);
         assertThat(h.phi()).isGreaterThan(t.phiHang());
-        assertThat(rules.nextLook(h.next(), last + 5000, Long.MIN_VALUE)).isEqualTo(Long.MAX_VALUE);
+        // HUNG: only an input changes it, or forget-after of silence
+        assertThat(rules.nextLook(h.next(), last + 5000, Long.MIN_VALUE)).isEqualTo(last + t.forgetAfterMs());
     }
 
     @Test
@@ -103,8 +104,9 @@ class LivenessRulesTest {
     @Test
     void duplicateAndOutOfOrderHeartbeatsChangeNothing() {
         HostRecord r = upHost(5);
-        assertThat(rules.onHeartbeat(r, hb("b1", 5, 9000), 9000).ignoredReason()).isEqualTo("duplicate heartbeat");
-        assertThat(rules.onHeartbeat(r, hb("b1", 3, 9000), 9000).ignoredReason()).isEqualTo("out-of-order heartbeat");
+        assertThat(rules.onHeartbeat(r, hb("b1", 5, 9000), 9000).ignored()).isEqualTo(Ignored.DUPLICATE);
+        // a lower seq that ingest received before the last accepted heartbeat is a late record
+        assertThat(rules.onHeartbeat(r, hb("b1", 3, r.lastReceivedAt() - 1), 9000).ignored()).isEqualTo(Ignored.OUT_OF_ORDER);
     }
 
     @Test
@@ -118,9 +120,9 @@ class LivenessRulesTest {
         Outcome boot = rules.onHeartbeat(rec.next(), hb("b2", 1, 14_000), 14_000);
         assertThat(boot.event()).isEqualTo(LivenessEventType.REBOOTED);
         assertThat(boot.previousBootId()).isEqualTo("b1");
-        // a late heartbeat of the boot before changes nothing
-        assertThat(rules.onHeartbeat(boot.next(), hb("b1", 12, 14_500), 14_500).ignoredReason())
-                .isEqualTo("heartbeat of the previous boot");
+        // a late heartbeat of the boot before (received before the new boot's) changes nothing
+        assertThat(rules.onHeartbeat(boot.next(), hb("b1", 12, 13_500), 14_500).ignored())
+                .isEqualTo(Ignored.PREVIOUS_BOOT);
     }
 
     @Test
@@ -138,7 +140,11 @@ class LivenessRulesTest {
         Outcome o = graceful.onReboot(r, rr, 16_000);
         assertThat(o.next().status()).isEqualTo(HostStatus.REBOOTING);
         assertThat(o.event()).isNull();
-        assertThat(graceful.evaluate(o.next(), 100_000, ok(), 0).changed()).isFalse();
+        assertThat(graceful.evaluate(o.next(), 16_000 + t.rebootConfirmMs() - 1, ok(), 0).changed()).isFalse();
+        // no new boot within reboot-confirmation: HUNG again (state only; its HUNG was reported)
+        Outcome lapsed = graceful.evaluate(o.next(), 16_000 + t.rebootConfirmMs(), ok(), 0);
+        assertThat(lapsed.next().status()).isEqualTo(HostStatus.HUNG);
+        assertThat(lapsed.event()).isNull();
         Outcome back = graceful.onHeartbeat(o.next(), hb("b2", 1, 120_000), 120_000);
         assertThat(back.event()).isEqualTo(LivenessEventType.REBOOTED);
         // boot grace: silent but no verdict before it ends

@@ -49,7 +49,7 @@ class PartitionClockTest {
         assertThat(c.viaProblem(i0, "i0", 2_000, 3000)).isEqualTo("via i0 DEGRADED: connections 480/500");
         c.onTick(tick("i0", 3_000, false), 0, 3000);
         assertThat(c.viaProblem(i0, "i0", 3_000, 3000)).isNull();
-        assertThat(c.graceFrom(i0)).isEqualTo(3_000);
+        assertThat(c.graceFrom(i0, 3_000, 60_000)).isEqualTo(3_000);
         // i0 stops ticking while i1 goes on
         for (long at = 4_000; at <= 8_000; at += 1000) {
             c.onTick(tick("i1", at, false), 0, 3000);
@@ -57,7 +57,7 @@ class PartitionClockTest {
         assertThat(c.viaProblem(i0, "i0", 8_000, 3000)).isEqualTo("via i0: no tick for 5000 ms");
         PartitionClock back = PartitionClock.fromBytes(c.toBytes(), 0);
         assertThat(back.time()).isEqualTo(8_000);
-        assertThat(back.graceFrom(i0)).isEqualTo(3_000);
+        assertThat(back.graceFrom(i0, 8_000, 60_000)).isEqualTo(3_000);
         assertThat(back.viaProblem(i0, "i0", 8_000, 3000)).isEqualTo("via i0: no tick for 5000 ms");
     }
 }

@@ -381,7 +381,10 @@ class LivenessTopologyTest {
             int events = lab.events.size();
             int states = lab.states.size();
             lab.heartbeat(host(0), 8, T0 + 10_500);  // duplicate of the last one
-            lab.heartbeat(host(0), 3, T0 + 10_600);  // older
+            // a late copy of an older one (ingest received it at 3 s)
+            lab.heartbeats.pipeInput(host(0), io.hangcheck.events.Heartbeat.fromHost(host(0), "boot-1", 3,
+                    Instant.ofEpochMilli(T0 + 3_000), Map.of("pool", "lab-a"), null).stamped(Instant.ofEpochMilli(T0 + 3_000),
+                    io.hangcheck.events.Transport.HTTP, "ingest-0"), T0 + 10_600);
             lab.collect();
             assertThat(lab.events).hasSize(events);
             assertThat(lab.states).hasSize(states);
@@ -396,7 +399,7 @@ class LivenessTopologyTest {
 
     @Test
     void executedRebootMakesTheHostRebootingAndANewBootBringsItBack() {
-        try (Lab lab = new Lab(FAST, stateDir)) {
+        try (Lab lab = new Lab(FAST.withLifetimes(60_000, 600_000, 60_000), stateDir)) {
             run(lab, 1, 20, 10, alive(hs -> h(hs) != 4 || s(hs) <= 10));
             LivenessEvent hung = lab.events(LivenessEventType.HUNG).get(0);
             lab.reboots.pipeInput(host(4), new RebootRecord("ledger-1", hung.incidentId(), host(4), RebootDecision.EXECUTED,

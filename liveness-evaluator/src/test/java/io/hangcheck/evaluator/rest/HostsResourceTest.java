@@ -54,9 +54,43 @@ class HostsResourceTest {
         HostsResource r = resource(null);
         assertThat(((Problem) r.list("ASLEEP", null, null, null).getEntity()).field()).isEqualTo("state");
         assertThat(((Problem) r.list(null, "pool", null, null).getEntity()).field()).isEqualTo("label");
-        assertThat(((Problem) r.list(null, null, null, 0).getEntity()).field()).isEqualTo("limit");
-        assertThat(((Problem) r.list(null, null, null, 1001).getEntity()).field()).isEqualTo("limit");
+        assertThat(((Problem) r.list(null, null, null, "0").getEntity()).field()).isEqualTo("limit");
+        assertThat(((Problem) r.list(null, null, null, "1001").getEntity()).field()).isEqualTo("limit");
+        // not a number: 400 naming the parameter (was an empty 404)
+        Response abc = r.list(null, null, null, "abc");
+        assertThat(abc.getStatus()).isEqualTo(400);
+        assertThat(((Problem) abc.getEntity()).field()).isEqualTo("limit");
         assertThat(((Problem) r.host("no spaces").getEntity()).field()).isEqualTo("id");
-        assertThat(r.list("hung", "pool=a", "h0", 10).getStatus()).isEqualTo(200);
+        assertThat(r.list("hung", "pool=a", "h0", "10").getStatus()).isEqualTo(200);
+    }
+
+    @Test
+    void readsNeedATokenOnceTokensAreConfiguredAndOnlyOperatorsRetire() {
+        List<String> none = List.of();
+        // no token configured: reads open (anonymous), but an anonymous write is refused by the filter
+        assertThat(BearerAuthFilter.role(null, none, none)).isEqualTo(BearerAuthFilter.OPEN);
+        List<String> ops = List.of("op-secret");
+        List<String> viewers = List.of("view-secret");
+        assertThat(BearerAuthFilter.role(null, ops, viewers)).isNull();
+        assertThat(BearerAuthFilter.role("Bearer nope", ops, viewers)).isNull();
+        assertThat(BearerAuthFilter.role("Bearer view-secret", ops, viewers)).isEqualTo(BearerAuthFilter.VIEWER);
+        assertThat(BearerAuthFilter.role("bearer op-secret", ops, viewers)).isEqualTo(BearerAuthFilter.OPERATOR);
+    }
+
+    @Test
+    void theHostDetailCarriesNoSecrets() {
+        // the fields of the host detail, all of them: no token, key or credential can ride along
+        assertThat(java.util.Arrays.stream(HostView.class.getRecordComponents()).map(c -> c.getName()).toList())
+                .containsExactly("hostId", "status", "bootId", "lastSeq", "lastSeenAt", "since", "incidentId", "via",
+                        "labels", "labelsTruncated", "partition", "partitionTime", "silentMillis", "phi", "bootGraceUntil",
+                        "history", "evaluatorId");
+    }
+
+    @Test
+    void retiringAnUnknownHostIs404AndAnotherInstancesHostARedirect() {
+        assertThat(resource(new HostQueries.Lookup(null, null, false)).retire("h1").getStatus()).isEqualTo(404);
+        assertThat(resource(new HostQueries.Lookup(null, new HostInfo("evaluator-2.evaluator", 8082), false)).retire("h1")
+                .getStatus()).isEqualTo(307);
+        assertThat(((Problem) resource(null).retire("no spaces").getEntity()).field()).isEqualTo("id");
     }
 }
