@@ -118,7 +118,7 @@ public class SocketScanService {
         LeakRules rules = new LeakRules(config.window(), config.horizon(), config.resolveHorizonFactor(),
                 config.warnShare(), config.resolveShare(), config.openAfter(), config.resolveAfter(),
                 config.minSamples(), config.stuckAfter(), config.stuckMinCount(), config.pg().minIdle(),
-                config.pg().idleGrowthPerMinute(), 3);
+                config.pg().idleGrowthPerMinute(), 3, config.forecastFloorShare());
         return new MonitorSettings(config.monitorId(), config.node().orElseGet(SocketScanService::hostName),
                 Path.of(config.procRoot()), Path.of(config.sysRoot()), config.topPeers(), config.topPorts(),
                 config.tableLimit(), config.ownerPid(), watched, config.ageBuckets(), config.pg().top(), rules);

@@ -77,6 +77,10 @@ public interface SocketsConfig {
     @WithDefault("2.0")
     double resolveHorizonFactor();
 
+    /** No forecast alert while usage is below this share of the budget (an idle table's noise is no leak). */
+    @WithDefault("0.5")
+    double forecastFloorShare();
+
     /** Alert when usage reaches this share of the budget. */
     @WithDefault("0.8")
     double warnShare();

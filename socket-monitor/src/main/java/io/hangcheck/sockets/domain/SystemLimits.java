@@ -18,6 +18,12 @@ public final class SystemLimits {
     public static final int DEFAULT_PORT_LOW = 32768;
     public static final int DEFAULT_PORT_HIGH = 60999;
 
+    /**
+     * Assumed {@code net.ipv4.tcp_max_orphans} when unreadable: the kernel sizes it from memory at boot (half the
+     * established-hash size; 4096 or more on any machine with a few hundred MB), so the low end is taken.
+     */
+    public static final int ASSUMED_MAX_ORPHANS = 4096;
+
     private SystemLimits() {
     }
 
@@ -28,6 +34,16 @@ public final class SystemLimits {
             return new Limit(Integer.parseInt(read(f).trim()), f.toString());
         } catch (IOException | RuntimeException e) {
             return new Limit(DEFAULT_FIN_TIMEOUT_SECONDS, "kernel default (" + f + " unreadable)");
+        }
+    }
+
+    /** {@code net/ipv4/tcp_max_orphans}: the kernel-wide budget of orphaned sockets (no descriptor left). */
+    public static Limit maxOrphans(Path sysRoot) {
+        Path f = sysRoot.resolve("net/ipv4/tcp_max_orphans");
+        try {
+            return new Limit(Integer.parseInt(read(f).trim()), f.toString());
+        } catch (IOException | RuntimeException e) {
+            return new Limit(ASSUMED_MAX_ORPHANS, "assumed (" + f + " unreadable)");
         }
     }
 
