@@ -118,6 +118,14 @@ public interface SocketsConfig {
     /** Reverse DNS of peers. */
     Dns dns();
 
+    /** The read API. */
+    Api api();
+
+    interface Api {
+        /** Bearer tokens that may read {@code /v1/...}; none: the API is open (logged at start). */
+        Optional<List<String>> viewerTokens();
+    }
+
     interface Topics {
         /** Snapshots topic (documentation; the channel {@code sockets-out} maps to it). */
         @WithDefault("hangcheck.sockets.v1")
