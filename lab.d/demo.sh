@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # ./lab demo — the seed incident ("hunting the killer"), replayed on the local stack in about three minutes.
 #
-#  1. 113 hosts (pool nightly: 100, pool changelist: 13) check in over HTTP, a new connection per POST; all UP.
+#  1. 113 hosts (pool nightly: 100, pool changelist: 13) check in over HTTP; nightly as the seed's clients did
+#     (each heartbeat its own POST on a new connection: thousands of TIME_WAIT, which must alarm no one),
+#     changelist in batches, a new connection per POST; all UP.
 #  2. Two nightly hosts really hang -> HUNG -> the executor resets them through Redfish (the simulator is every
 #     host's BMC) -> they come back with a new boot id -> CONFIRMED.
 #  3. The changelist pool leaks connections to ingest (from 127.0.0.2); the socket monitor's forecast names
@@ -108,7 +110,7 @@ HOOK_PID=$!
 
 # The simulator holds port 8090 before ./lab up, so ./lab starts no hosts of its own: these are the demo's.
 java -Xmx192m -XX:+UseSerialGC -jar "$AGENT_JAR" --simulate \
-  --pools "nightly:100,changelist:13:os=windows" --transport http --batch 10 --http-connections 4 --http-reuse false \
+  --pools "nightly:100:transport=http-per-heartbeat,changelist:13:os=windows" --transport http --batch 10 --http-connections 4 --http-reuse false \
   --interval 2s --jitter 0.1 --boot-time 5s --ingest 127.0.0.1:8081 --control-port $SIM_PORT --status-every 10s \
   --bmc-user "$HANGCHECK_EXECUTOR_REDFISH_USERNAME" --bmc-password "$HANGCHECK_EXECUTOR_REDFISH_PASSWORD" \
   >>"$LOGS/demo-simulator.log" 2>&1 &
@@ -129,7 +131,7 @@ count_state() { get "$EVAL/v1/hosts?state=$1&limit=1000" | jq -r '.hosts | lengt
 
 declare -A SEEN=()
 LAST_MODE="" LAST_DEG="" NOTES=0 ALERT_AT="" BUDGET_AT="" DEGRADED_AT="" FROZEN_SEEN=no
-LEAK_AT=0 THAW_AT=0 POST_THAW_VERDICTS=0 NAMED_AT="" NAMED_KIND="" FAILED_AT_LEAK=0
+LEAK_AT=0 THAW_AT=0 POST_THAW_VERDICTS=0 NAMED_AT="" NAMED_KIND="" FAILED_AT_LEAK=0 ALERTS_BEFORE_LEAK=0
 poll() {
   local m mode fleet
   m="$(get "$INGEST/metrics")"
@@ -171,13 +173,14 @@ poll() {
   # leak alerts
   local alerts; alerts="$(get "$SOCK/v1/sockets/alerts")"
   if [[ -n "$alerts" ]]; then
-    while IFS=$'\t' read -r id kind summary; do
+    while IFS=$'\t' read -r id kind summary status; do
       [[ -z "$id" || -n "${SEEN[$id]:-}" ]] && continue
       SEEN[$id]=1
-      line "${Y}socket monitor: $kind${N} — $summary"
+      line "${Y}socket monitor: $kind $status${N} — $summary"
+      (( LEAK_AT > 0 )) || ALERTS_BEFORE_LEAK=$((ALERTS_BEFORE_LEAK + 1))
       if [[ -z "$ALERT_AT" && "$kind" == EXHAUSTION_FORECAST ]] && (( LEAK_AT > 0 )); then ALERT_AT=$(date +%s); fi
       if [[ -z "$NAMED_AT" && "$summary" == *127.0.0.2* ]] && (( LEAK_AT > 0 )); then NAMED_AT=$(date +%s); NAMED_KIND="$kind"; fi
-    done < <(jq -r '.[] | [.alertId, .kind, (.summary | gsub("[\t\n]"; " "))] | @tsv' <<<"$alerts" 2>/dev/null)
+    done < <(jq -r '.[] | [.alertId + ":" + .status + ":" + .at, .kind, (.summary | gsub("[\t\n]"; " ")), .status] | @tsv' <<<"$alerts" 2>/dev/null)
   fi
   local n; n="$(wc -l <"$HOOK_FILE")"
   if (( n > NOTES )); then
@@ -201,7 +204,7 @@ FAILED=()
 expect() { if ! "$@"; then FAILED+=("$EXPECT_WHAT"); fi; }
 
 # ---- 1. check-in -------------------------------------------------------------------------------------------
-phase "1. 113 hosts check in (pool nightly 100, pool changelist 13; HTTP, one new connection per POST, every 2 s)"
+phase "1. 113 hosts check in every 2 s over HTTP (nightly 100: a new connection per heartbeat; changelist 13: batched)"
 SYSTEMS=""
 for _ in $(seq 1 15); do
   SYSTEMS="$(curl -sf -m 10 -u "$BMC_LOGIN" "$SIM/redfish/v1/Systems" 2>/dev/null | jq -r '.Members[]."@odata.id" | sub(".*/"; "")' 2>/dev/null || true)"
@@ -235,6 +238,8 @@ sleep 3; poll
 # ---- 3. the leak --------------------------------------------------------------------------------------------
 phase "3. the changelist pool starts leaking connections to ingest (from 127.0.0.2; ${LEAK_RATE}/s, never closed)"
 FAILED_AT_LEAK="$(get "$SIM/status" | jq -r '.heartbeats.httpFailed // 0' 2>/dev/null || echo 0)"
+TIME_WAIT_AT_LEAK="$(ss -Htan state time-wait '( sport = :8081 or dport = :8081 )' 2>/dev/null | wc -l || echo "?")"
+line "connection churn so far: $TIME_WAIT_AT_LEAK sockets in TIME_WAIT to or from ingest's port; socket monitor alerts: $ALERTS_BEFORE_LEAK"
 LEAK_AT=$(date +%s)
 curl -sf -m 15 -X POST "$SIM/leak?pool=changelist&rate=$LEAK_RATE&max=$LEAK_MAX&target=127.0.0.1:8081&bind=127.0.0.2&mode=http" >/dev/null \
   || die "the simulator did not answer /leak"
@@ -285,6 +290,7 @@ row "verdicts acted on after the thaw" "$POST_THAW_VERDICTS" "$(chk "[[ $POST_TH
 row "ingest reported DEGRADED during the leak" "$([[ -n "$DEGRADED_AT" ]] && echo yes || echo no)" "$(chk "[[ -n '$DEGRADED_AT' ]]")" yes
 row "notifications (webhook), whole demo" "$NOTES" "$(chk "[[ $NOTES -ge 1 && $NOTES -le 2 ]]")" "1-2"
 row "notifications during the outage (one grouped)" "$(( NOTES_OUTAGE ))" "$(chk "[[ $NOTES_OUTAGE -eq 1 ]]")" "1"
+row "socket monitor alerts before the leak (churn only)" "$ALERTS_BEFORE_LEAK" "$(chk "[[ $ALERTS_BEFORE_LEAK == 0 ]]")" 0
 row "leak start -> forecast alert (s)" "$(( ${ALERT_AT:-0} > 0 ? ALERT_AT - LEAK_AT : -1 ))" "$(chk "[[ -n '$ALERT_AT' ]]")" "alert"
 row "alert before budget reached (lead, s)" "$LEAD" "$(chk "[[ -n '$ALERT_AT' && -n '$BUDGET_AT' && $LEAD -gt 0 ]]")" "> 0"
 NAMED_LEAD=$(( ${BUDGET_AT:-0} > 0 && ${NAMED_AT:-0} > 0 ? BUDGET_AT - NAMED_AT : 0 ))

@@ -1,3 +1,4 @@
+import io.hangcheck.sockets.domain.BudgetModel;
 import io.hangcheck.sockets.domain.ProcNetTcpParser;
 import io.hangcheck.sockets.domain.SocketTable;
 import io.hangcheck.sockets.domain.StuckTracker;
@@ -37,6 +38,7 @@ public class ScanBenchmark {
             sequential.scan(root, sequentialTable);
             TableAggregate.of(table, 20, 20, Set.of());
             stuck.update(table, i * 15_000L, names(TableAggregate.of(table, 20, 20, Set.of())), Duration.ofMinutes(2));
+            BudgetModel.count(table, Set.of());
             readOnly(root, buf);
         }
         // Interleaved, so that cat and the monitor meet the same noise (the machine is shared): per round,
@@ -50,6 +52,7 @@ public class ScanBenchmark {
         long[] parseSequential = new long[n];
         long[] aggregate = new long[n];
         long[] ageing = new long[n];
+        long[] budgets = new long[n];
         long[] full = new long[n];
         double[] ratio = new double[n];
         double[] ratioNoSpawn = new double[n];
@@ -72,13 +75,16 @@ public class ScanBenchmark {
             long t5 = System.nanoTime();
             stuck.update(table, (20 + i) * 15_000L, names(a), Duration.ofMinutes(2));
             long t6 = System.nanoTime();
+            BudgetModel.count(table, Set.of());
+            long t7 = System.nanoTime();
             cat[i] = t1 - t0;
             spawn[i] = t2 - t1;
             read[i] = s0 - t2;
             parse[i] = t4 - t3;
             aggregate[i] = t5 - t4;
             ageing[i] = t6 - t5;
-            full[i] = t6 - t3;
+            budgets[i] = t7 - t6;
+            full[i] = t7 - t3;
             ratio[i] = (double) parse[i] / cat[i];
             ratioNoSpawn[i] = (double) parse[i] / Math.max(1, cat[i] - spawn[i]);
             sockets = a.total();
@@ -91,7 +97,8 @@ public class ScanBenchmark {
         print("java_read_parse_one_thread", parseSequential);
         print("java_aggregate", aggregate);
         print("java_ageing", ageing);
-        print("java_read_parse_aggregate_age", full);
+        print("java_budget_model", budgets);
+        print("java_read_parse_aggregate_age_budgets", full);
         Arrays.sort(ratio);
         Arrays.sort(ratioNoSpawn);
         System.out.printf("ratio_read_parse_over_cat median=%.2f (target <= 1.5; tcp and tcp6 read at once on %d cores)%n",

@@ -6,10 +6,10 @@ import java.util.List;
 /**
  * A connection-leak alert, opened and later resolved, on {@link Topics#SOCKET_ALERTS} (key = monitor id).
  *
- * @param alertId   stable over the alert's life: OPENED and RESOLVED share it
+ * @param alertId   stable over the alert's life: OPENED, UPDATED and RESOLVED share it
  * @param monitorId the socket-monitor instance
  * @param node      the machine
- * @param status    OPENED or RESOLVED
+ * @param status    OPENED, UPDATED (the peers or states that grow changed) or RESOLVED
  * @param kind      what was seen
  * @param at        monitor clock of this record
  * @param openedAt  when the alert opened
@@ -35,7 +35,11 @@ public record LeakAlert(
         int limit,
         Double secondsToExhaustion) {
 
-    public enum Status { OPENED, RESOLVED }
+    /**
+     * OPENED once, UPDATED while open whenever a peer or a state starts growing that no record of the alert
+     * named yet (a new leak named though another cause opened the alert), RESOLVED once.
+     */
+    public enum Status { OPENED, UPDATED, RESOLVED }
 
     public enum Kind {
         /** The linear forecast reaches the budget within the horizon. */

@@ -88,6 +88,13 @@ public class SocketScanService {
     /** Creates the bean at start-up (not at the first request), so a bad setting fails the start. */
     void start(@Observes StartupEvent ev) {
         LOG.debugf("socket monitor %s ready", config.monitorId());
+        int tokens = io.hangcheck.sockets.rest.ViewerTokenFilter.tokens(config).size();
+        if (tokens == 0) {
+            LOG.warn("read API /v1/sockets is OPEN: no hangcheck.sockets.api.viewer-tokens configured (it shows every "
+                    + "peer and port of this node); set viewer tokens outside a lab");
+        } else {
+            LOG.infof("read API /v1/sockets needs one of %d viewer bearer tokens", tokens);
+        }
     }
 
     void stop(@Observes ShutdownEvent ev) {
@@ -118,7 +125,7 @@ public class SocketScanService {
         LeakRules rules = new LeakRules(config.window(), config.horizon(), config.resolveHorizonFactor(),
                 config.warnShare(), config.resolveShare(), config.openAfter(), config.resolveAfter(),
                 config.minSamples(), config.stuckAfter(), config.stuckMinCount(), config.pg().minIdle(),
-                config.pg().idleGrowthPerMinute(), 3);
+                config.pg().idleGrowthPerMinute(), 3, config.forecastFloorShare());
         return new MonitorSettings(config.monitorId(), config.node().orElseGet(SocketScanService::hostName),
                 Path.of(config.procRoot()), Path.of(config.sysRoot()), config.topPeers(), config.topPorts(),
                 config.tableLimit(), config.ownerPid(), watched, config.ageBuckets(), config.pg().top(), rules);

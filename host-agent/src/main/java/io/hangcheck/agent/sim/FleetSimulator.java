@@ -69,6 +69,8 @@ public final class FleetSimulator implements Closeable {
     private final AtomicLongArray sentByPool;
     private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
     private final BlockingQueue<List<Heartbeat>> httpQueue;
+    /** Heartbeats of HTTP_PER_HEARTBEAT pools: one POST each, on a connection of its own. */
+    private final BlockingQueue<List<Heartbeat>> perHeartbeatQueue;
     private final List<Thread> httpThreads = new ArrayList<>();
     private final List<OneConnectionHttpClient> httpClients = new ArrayList<>();
     private final Leaker leaker;
@@ -97,6 +99,7 @@ public final class FleetSimulator implements Closeable {
         this.wheel = new TimingWheel((int) Math.min(65_536, Math.max(64, Math.ceil(span))), fleet.size());
         this.sentByPool = new AtomicLongArray(config.pools().size());
         this.httpQueue = new ArrayBlockingQueue<>(config.httpConnections() * 4);
+        this.perHeartbeatQueue = new ArrayBlockingQueue<>(config.httpConnections() * 64);
         this.leaker = new Leaker(config.leakCap());
     }
 
@@ -107,10 +110,12 @@ public final class FleetSimulator implements Closeable {
         }
         boolean needsUdp = false;
         boolean needsHttp = false;
+        boolean needsPerHeartbeat = false;
         for (int p = 0; p < config.pools().size(); p++) {
             PoolSpec.Transport t = fleet.transport(fleet.poolStart(p));
             needsUdp |= t == PoolSpec.Transport.UDP;
             needsHttp |= t == PoolSpec.Transport.HTTP;
+            needsPerHeartbeat |= t == PoolSpec.Transport.HTTP_PER_HEARTBEAT;
         }
         if (needsUdp) {
             udp = DatagramChannel.open();
@@ -118,15 +123,10 @@ public final class FleetSimulator implements Closeable {
         }
         running = true;
         if (needsHttp) {
-            for (int i = 0; i < config.httpConnections(); i++) {
-                OneConnectionHttpClient client = new OneConnectionHttpClient(config.ingest(), Duration.ofSeconds(2),
-                        Duration.ofSeconds(10), null);
-                httpClients.add(client);
-                Thread t = new Thread(() -> httpSender(client), "hangcheck-sim-http-" + i);
-                t.setDaemon(true);
-                httpThreads.add(t);
-                t.start();
-            }
+            startSenders(httpQueue, !config.httpReuse(), "hangcheck-sim-http-");
+        }
+        if (needsPerHeartbeat) {
+            startSenders(perHeartbeatQueue, true, "hangcheck-sim-http-per-heartbeat-");
         }
         control = new ControlServer(this, config);
         control.start();
@@ -281,6 +281,10 @@ public final class FleetSimulator implements Closeable {
                 // PortUnreachable (nothing listening yet) and the like: counted, the socket stays usable.
                 counters.udpErrors.incrementAndGet();
             }
+        } else if (fleet.transport(host) == PoolSpec.Transport.HTTP_PER_HEARTBEAT) {
+            if (!perHeartbeatQueue.offer(List.of(hb))) {
+                counters.httpDropped.incrementAndGet();
+            }
         } else {
             batch.add(hb);
             if (batch.size() >= config.batch()) {
@@ -299,13 +303,25 @@ public final class FleetSimulator implements Closeable {
         batch = new ArrayList<>(Math.min(config.batch(), 1024));
     }
 
-    private void httpSender(OneConnectionHttpClient client) {
+    private void startSenders(BlockingQueue<List<Heartbeat>> queue, boolean closeEach, String name) {
+        for (int i = 0; i < config.httpConnections(); i++) {
+            OneConnectionHttpClient client = new OneConnectionHttpClient(config.ingest(), Duration.ofSeconds(2),
+                    Duration.ofSeconds(10), null);
+            httpClients.add(client);
+            Thread t = new Thread(() -> httpSender(client, queue, closeEach), name + i);
+            t.setDaemon(true);
+            httpThreads.add(t);
+            t.start();
+        }
+    }
+
+    private void httpSender(OneConnectionHttpClient client, BlockingQueue<List<Heartbeat>> queue, boolean closeEach) {
         Map<String, String> headers = config.token() == null ? Map.of()
                 : Map.of("Authorization", "Bearer " + config.token());
         while (running) {
             List<Heartbeat> b;
             try {
-                b = httpQueue.poll(200, TimeUnit.MILLISECONDS);
+                b = queue.poll(200, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 return;
             }
@@ -326,7 +342,7 @@ public final class FleetSimulator implements Closeable {
                 counters.httpFailed.addAndGet(b.size());
                 counters.lastHttpProblem = e.toString();
             }
-            if (!config.httpReuse()) {
+            if (closeEach) {
                 client.closeIdle();
             }
         }

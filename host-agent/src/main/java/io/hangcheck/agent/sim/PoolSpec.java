@@ -17,8 +17,19 @@ import java.util.Map;
  */
 public record PoolSpec(String name, int count, Map<String, String> labels, Transport transport) {
 
-    /** How a pool's heartbeats travel; null in a spec means the simulator's default. */
-    public enum Transport { UDP, HTTP }
+    /**
+     * How a pool's heartbeats travel; null in a spec means the simulator's default. HTTP_PER_HEARTBEAT
+     * ({@code http-per-heartbeat}): each heartbeat its own POST on a new connection the client closes — the seed
+     * incident's clients (and a {@code curl} agent), which leave a TIME_WAIT per heartbeat.
+     */
+    public enum Transport {
+        UDP, HTTP, HTTP_PER_HEARTBEAT;
+
+        /** {@code udp}, {@code http} or {@code http-per-heartbeat}. */
+        public static Transport parse(String v) {
+            return valueOf(v.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+        }
+    }
 
     public PoolSpec {
         labels = Collections.unmodifiableMap(new LinkedHashMap<>(labels));
@@ -70,9 +81,9 @@ public record PoolSpec(String name, int count, Map<String, String> labels, Trans
                 String v = opt.substring(eq + 1).trim();
                 if (k.equals("transport")) {
                     try {
-                        transport = Transport.valueOf(v.toUpperCase(Locale.ROOT));
+                        transport = Transport.parse(v);
                     } catch (IllegalArgumentException e) {
-                        throw new ConfigException(field, "transport '" + v + "' is not udp or http");
+                        throw new ConfigException(field, "transport '" + v + "' is not udp, http or http-per-heartbeat");
                     }
                 } else {
                     labels.put(k, v);

@@ -88,11 +88,11 @@ public record SimConfig(
 
               java -jar hangcheck-host-agent.jar --simulate [flags]
 
-              --pools nightly:100,changelist:13:os=windows    pools (name:count[:k=v+k=v], transport=udp|http)
+              --pools nightly:100,changelist:13:os=windows    pools (name:count[:k=v+k=v], transport=udp|http|http-per-heartbeat)
               --hosts N                                        or N hosts in one pool "sim"     (10..1000000)
               --labels k=v,...                                 labels on every host
               --interval 60s --jitter 0.1                      heartbeat period and its random stretch
-              --transport udp|http                             default path                       (udp)
+              --transport udp|http|http-per-heartbeat          default path                       (udp)
               --ingest HOST:PORT  (HANGCHECK_INGEST)           ingest                             (127.0.0.1:8081)
               --udp HOST:PORT                                  UDP target                         (ingest's)
               --hmac-key KEY (HANGCHECK_HMAC_KEY) --token T (HANGCHECK_TOKEN)
@@ -206,9 +206,9 @@ public record SimConfig(
 
     private static PoolSpec.Transport transport(String v) {
         try {
-            return PoolSpec.Transport.valueOf(v.trim().toUpperCase(Locale.ROOT));
+            return PoolSpec.Transport.parse(v);
         } catch (IllegalArgumentException e) {
-            throw new ConfigException("--transport", "'" + v + "' is not udp or http");
+            throw new ConfigException("--transport", "'" + v + "' is not udp, http or http-per-heartbeat");
         }
     }
 

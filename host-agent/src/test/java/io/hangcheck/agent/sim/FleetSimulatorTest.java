@@ -356,4 +356,29 @@ class FleetSimulatorTest {
             assertThat(sim.counters().httpFailed.get()).isZero();
         }
     }
+
+    @Test
+    void aPerHeartbeatPoolPostsEachHeartbeatAloneOnANewConnectionWhileABatchedPoolSharesAFew() throws Exception {
+        try (io.hangcheck.agent.TestHttpServer ingest = new io.hangcheck.agent.TestHttpServer(
+                r -> io.hangcheck.agent.TestHttpServer.Answer.of(202))) {
+            FleetSimulator sim = simulator("--pools", "seed:10:transport=http-per-heartbeat,batched:10", "--interval",
+                    "300ms", "--transport", "http", "--ingest", "127.0.0.1:" + ingest.port(), "--batch", "10",
+                    "--http-connections", "2");
+            Thread.sleep(1_500);
+            sim.close(); // every POST answered or failed before the counts are read
+            int single = 0;
+            for (io.hangcheck.agent.TestHttpServer.Request r : ingest.requests()) {
+                JsonNode body = JSON.readTree(r.body());
+                if (body.isArray()) { // a batch of one is sent as one object, so only a seed host's is counted
+                    body.forEach(h -> assertThat(h.get("hostId").asText()).startsWith("batched-"));
+                } else if (body.get("hostId").asText().startsWith("seed-")) {
+                    single++;
+                }
+            }
+            // 10 hosts × about 5 intervals: one POST each, each on its own connection (+ at most 2 batched ones)
+            assertThat(single).isGreaterThanOrEqualTo(30);
+            assertThat(ingest.accepted()).isBetween(single, single + 2);
+            assertThat(sim.counters().httpFailed.get()).isZero();
+        }
+    }
 }

@@ -77,6 +77,10 @@ public interface SocketsConfig {
     @WithDefault("2.0")
     double resolveHorizonFactor();
 
+    /** No forecast alert while usage is below this share of the budget (an idle table's noise is no leak). */
+    @WithDefault("0.5")
+    double forecastFloorShare();
+
     /** Alert when usage reaches this share of the budget. */
     @WithDefault("0.8")
     double warnShare();
@@ -113,6 +117,14 @@ public interface SocketsConfig {
 
     /** Reverse DNS of peers. */
     Dns dns();
+
+    /** The read API. */
+    Api api();
+
+    interface Api {
+        /** Bearer tokens that may read {@code /v1/...}; none: the API is open (logged at start). */
+        Optional<List<String>> viewerTokens();
+    }
 
     interface Topics {
         /** Snapshots topic (documentation; the channel {@code sockets-out} maps to it). */

@@ -11,7 +11,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -53,6 +55,7 @@ public final class LeakDetector {
     private final Map<String, History> histories = new HashMap<>();
     private final Map<String, AlertGate> gates = new HashMap<>();
     private final Map<String, LeakAlert> open = new LinkedHashMap<>();
+    private final Map<String, Attribution> attributions = new HashMap<>();
     /** Peers remembered per scan for growth: the largest this many (memory stays bounded). */
     private static final int PEERS_REMEMBERED = 256;
 
@@ -71,10 +74,16 @@ public final class LeakDetector {
      * @param byState the budget's sockets per state; null: the whole table's ({@link ScanFacts#byState})
      */
     public record BudgetUsage(String id, String description, int used, int limit, Map<String, Integer> peers,
-                              Map<TcpState, Integer> byState) {
+                              Map<TcpState, Integer> byState, boolean wholeTable, boolean timeWaitIsUse) {
         /** A budget over the whole table. */
         public BudgetUsage(String id, String description, int used, int limit) {
-            this(id, description, used, limit, null, null);
+            this(id, description, used, limit, null, null, true, false);
+        }
+
+        /** A budget over part of the table (a port's connections), TIME_WAIT not part of its use. */
+        public BudgetUsage(String id, String description, int used, int limit, Map<String, Integer> peers,
+                           Map<TcpState, Integer> byState) {
+            this(id, description, used, limit, peers, byState, false, false);
         }
 
         Map<String, Integer> peersOr(ScanFacts f) {
@@ -87,6 +96,14 @@ public final class LeakDetector {
     }
 
     private record History(SeriesWindow<Map<String, Integer>> peers, SeriesWindow<Map<TcpState, Integer>> states) {
+    }
+
+    /**
+     * An open alert's attribution: the budget's peers and states when it opened (for "grew since the alert
+     * opened"), and every peer and state its records named so far (an UPDATED record when one more grows).
+     */
+    private record Attribution(LeakAlert opened, Map<String, Integer> peersAtOpen,
+                               Map<TcpState, Integer> statesAtOpen, Set<String> named, Set<String> states) {
     }
 
     /** Idle connections of one PostgreSQL client × application × user at one scan. */
@@ -143,10 +160,12 @@ public final class LeakDetector {
             Double slope = fit == null ? null : fit.slopePerMinute();
             forecasts.put(b.id(), new Forecast(b.id(), eta, slope));
             double horizon = rules.horizon().toSeconds();
-            boolean breachEta = eta != null && eta <= horizon;
+            double share = b.limit() <= 0 ? 0 : (double) b.used() / b.limit();
+            // below the floor a slope is noise on a nearly empty budget, not a leak (opening only: an open
+            // alert resolves when its forecast clears)
+            boolean breachEta = eta != null && eta <= horizon && share >= rules.forecastFloorShare();
             boolean clearEta = eta == null || eta > horizon * rules.resolveHorizonFactor();
             gate(out, f, names, LeakAlert.Kind.EXHAUSTION_FORECAST, b.id(), breachEta, clearEta, b, eta, slope);
-            double share = b.limit() <= 0 ? 0 : (double) b.used() / b.limit();
             gate(out, f, names, LeakAlert.Kind.USAGE_WARNING, b.id(), share >= rules.warnShare(),
                     share < rules.resolveShare(), b, eta, slope);
         }
@@ -204,7 +223,7 @@ public final class LeakDetector {
         String gateKey = kind + "/" + subject;
         AlertGate g = gates.computeIfAbsent(gateKey, k -> new AlertGate(rules.openAfter(), rules.resolveAfter()));
         AlertGate.Transition t = g.update(breach, clear, f.nowMillis());
-        if (t == AlertGate.Transition.NONE) {
+        if (t == AlertGate.Transition.NONE && !g.isOpen()) {
             return;
         }
         List<Growth> growers = growers(b.id());
@@ -213,12 +232,73 @@ public final class LeakDetector {
             String name = names.apply(gr.peer());
             peers.add(name == null ? gr.peer() : gr.peer() + " (" + name + ")");
         }
-        Map<TcpState, Integer> stateGrowth = stateGrowth(b.id());
+        Map<TcpState, Integer> stateGrowth = stateGrowth(b.id(), b.timeWaitIsUse());
         List<String> states = stateGrowth.keySet().stream().map(Enum::name).collect(Collectors.toList());
+        if (t == AlertGate.Transition.NONE) {
+            // open: re-evaluated every scan, so a leak from a new peer is named even though another cause opened
+            // it. A record when a peer or a state grows that no record of this alert named yet (one that stops
+            // growing is no news: no record, so the alert does not chatter as its window slides).
+            Attribution at = attributions.get(gateKey);
+            Set<String> addresses = new TreeSet<>();
+            growers.forEach(gr -> addresses.add(gr.peer()));
+            if (at != null && (!at.named().containsAll(addresses) || !at.states().containsAll(states))) {
+                String summary = openedText(kind, f, b, eta, slope, growers, names, stateGrowth)
+                        + sinceOpened(at, b, f, names);
+                emit(out, gateKey, g, LeakAlert.Status.UPDATED, kind, f, summary, peers, states, b.used(), b.limit(),
+                        eta);
+                addresses.addAll(at.named());
+                Set<String> allStates = new TreeSet<>(states);
+                allStates.addAll(at.states());
+                attributions.put(gateKey, new Attribution(at.opened(), at.peersAtOpen(), at.statesAtOpen(),
+                        Set.copyOf(addresses), Set.copyOf(allStates)));
+            }
+            return;
+        }
         String summary = t == AlertGate.Transition.OPENED
                 ? openedText(kind, f, b, eta, slope, growers, names, stateGrowth)
                 : resolvedText(kind, f, b, eta);
-        emit(out, gateKey, g, t, kind, f, summary, peers, states, b.used(), b.limit(), eta);
+        emit(out, gateKey, g, t == AlertGate.Transition.OPENED ? LeakAlert.Status.OPENED : LeakAlert.Status.RESOLVED,
+                kind, f, summary, peers, states, b.used(), b.limit(), eta);
+        if (t == AlertGate.Transition.OPENED) {
+            Set<String> named = new TreeSet<>();
+            growers.forEach(gr -> named.add(gr.peer()));
+            attributions.put(gateKey, new Attribution(open.get(gateKey), Map.copyOf(b.peersOr(f)),
+                    Map.copyOf(b.byStateOr(f)), Set.copyOf(named), Set.copyOf(states)));
+        } else {
+            attributions.remove(gateKey);
+        }
+    }
+
+    /** Who grew since the alert opened: the budget's peers and states now against those at the opening scan. */
+    private String sinceOpened(Attribution at, BudgetUsage b, ScanFacts f, Function<String, String> names) {
+        Map<String, Integer> nowPeers = b.peersOr(f);
+        List<Growth> grew = new ArrayList<>();
+        nowPeers.forEach((peer, c) -> {
+            int delta = c - at.peersAtOpen().getOrDefault(peer, 0);
+            if (delta > 0) {
+                grew.add(new Growth(peer, c, delta));
+            }
+        });
+        grew.sort(Comparator.comparingInt(Growth::delta).reversed().thenComparing(Growth::peer));
+        StringBuilder s = new StringBuilder(" Since the alert opened (")
+                .append(at.opened().openedAt()).append(", ")
+                .append(at.opened().total()).append(" sockets): ");
+        if (grew.isEmpty()) {
+            s.append("no peer grew");
+        }
+        for (int i = 0; i < Math.min(rules.topGrowers(), grew.size()); i++) {
+            Growth g = grew.get(i);
+            String name = names.apply(g.peer());
+            s.append(i == 0 ? "" : ", ").append(g.peer()).append(name == null ? "" : " (" + name + ")")
+                    .append(" +").append(g.delta()).append(" (").append(g.now()).append(" now)");
+        }
+        String states = b.byStateOr(f).entrySet().stream()
+                .filter(e -> e.getValue() - at.statesAtOpen().getOrDefault(e.getKey(), 0) > 0
+                        && e.getKey() != TcpState.LISTEN && (b.timeWaitIsUse() || e.getKey() != TcpState.TIME_WAIT))
+                .map(e -> e.getKey() + " +" + (e.getValue() - at.statesAtOpen().getOrDefault(e.getKey(), 0)))
+                .collect(Collectors.joining(", "));
+        s.append(states.isEmpty() ? "." : "; states " + states + ".");
+        return s.toString();
     }
 
     private void pgGate(List<LeakAlert> out, ScanFacts f, String subject, boolean breach, boolean clear,
@@ -236,16 +316,15 @@ public final class LeakDetector {
                 p.server(), who, p.idle(), perMinute, rules.window().toMinutes())
                 : String.format(Locale.ROOT, "PostgreSQL %s: idle connections of %s no longer grow (%d idle now).",
                 p.server(), who, p.idle());
-        emit(out, gateKey, g, t, LeakAlert.Kind.PG_IDLE_GROWTH, f, summary, List.of(p.client()), List.of("idle"),
-                p.idle(), 0, null);
+        emit(out, gateKey, g, t == AlertGate.Transition.OPENED ? LeakAlert.Status.OPENED : LeakAlert.Status.RESOLVED,
+                LeakAlert.Kind.PG_IDLE_GROWTH, f, summary, List.of(p.client()), List.of("idle"), p.idle(), 0, null);
     }
 
-    private void emit(List<LeakAlert> out, String gateKey, AlertGate g, AlertGate.Transition t, LeakAlert.Kind kind,
+    private void emit(List<LeakAlert> out, String gateKey, AlertGate g, LeakAlert.Status status, LeakAlert.Kind kind,
                       ScanFacts f, String summary, List<String> peers, List<String> states, int used, int limit,
                       Double eta) {
         Instant openedAt = Instant.ofEpochMilli(g.openedAtMillis());
         String id = monitorId + ":" + gateKey + ":" + openedAt.getEpochSecond();
-        LeakAlert.Status status = t == AlertGate.Transition.OPENED ? LeakAlert.Status.OPENED : LeakAlert.Status.RESOLVED;
         if (status == LeakAlert.Status.RESOLVED) {
             LeakAlert opened = open.remove(gateKey);
             if (opened != null) {
@@ -256,8 +335,8 @@ public final class LeakDetector {
         LeakAlert a = new LeakAlert(id, monitorId, node, status, kind, Instant.ofEpochMilli(f.nowMillis()), openedAt,
                 summary.length() > 2000 ? summary.substring(0, 1997) + "..." : summary, peers, states, used, limit,
                 eta);
-        if (status == LeakAlert.Status.OPENED) {
-            open.put(gateKey, a);
+        if (status != LeakAlert.Status.RESOLVED) {
+            open.put(gateKey, a); // the latest record of an open alert: what it names now
         }
         out.add(a);
     }
@@ -305,8 +384,10 @@ public final class LeakDetector {
      */
     private String whoHoldsTheLeak(ScanFacts f, BudgetUsage b, Map<TcpState, Integer> growing) {
         StringBuilder s = new StringBuilder();
-        Map<TcpState, Integer> byState = b.byStateOr(f);
-        boolean wholeTable = b.byState() == null;
+        boolean wholeTable = b.wholeTable();
+        // the whole table's closing sockets, orphans included: they tell who holds the leak even where the
+        // budget does not count them
+        Map<TcpState, Integer> byState = wholeTable ? f.byState() : b.byStateOr(f);
         StuckTracker.Result st = f.stuck();
         String stuckAge = StuckTracker.label(rules.stuckOldAfter());
         int closeWait = byState.getOrDefault(TcpState.CLOSE_WAIT, 0);
@@ -384,8 +465,10 @@ public final class LeakDetector {
     }
 
     /**
-     * The budget's peers with the largest growth between the oldest and newest scan of the window, largest
-     * first (at most {@code topGrowers}; TIME_WAIT is not in the counts).
+     * The budget's growing peers, largest growth first: the {@code topGrowers} with the largest growth between
+     * the oldest and newest scan of the window, and the {@code topGrowers} that grew over the last
+     * {@code openAfter} scans without falling in any of them — so a new leak is named within {@code openAfter}
+     * scans even while an older grower leads the window. The budget's counts decide whether TIME_WAIT is in.
      */
     List<Growth> growers(String budgetId) {
         History h = histories.get(budgetId);
@@ -394,22 +477,45 @@ public final class LeakDetector {
         if (then == null || then == now) {
             return List.of();
         }
-        List<Growth> g = new ArrayList<>();
+        List<Growth> window = new ArrayList<>();
         now.value().forEach((peer, c) -> {
             int delta = c - then.value().getOrDefault(peer, 0);
             if (delta > 0) {
-                g.add(new Growth(peer, c, delta));
+                window.add(new Growth(peer, c, delta));
             }
         });
-        g.sort(Comparator.comparingInt(Growth::delta).reversed().thenComparing(Growth::peer));
-        return g.subList(0, Math.min(rules.topGrowers(), g.size()));
+        Comparator<Growth> largestFirst = Comparator.comparingInt(Growth::delta).reversed().thenComparing(Growth::peer);
+        window.sort(largestFirst);
+        Map<String, Growth> out = new LinkedHashMap<>();
+        window.subList(0, Math.min(rules.topGrowers(), window.size())).forEach(g -> out.put(g.peer(), g));
+        List<SeriesWindow.Entry<Map<String, Integer>>> recent = h.peers().newest(rules.openAfter() + 1);
+        if (recent.size() == rules.openAfter() + 1) {
+            List<Growth> steady = new ArrayList<>();
+            now.value().forEach((peer, c) -> {
+                int first = recent.get(0).value().getOrDefault(peer, 0);
+                boolean neverFell = true;
+                for (int i = 1; i < recent.size() && neverFell; i++) {
+                    neverFell = recent.get(i).value().getOrDefault(peer, 0)
+                            >= recent.get(i - 1).value().getOrDefault(peer, 0);
+                }
+                if (neverFell && c > first && !out.containsKey(peer)) {
+                    steady.add(new Growth(peer, c, Math.max(c - first, c - then.value().getOrDefault(peer, 0))));
+                }
+            });
+            steady.sort(largestFirst);
+            steady.subList(0, Math.min(rules.topGrowers(), steady.size())).forEach(g -> out.put(g.peer(), g));
+        }
+        List<Growth> g = new ArrayList<>(out.values());
+        g.sort(largestFirst);
+        return g;
     }
 
     /**
      * The budget's states that grew between the oldest and newest scan of the window, largest growth first;
-     * never LISTEN nor TIME_WAIT (a fixed 60 s state, not a leak).
+     * never LISTEN, nor TIME_WAIT (a fixed 60 s state, not a leak) unless the budget is one TIME_WAIT uses
+     * (a client's local ports).
      */
-    Map<TcpState, Integer> stateGrowth(String budgetId) {
+    Map<TcpState, Integer> stateGrowth(String budgetId, boolean timeWaitIsUse) {
         History h = histories.get(budgetId);
         SeriesWindow.Entry<Map<TcpState, Integer>> then = h == null ? null : h.states().oldest();
         SeriesWindow.Entry<Map<TcpState, Integer>> now = h == null ? null : h.states().newest();
@@ -419,7 +525,8 @@ public final class LeakDetector {
         }
         now.value().entrySet().stream()
                 .map(e -> Map.entry(e.getKey(), e.getValue() - then.value().getOrDefault(e.getKey(), 0)))
-                .filter(e -> e.getValue() > 0 && e.getKey() != TcpState.LISTEN && e.getKey() != TcpState.TIME_WAIT)
+                .filter(e -> e.getValue() > 0 && e.getKey() != TcpState.LISTEN
+                        && (timeWaitIsUse || e.getKey() != TcpState.TIME_WAIT))
                 .sorted(Map.Entry.<TcpState, Integer>comparingByValue().reversed())
                 .forEach(e -> out.put(e.getKey(), e.getValue()));
         return out;

@@ -18,12 +18,17 @@ import java.time.Duration;
  * @param pgMinIdle            a PostgreSQL client with at least this many idle connections may be flagged
  * @param pgIdleGrowthPerMinute idle connections growing at least this fast (fit over the window) flag it
  * @param topGrowers           how many growing peers an alert names
+ * @param forecastFloorShare   no forecast alert while usage is below this share of the budget: a slope on a
+ *                             nearly empty budget says little (an idle table's noise forecasts "exhaustion")
  */
 public record LeakRules(Duration window, Duration horizon, double resolveHorizonFactor, double warnShare,
                         double resolveShare, int openAfter, int resolveAfter, int minSamples,
                         Duration stuckOldAfter, int stuckMinCount, int pgMinIdle, double pgIdleGrowthPerMinute,
-                        int topGrowers) {
+                        int topGrowers, double forecastFloorShare) {
     public LeakRules {
+        if (forecastFloorShare < 0 || forecastFloorShare >= 1) {
+            throw new IllegalArgumentException("need 0 <= forecastFloorShare < 1");
+        }
         if (!(resolveShare < warnShare) || warnShare <= 0 || warnShare > 1) {
             throw new IllegalArgumentException("need 0 < resolveShare < warnShare <= 1");
         }
@@ -38,6 +43,11 @@ public record LeakRules(Duration window, Duration horizon, double resolveHorizon
     /** The documented defaults (see {@code SocketsConfig}). */
     public static LeakRules defaults() {
         return new LeakRules(Duration.ofMinutes(10), Duration.ofMinutes(30), 2.0, 0.8, 0.7, 3, 5, 4,
-                Duration.ofMinutes(2), 20, 5, 0.5, 3);
+                Duration.ofMinutes(2), 20, 5, 0.5, 3, 0.5);
+    }
+
+    public LeakRules withForecastFloorShare(double share) {
+        return new LeakRules(window, horizon, resolveHorizonFactor, warnShare, resolveShare, openAfter, resolveAfter,
+                minSamples, stuckOldAfter, stuckMinCount, pgMinIdle, pgIdleGrowthPerMinute, topGrowers, share);
     }
 }

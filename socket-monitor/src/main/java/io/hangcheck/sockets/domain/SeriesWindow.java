@@ -47,6 +47,16 @@ public final class SeriesWindow<T> {
         return entries.isEmpty() ? 0 : entries.peekLast().atMillis() - entries.peekFirst().atMillis();
     }
 
+    /** The newest {@code n} samples (fewer when the window holds fewer), oldest first. */
+    public List<Entry<T>> newest(int n) {
+        List<Entry<T>> out = new ArrayList<>(Math.min(n, entries.size()));
+        java.util.Iterator<Entry<T>> it = entries.descendingIterator();
+        while (it.hasNext() && out.size() < n) {
+            out.add(0, it.next());
+        }
+        return out;
+    }
+
     public List<Entry<T>> entries() {
         return new ArrayList<>(entries);
     }

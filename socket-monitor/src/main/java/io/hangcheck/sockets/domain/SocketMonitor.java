@@ -86,22 +86,43 @@ public final class SocketMonitor {
         return table;
     }
 
+    /**
+     * The budgets, each counting what runs out for it ({@link BudgetModel}; README, "Budgets"): the table and each
+     * watched port count sockets holding a connection or a descriptor; orphans count against
+     * {@code tcp_max_orphans}; outgoing sockets, TIME_WAIT included, against the local port range of their
+     * busiest destination.
+     */
     private List<LeakDetector.BudgetUsage> budgets(TableAggregate agg) {
         List<LeakDetector.BudgetUsage> out = new ArrayList<>();
+        BudgetModel.Counts model = BudgetModel.count(table, settings.watchedPorts().keySet());
         Default d = defaultLimit();
         int tableLimit = settings.tableLimit().isPresent() ? settings.tableLimit().getAsInt() : d.limit;
         String tableSource = settings.tableLimit().isPresent() ? "configured" : d.source;
-        out.add(new LeakDetector.BudgetUsage("table", "the socket table (limit " + tableSource + ")", agg.total(),
-                tableLimit));
-        // each watched port is counted on its own sockets only, so its alert names that port's peers and states
+        out.add(new LeakDetector.BudgetUsage("table", "the socket table's connections and descriptors (limit "
+                + tableSource + ")", model.held(), tableLimit, model.heldByPeer(), model.heldByState(), true, false));
+        // each watched port is counted on its own connections only, so its alert names that port's peers and states
         for (int port : new TreeMap<>(settings.watchedPorts()).keySet()) {
-            SocketTable onPort = table.select(i -> table.localPort(i) == port);
+            SocketTable onPort = table.select(i -> table.localPort(i) == port
+                    && table.stateCode(i) != TcpState.LISTEN.code()
+                    && BudgetModel.holds(table.stateCode(i), table.inode(i)));
             TableAggregate a = TableAggregate.of(onPort, settings.topPeers(), 0, Set.of());
             int configured = settings.watchedPorts().get(port);
-            out.add(new LeakDetector.BudgetUsage("port-" + port, "local port " + port + " (limit "
+            out.add(new LeakDetector.BudgetUsage("port-" + port, "local port " + port + "'s connections (limit "
                     + (configured > 0 ? "configured" : d.source) + ")", a.total(),
-                    configured > 0 ? configured : d.limit, a.peerTotalsWithoutTimeWait(), a.byState()));
+                    configured > 0 ? configured : d.limit, a.peerTotals(), a.byState()));
         }
+        SystemLimits.Limit orphans = SystemLimits.maxOrphans(settings.sysRoot());
+        out.add(new LeakDetector.BudgetUsage("orphans", "orphaned sockets (limit tcp_max_orphans, "
+                + orphans.source() + ")", model.orphans(), orphans.value(), model.orphansByPeer(),
+                model.orphansByState(), false, false));
+        SystemLimits.Limit ports = SystemLimits.ephemeralPorts(settings.sysRoot());
+        BudgetModel.Destination dest = model.busiest();
+        out.add(new LeakDetector.BudgetUsage("ephemeral", dest == null ? "local ports of outgoing connections"
+                : "local ports towards " + (dest.peer().contains(":") ? "[" + dest.peer() + "]" : dest.peer())
+                + ":" + dest.port()
+                + " (limit ip_local_port_range)", dest == null ? 0 : dest.used(), ports.value(),
+                dest == null ? Map.of() : Map.of(dest.peer(), dest.used()), dest == null ? Map.of() : dest.byState(),
+                false, true));
         return out;
     }
 

@@ -18,16 +18,31 @@ public final class SystemLimits {
     public static final int DEFAULT_PORT_LOW = 32768;
     public static final int DEFAULT_PORT_HIGH = 60999;
 
+    /**
+     * Assumed {@code net.ipv4.tcp_max_orphans} when unreadable: the kernel sizes it from memory at boot (half the
+     * established-hash size; 4096 or more on any machine with a few hundred MB), so the low end is taken.
+     */
+    public static final int ASSUMED_MAX_ORPHANS = 4096;
+
     private SystemLimits() {
     }
 
     /** {@code net/ipv4/tcp_fin_timeout} under a sysctl root (e.g. {@code /proc/sys}). */
     public static Limit finTimeoutSeconds(Path sysRoot) {
-        Path f = sysRoot.resolve("net/ipv4/tcp_fin_timeout");
+        return integer(sysRoot.resolve("net/ipv4/tcp_fin_timeout"), DEFAULT_FIN_TIMEOUT_SECONDS, "kernel default");
+    }
+
+    /** {@code net/ipv4/tcp_max_orphans}: the kernel-wide budget of orphaned sockets (no descriptor left). */
+    public static Limit maxOrphans(Path sysRoot) {
+        return integer(sysRoot.resolve("net/ipv4/tcp_max_orphans"), ASSUMED_MAX_ORPHANS, "assumed");
+    }
+
+    /** A one-number sysctl file, or the fallback named by {@code what} when it cannot be read. */
+    private static Limit integer(Path f, int fallback, String what) {
         try {
             return new Limit(Integer.parseInt(read(f).trim()), f.toString());
         } catch (IOException | RuntimeException e) {
-            return new Limit(DEFAULT_FIN_TIMEOUT_SECONDS, "kernel default (" + f + " unreadable)");
+            return new Limit(fallback, what + " (" + f + " unreadable)");
         }
     }
 
@@ -75,8 +90,15 @@ public final class SystemLimits {
         return OptionalInt.empty();
     }
 
+    /**
+     * The file's text, asked for in one large read: {@code /proc} files report size 0, and
+     * {@code Files.readAllBytes} then reads one byte first — on some kernels a sysctl file read from offset 1 ends
+     * there ({@code tcp_fin_timeout} 60 was read as "6", {@code tcp_max_orphans} 131072 as "1").
+     */
     private static String read(Path f) throws IOException {
-        return new String(Files.readAllBytes(f), StandardCharsets.US_ASCII);
+        try (java.io.InputStream in = Files.newInputStream(f)) {
+            return new String(in.readNBytes(1 << 16), StandardCharsets.US_ASCII);
+        }
     }
 
     /** A value and where it came from (a file, or the kernel default when the file could not be read). */

@@ -46,7 +46,9 @@ public class SocketPublisher {
     }
 
     public void publish(LeakAlert a) {
-        String id = a.alertId() + ":" + a.status();
+        // an alert has one OPENED and one RESOLVED but may have several UPDATED: each its own event
+        String id = a.alertId() + ":" + a.status()
+                + (a.status() == LeakAlert.Status.UPDATED ? ":" + a.at().toEpochMilli() : "");
         send(alerts, a, a.monitorId(), id, EventType.LEAK_ALERT, a.monitorId(), a.at(), "alert");
     }
 

@@ -55,10 +55,18 @@ public class SocketMetrics extends Collector {
         publishFailures = Counter.build("hangcheck_sockets_publish_failures_total",
                 "Snapshots or alerts that could not be sent to Kafka.").labelNames("what").register(registry);
         alertTransitions = Counter.build("hangcheck_sockets_alert_transitions_total",
-                "Leak alerts opened and resolved.").labelNames("kind", "status").register(registry);
+                "Leak alert records: opened, updated (new growers named), resolved.").labelNames("kind", "status").register(registry);
         scanDuration = Histogram.build("hangcheck_sockets_scan_duration_seconds",
                 "Time to read, parse and count the socket table.")
                 .buckets(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5).register(registry);
+        // every known label value at 0 from the start, so increase() sees the first transition and failure
+        for (LeakAlert.Kind k : LeakAlert.Kind.values()) {
+            for (LeakAlert.Status st : LeakAlert.Status.values()) {
+                alertTransitions.labels(k.name(), st.name());
+            }
+        }
+        publishFailures.labels("snapshot");
+        publishFailures.labels("alert");
         register(registry);
     }
 

@@ -14,7 +14,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class LeakDetectorTest {
     private static final long T0 = 1_700_000_000_000L;
     private static final long SCAN = 15_000;
-    private final LeakRules rules = LeakRules.defaults(); // window 10 min, horizon 30 min, open 3, resolve 5, min 4
+    // window 10 min, horizon 30 min, open 3, resolve 5, min 4; no forecast floor here (it has its own test)
+    private final LeakRules rules = LeakRules.defaults().withForecastFloorShare(0);
     private final LeakDetector detector = new LeakDetector(rules, "mon-1", "node-a");
 
     private static StuckTracker.Result stuck(int old, int closeWaitOld) {
@@ -133,10 +134,112 @@ class LeakDetectorTest {
         });
     }
 
+    /** A budget scan: each peer's sockets as given (none in TIME_WAIT), ESTABLISHED only. */
+    private static LeakDetector.ScanFacts facts(LeakDetector d, int i, int limit, Map<String, Integer> peers) {
+        int total = peers.values().stream().mapToInt(Integer::intValue).sum();
+        Map<TcpState, Integer> byState = new EnumMap<>(TcpState.class);
+        byState.put(TcpState.ESTABLISHED, total);
+        return new LeakDetector.ScanFacts(T0 + i * SCAN, total, byState, peers,
+                List.of(new LeakDetector.BudgetUsage("port-8081", "local port 8081's connections", total, limit,
+                        peers, byState)), stuck(0, 0), List.of(), 60);
+    }
+
+    @Test
+    void noForecastAlertBelowTheFloorShareOfTheBudgetThoughTheForecastIsWithinTheHorizon() {
+        // given: the default floor (50 %), a budget of 1000 growing 10 per scan from 100 (40/min: exhaustion in
+        // under 30 min from the first fit)
+        LeakDetector d = new LeakDetector(LeakRules.defaults(), "mon-1", "node-a");
+        List<LeakAlert> all = new ArrayList<>();
+        int i = 0;
+        for (; i < 40; i++) { // up to 490 of 1000: below the floor all along
+            all.addAll(d.evaluate(facts(d, i, 1000, Map.of("10.1.1.1", 100 + 10 * i)), a -> null).transitions());
+        }
+        assertThat(all).as("forecast within the horizon, usage under 50 %").isEmpty();
+        for (; i < 44; i++) { // 500, 510, 520, 530: past the floor; opens at the third such scan
+            all.addAll(d.evaluate(facts(d, i, 1000, Map.of("10.1.1.1", 100 + 10 * i)), a -> null).transitions());
+        }
+        assertThat(all).singleElement().satisfies(a -> {
+            assertThat(a.kind()).isEqualTo(LeakAlert.Kind.EXHAUSTION_FORECAST);
+            assertThat(a.total()).isEqualTo(520);
+        });
+    }
+
+    /** Three peers growing 4, 3 and 3 per scan (500 of 1000 at scan 0), 10.5.5.5 steady, and {@code extra}. */
+    private static Map<String, Integer> growing(int i, Map<String, Integer> extra) {
+        Map<String, Integer> m = new java.util.HashMap<>(Map.of("10.1.1.1", 200 + 4 * i, "10.2.2.2", 150 + 3 * i,
+                "10.3.3.3", 120 + 3 * i, "10.5.5.5", 30));
+        m.putAll(extra);
+        return m;
+    }
+
+    @Test
+    void anOpenAlertNamesANewLeakFromAnotherPeerWithinOpenAfterScansAndSaysWhoGrewSinceItOpened() {
+        // given: three peers grow and open the forecast alert; later 10.9.9.9 starts leaking 5 per scan — more
+        // than each of them per scan, less than each over the window (so the window's top 3 would not name it)
+        LeakDetector d = new LeakDetector(LeakRules.defaults(), "mon-1", "node-a");
+        List<LeakAlert> all = new ArrayList<>();
+        int i = 0;
+        for (; i < 10; i++) {
+            all.addAll(d.evaluate(facts(d, i, 1000, growing(i, Map.of())), a -> null).transitions());
+        }
+        LeakAlert opened = all.stream().filter(a -> a.status() == LeakAlert.Status.OPENED).findFirst().orElseThrow();
+        assertThat(opened.kind()).isEqualTo(LeakAlert.Kind.EXHAUSTION_FORECAST);
+        assertThat(opened.peers()).containsExactly("10.1.1.1", "10.2.2.2", "10.3.3.3");
+        all.clear();
+        for (; i < 14; i++) {
+            all.addAll(d.evaluate(facts(d, i, 1000, growing(i, Map.of("10.9.9.9", 0))), a -> null).transitions());
+        }
+        assertThat(all).as("no record while the same peers grow").isEmpty();
+
+        // when: the new leak grows from scan 15 on
+        int start = 14;
+        Integer namedAt = null;
+        for (; i < 24; i++) {
+            List<LeakAlert> t = d.evaluate(facts(d, i, 1000, growing(i, Map.of("10.9.9.9", 5 * (i - start)))),
+                    a -> a.equals("10.9.9.9") ? "winbox9.lab" : null).transitions();
+            all.addAll(t);
+            if (namedAt == null && t.stream().anyMatch(a -> a.peers().stream().anyMatch(p -> p.startsWith("10.9.9.9")))) {
+                namedAt = i;
+            }
+        }
+
+        // then: one UPDATED record of the same alert, within open-after (3) scans of its first growth (scan 15)
+        assertThat(namedAt).isNotNull().isLessThanOrEqualTo(start + LeakRules.defaults().openAfter());
+        assertThat(all).singleElement().satisfies(u -> {
+            assertThat(u.status()).isEqualTo(LeakAlert.Status.UPDATED);
+            assertThat(u.alertId()).isEqualTo(opened.alertId());
+            assertThat(u.openedAt()).isEqualTo(opened.openedAt());
+            assertThat(u.peers()).contains("10.1.1.1", "10.9.9.9 (winbox9.lab)");
+            assertThat(u.summary()).contains("Since the alert opened").contains("10.9.9.9 (winbox9.lab) +")
+                    .doesNotContain("10.5.5.5");
+        });
+        assertThat(d.openAlerts()).singleElement().extracting(LeakAlert::status).isEqualTo(LeakAlert.Status.UPDATED);
+    }
+
+    @Test
+    void theClientSidesBudgetNamesTimeWaitAsWhatGrows() {
+        // given: outgoing connections to one destination, TIME_WAIT piling up (the local port range runs out)
+        LeakDetector d = new LeakDetector(LeakRules.defaults(), "mon-1", "node-a");
+        List<LeakAlert> all = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            int tw = 600 + 50 * i;
+            Map<TcpState, Integer> byState = new EnumMap<>(TcpState.class);
+            byState.put(TcpState.TIME_WAIT, tw);
+            byState.put(TcpState.ESTABLISHED, 4);
+            all.addAll(d.evaluate(new LeakDetector.ScanFacts(T0 + i * SCAN, tw + 4, byState, Map.of(),
+                    List.of(new LeakDetector.BudgetUsage("ephemeral", "local ports towards 10.7.7.7:5432", tw + 4,
+                            1000, Map.of("10.7.7.7", tw + 4), byState, false, true)), stuck(0, 0), List.of(), 60),
+                    a -> null).transitions());
+        }
+        LeakAlert a = all.stream().filter(x -> x.kind() == LeakAlert.Kind.EXHAUSTION_FORECAST).findFirst().orElseThrow();
+        assertThat(a.states()).containsExactly("TIME_WAIT");
+        assertThat(a.peers()).containsExactly("10.7.7.7");
+    }
+
     @Test
     void rulesRefuseAResolveThresholdAboveTheOpenOne() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new LeakRules(Duration.ofMinutes(10),
-                        Duration.ofMinutes(30), 2, 0.8, 0.9, 3, 5, 4, Duration.ofMinutes(2), 20, 5, 0.5, 3))
+                        Duration.ofMinutes(30), 2, 0.8, 0.9, 3, 5, 4, Duration.ofMinutes(2), 20, 5, 0.5, 3, 0.5))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }
