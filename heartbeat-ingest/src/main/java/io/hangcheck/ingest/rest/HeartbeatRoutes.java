@@ -113,7 +113,7 @@ public class HeartbeatRoutes {
     }
 
     private void process(RoutingContext ctx, Context context, byte[] bytes) {
-        HttpBody.Parsed parsed = HttpBody.parse(bytes, config.http().maxBatch());
+        HttpBody.Parsed parsed = HttpBody.parse(bytes, config.http().maxBatch(), intake.now());
         if (!parsed.ok()) {
             metrics.received(Transport.HTTP, 1);
             reject(ctx, parsed.rejection(), 1);

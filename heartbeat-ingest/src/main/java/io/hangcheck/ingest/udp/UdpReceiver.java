@@ -186,6 +186,7 @@ public class UdpReceiver {
         UdpLine.Parsed parsed;
         try {
             parsed = UdpLine.parse(bytes, length);
+            intake.checkSentAt(parsed.heartbeat());
         } catch (InvalidEventException e) {
             boolean malformed = e.field().equals("$") || e.field().equals("version");
             drop(malformed ? RejectReason.MALFORMED : RejectReason.INVALID, e.getMessage());
