@@ -75,6 +75,13 @@ public interface IngestConfig {
         /** Bearer tokens accepted on POST /v1/heartbeats; none configured means no authentication. */
         Optional<List<String>> bearerTokens();
 
+        /**
+         * Longest a request's body may take to arrive once its headers are in; a slower one is answered 408 and its
+         * connection closed, so a client trickling bytes (slowloris) holds no connection of the budget for long.
+         */
+        @WithDefault("10s")
+        java.time.Duration bodyTimeout();
+
         /** Seconds put in Retry-After on a 503. */
         @WithDefault("5")
         int retryAfterSeconds();
@@ -194,6 +201,10 @@ public interface IngestConfig {
         /** Send-buffer fill at or above which the instance is DEGRADED. */
         @WithDefault("0.5")
         double degradedBufferFill();
+
+        /** Kernel UDP drops on ingest's socket in one interval that make it DEGRADED (0 turns the check off). */
+        @WithDefault("1")
+        long degradedUdpKernelDrops();
     }
 
     interface Skew {

@@ -33,6 +33,8 @@ public class IngestMetrics {
     public final Gauge kafkaReachable;
     public final Counter deadLettered;
     public final Counter rawLoopErrors;
+    public final Counter udpKernelDrops;
+    public final Gauge udpReceiveBuffer;
 
     @Inject
     public IngestMetrics(CollectorRegistry registry) {
@@ -61,6 +63,8 @@ public class IngestMetrics {
         kafkaReachable = Gauge.build("hangcheck_ingest_kafka_reachable", "1 when the last probe reached Kafka, else 0.").register(registry);
         deadLettered = Counter.build("hangcheck_ingest_dead_lettered_total", "Raw-topic records sent to the dead-letter topic.").register(registry);
         rawLoopErrors = Counter.build("hangcheck_ingest_raw_forwarder_errors_total", "Raw-topic polls that failed as a whole (retried from their first offsets; the loop goes on).").register(registry);
+        udpKernelDrops = Counter.build("hangcheck_ingest_udp_kernel_drops_total", "UDP datagrams the kernel dropped on ingest's socket (receive buffer full), from /proc/net/udp.").register(registry);
+        udpReceiveBuffer = Gauge.build("hangcheck_ingest_udp_receive_buffer_bytes", "SO_RCVBUF the kernel granted ingest's UDP socket.").register(registry);
         cacheChildren();
     }
 

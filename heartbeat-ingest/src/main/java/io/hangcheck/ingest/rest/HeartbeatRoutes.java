@@ -86,9 +86,12 @@ public class HeartbeatRoutes {
         int limit = config.http().maxBodyBytes();
         String declared = req.getHeader(HttpHeaders.CONTENT_LENGTH);
         if (declared != null && tooLong(declared, limit)) {
-            ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
-            reject(ctx, new Rejection(RejectReason.TOO_LARGE, "$", "body of " + declared + " bytes is more than " + limit), 1);
+            rejectAndClose(ctx, new Rejection(RejectReason.TOO_LARGE, "$", "body of " + declared + " bytes is more than " + limit));
             return;
+        }
+        if ("100-continue".equalsIgnoreCase(req.getHeader(HttpHeaders.EXPECT))) {
+            // Only now, after authentication, type and declared length passed: a refused client sends no body.
+            ctx.response().writeContinue();
         }
         Context context = Vertx.currentContext();
         readBody(ctx, limit, bytes -> process(ctx, context, bytes));
@@ -98,18 +101,40 @@ public class HeartbeatRoutes {
     private void readBody(RoutingContext ctx, int limit, java.util.function.Consumer<byte[]> then) {
         HttpServerRequest req = ctx.request();
         BodyReader body = new BodyReader(limit);
-        req.handler(chunk -> {
-            if (!body.append(chunk) && !ctx.response().ended()) {
-                ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
-                reject(ctx, new Rejection(RejectReason.TOO_LARGE, "$", "body is more than " + limit + " bytes"), 1);
+        long timeoutMs = Math.max(1, config.http().bodyTimeout().toMillis());
+        long timer = ctx.vertx().setTimer(timeoutMs, id -> {
+            if (!ctx.response().ended()) {
+                rejectAndClose(ctx, new Rejection(RejectReason.TOO_SLOW, "$", "body not complete within " + timeoutMs + " ms"));
             }
         });
-        req.exceptionHandler(e -> LOG.debugf("request body failed: %s", e.toString()));
+        req.handler(chunk -> {
+            if (!body.append(chunk) && !ctx.response().ended()) {
+                ctx.vertx().cancelTimer(timer);
+                rejectAndClose(ctx, new Rejection(RejectReason.TOO_LARGE, "$", "body is more than " + limit + " bytes"));
+            }
+        });
+        req.exceptionHandler(e -> {
+            ctx.vertx().cancelTimer(timer);
+            LOG.debugf("request body failed: %s", e.toString());
+        });
         req.endHandler(v -> {
-            if (!body.overflowed) {
+            ctx.vertx().cancelTimer(timer);
+            if (!body.overflowed && !ctx.response().ended()) {
                 then.accept(body.bytes());
             }
         });
+    }
+
+    /**
+     * Answers and then closes the connection: whatever of the body is still coming is never read (a 413 that kept
+     * the connection open would read and discard gigabytes of a chunked body at one core).
+     */
+    private void rejectAndClose(RoutingContext ctx, Rejection r) {
+        HttpServerRequest req = ctx.request();
+        req.pause();
+        ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+        ctx.response().endHandler(v -> req.connection().close());
+        reject(ctx, r, 1);
     }
 
     private void process(RoutingContext ctx, Context context, byte[] bytes) {

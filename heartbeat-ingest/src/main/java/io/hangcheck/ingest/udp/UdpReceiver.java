@@ -60,6 +60,7 @@ public class UdpReceiver {
     private volatile DatagramChannel channel;
     private final List<Thread> threads = new CopyOnWriteArrayList<>();
     private volatile int port = -1;
+    private volatile KernelDrops kernelDrops;
 
     @Inject
     public UdpReceiver(IngestConfig config, Intake intake, IngestMetrics metrics) {
@@ -107,6 +108,14 @@ public class UdpReceiver {
             ch.bind(new InetSocketAddress(host, requestedPort));
             channel = ch;
             port = ((InetSocketAddress) ch.getLocalAddress()).getPort();
+            int granted = ch.getOption(StandardSocketOptions.SO_RCVBUF);
+            metrics.udpReceiveBuffer.set(granted);
+            if (granted < config.udp().receiveBufferBytes()) {
+                // Linux doubles what it grants; less than asked means net.core.rmem_max capped it.
+                LOG.warnf("UDP receive buffer: asked %d bytes, the kernel granted %d (raise net.core.rmem_max)",
+                        config.udp().receiveBufferBytes(), granted);
+            }
+            kernelDrops = KernelDrops.forPort(port);
         } catch (IOException e) {
             LOG.errorf(e, "cannot bind UDP %s:%d; the UDP path is off", host, requestedPort);
             return;
@@ -149,6 +158,12 @@ public class UdpReceiver {
             Thread.currentThread().interrupt();
         }
         return port;
+    }
+
+    /** Datagrams the kernel dropped on this socket since it was bound (receive buffer full), or -1 when unknown. */
+    public long kernelDropsTotal() {
+        KernelDrops k = kernelDrops;
+        return k == null ? -1 : k.total().orElse(-1);
     }
 
     private void receiveLoop() {
