@@ -32,6 +32,9 @@ public interface IngestConfig {
     /** Topic names. */
     TopicNames topics();
 
+    /** Who may send heartbeats for which host. */
+    Auth auth();
+
     /** The HTTP path. */
     Http http();
 
@@ -87,6 +90,22 @@ public interface IngestConfig {
         int retryAfterSeconds();
     }
 
+    interface Auth {
+        /**
+         * Lab secrets from which each host's HTTP token and UDP key are derived ({@code HostCredentials}); the
+         * first is current, a second one is still accepted while agents rotate to the first. With any secret set,
+         * every heartbeat must be authenticated as its own host.
+         */
+        Optional<List<String>> secrets();
+
+        /**
+         * Take unauthenticated heartbeats (no secret, token or key configured): anyone who can reach ingest can
+         * then speak for any host. Logged loudly at start and exported as {@code hangcheck_ingest_insecure 1}.
+         */
+        @WithDefault("false")
+        boolean insecure();
+    }
+
     interface Udp {
         /** Whether the UDP listener runs. */
         @WithDefault("true")
@@ -105,7 +124,10 @@ public interface IngestConfig {
         /** HMAC-SHA256 key of the whole fleet (UTF-8 text), used for hosts without their own key. */
         Optional<String> fleetKey();
 
-        /** Per-host HMAC-SHA256 keys (host id to UTF-8 text), {@code hangcheck.ingest.udp.host-keys."lab-07"=...}. */
+        /**
+         * Per-host HMAC-SHA256 keys (host id to UTF-8 text), {@code hangcheck.ingest.udp.host-keys."lab-07"=...};
+         * two comma-separated keys are both accepted while the host rotates from the second to the first.
+         */
         Map<String, String> hostKeys();
 
         /** Socket receive buffer in bytes (SO_RCVBUF), so bursts queue in the kernel rather than drop. */

@@ -12,6 +12,7 @@ public enum RejectReason {
     BATCH_TOO_LARGE("batch_too_large", 413, "The array holds more heartbeats than one batch may."),
     UNSUPPORTED_MEDIA_TYPE("unsupported_media_type", 415, "The body is not application/json."),
     UNAUTHORIZED("unauthorized", 401, "Authentication is on and the bearer token is missing or wrong."),
+    HOST_NOT_ALLOWED("host_not_allowed", 403, "The bearer token is valid but may not speak for this host id (another host's token)."),
     UNSIGNED("unsigned", 401, "A signature is required (fleet-wide, or because the host has its own key) and the datagram has none."),
     BAD_SIGNATURE("bad_signature", 401, "The signature does not match the line under the host's key (forged, or a field was changed)."),
     KAFKA_UNAVAILABLE("kafka_unavailable", 503, "Kafka is unreachable, so nothing can be made durable now."),

@@ -3,7 +3,10 @@ package io.hangcheck.ingest.rest;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.hangcheck.events.EventCodec;
 import io.hangcheck.events.Transport;
+import io.hangcheck.events.Heartbeat;
+import io.hangcheck.ingest.config.AuthSetup;
 import io.hangcheck.ingest.config.IngestConfig;
+import io.hangcheck.ingest.domain.Credentials;
 import io.hangcheck.ingest.domain.HttpBody;
 import io.hangcheck.ingest.domain.RejectReason;
 import io.hangcheck.ingest.domain.Rejection;
@@ -25,7 +28,6 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.List;
 import java.util.Locale;
 
@@ -50,16 +52,14 @@ public class HeartbeatRoutes {
     private final Intake intake;
     private final IngestMetrics metrics;
     private final IngestConfig config;
-    private final List<byte[]> tokens;
+    private final Credentials credentials;
 
     @Inject
-    public HeartbeatRoutes(Intake intake, IngestMetrics metrics, IngestConfig config) {
+    public HeartbeatRoutes(Intake intake, IngestMetrics metrics, IngestConfig config, AuthSetup auth) {
         this.intake = intake;
         this.metrics = metrics;
         this.config = config;
-        this.tokens = config.http().bearerTokens().orElse(List.of()).stream()
-                .filter(t -> !t.isBlank())
-                .map(t -> t.trim().getBytes(StandardCharsets.UTF_8)).toList();
+        this.credentials = auth.credentials();
     }
 
     void install(@Observes Router router) {
@@ -72,7 +72,8 @@ public class HeartbeatRoutes {
 
     private void heartbeats(RoutingContext ctx) {
         HttpServerRequest req = ctx.request();
-        if (!tokens.isEmpty() && !authorized(req.getHeader(HttpHeaders.AUTHORIZATION))) {
+        byte[] token = bearer(req.getHeader(HttpHeaders.AUTHORIZATION));
+        if (credentials.httpAuthenticated() && token == null) {
             ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"hangcheck\"");
             reject(ctx, new Rejection(RejectReason.UNAUTHORIZED, "Authorization", "a valid bearer token is required"), 1);
             return;
@@ -94,7 +95,7 @@ public class HeartbeatRoutes {
             ctx.response().writeContinue();
         }
         Context context = Vertx.currentContext();
-        readBody(ctx, limit, bytes -> process(ctx, context, bytes));
+        readBody(ctx, limit, bytes -> process(ctx, context, bytes, token));
     }
 
     /** Reads the body up to {@code limit} bytes, answering 413 (and closing) as soon as it grows past it. */
@@ -137,7 +138,7 @@ public class HeartbeatRoutes {
         reject(ctx, r, 1);
     }
 
-    private void process(RoutingContext ctx, Context context, byte[] bytes) {
+    private void process(RoutingContext ctx, Context context, byte[] bytes, byte[] token) {
         HttpBody.Parsed parsed = HttpBody.parse(bytes, config.http().maxBatch(), intake.now());
         if (!parsed.ok()) {
             metrics.received(Transport.HTTP, 1);
@@ -146,6 +147,15 @@ public class HeartbeatRoutes {
         }
         int n = parsed.heartbeats().size();
         metrics.received(Transport.HTTP, n);
+        Rejection forbidden = notAllowed(parsed.heartbeats(), token);
+        if (forbidden != null) {
+            // The whole batch: a token that may not speak for one of its hosts publishes nothing (D1).
+            if (forbidden.reason() == RejectReason.UNAUTHORIZED) {
+                ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"hangcheck\"");
+            }
+            reject(ctx, forbidden, n);
+            return;
+        }
         RejectReason refusal = intake.refusal();
         if (refusal != null) {
             reject(ctx, new Rejection(refusal, "$", refusal.sentence()), n);
@@ -197,16 +207,41 @@ public class HeartbeatRoutes {
         resp.setStatusCode(reason.status()).putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE).end(body);
     }
 
-    private boolean authorized(String header) {
-        if (header == null || header.length() < 7 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return false;
+    /**
+     * Null when {@code token} may speak for every host of the request (or HTTP is unauthenticated); else 401 when it
+     * speaks for none of them (unknown token), or 403 naming the first host it may not speak for.
+     */
+    private Rejection notAllowed(List<Heartbeat> heartbeats, byte[] token) {
+        if (!credentials.httpAuthenticated()) {
+            return null;
         }
-        byte[] given = header.substring(7).trim().getBytes(StandardCharsets.UTF_8);
-        boolean match = false;
-        for (byte[] token : tokens) {
-            match |= MessageDigest.isEqual(token, given); // constant time per token; no early exit
+        int firstRefused = -1;
+        boolean anyAllowed = false;
+        for (int i = 0; i < heartbeats.size(); i++) {
+            if (credentials.mayPost(token, heartbeats.get(i).hostId())) {
+                anyAllowed = true;
+            } else if (firstRefused < 0) {
+                firstRefused = i;
+            }
         }
-        return match;
+        if (firstRefused < 0) {
+            return null;
+        }
+        if (!anyAllowed) {
+            return new Rejection(RejectReason.UNAUTHORIZED, "Authorization", "a valid bearer token is required");
+        }
+        String field = heartbeats.size() == 1 ? "hostId" : "[" + firstRefused + "].hostId";
+        return new Rejection(RejectReason.HOST_NOT_ALLOWED, field,
+                "this token may not speak for host " + heartbeats.get(firstRefused).hostId());
+    }
+
+    /** The bearer token's bytes, or null when there is none. */
+    private static byte[] bearer(String header) {
+        if (header == null || header.length() < 8 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return null;
+        }
+        String t = header.substring(7).trim();
+        return t.isEmpty() ? null : t.getBytes(StandardCharsets.UTF_8);
     }
 
     static boolean isJson(String contentType) {

@@ -3,6 +3,7 @@ package io.hangcheck.ingest.udp;
 import io.hangcheck.events.InvalidEventException;
 import io.hangcheck.events.Transport;
 import io.hangcheck.events.wire.UdpLine;
+import io.hangcheck.ingest.config.AuthSetup;
 import io.hangcheck.ingest.config.IngestConfig;
 import io.hangcheck.ingest.domain.RejectReason;
 import io.hangcheck.ingest.domain.SignaturePolicy;
@@ -24,10 +25,7 @@ import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
-import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -63,14 +61,11 @@ public class UdpReceiver {
     private volatile KernelDrops kernelDrops;
 
     @Inject
-    public UdpReceiver(IngestConfig config, Intake intake, IngestMetrics metrics) {
+    public UdpReceiver(IngestConfig config, Intake intake, IngestMetrics metrics, AuthSetup auth) {
         this.config = config;
         this.intake = intake;
         this.metrics = metrics;
-        Map<String, byte[]> hostKeys = new HashMap<>();
-        config.udp().hostKeys().forEach((host, key) -> hostKeys.put(host, key.getBytes(StandardCharsets.UTF_8)));
-        this.signatures = new SignaturePolicy(config.udp().requireSignature(),
-                config.udp().fleetKey().map(k -> k.getBytes(StandardCharsets.UTF_8)).orElse(null), hostKeys);
+        this.signatures = new SignaturePolicy(auth.signaturesRequired(config), auth.credentials());
     }
 
     /** Binds once the HTTP server listens, so "the same port" is the port it actually got (tests use port 0). */
