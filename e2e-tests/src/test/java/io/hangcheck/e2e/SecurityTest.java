@@ -56,6 +56,7 @@ class SecurityTest {
                 .ingest("HANGCHECK_INGEST_UDP_REQUIRE_SIGNATURE", "true")
                 .ingest("HANGCHECK_INGEST_UDP_FLEET_KEY", FLEET_KEY)
                 .ingest("HANGCHECK_INGEST_HTTP_BEARER_TOKENS", INGEST_TOKEN)
+                .ingest("HANGCHECK_INGEST_AUTH_INSECURE", "false")
                 .executor("HANGCHECK_EXECUTOR_ADMIN_VIEWER_TOKENS", VIEWER_TOKEN)
                 .executor("HANGCHECK_EXECUTOR_RECHECK_INTERVAL", "1s")
                 .executor("HANGCHECK_EXECUTOR_RECHECK_AFTER", "1s")

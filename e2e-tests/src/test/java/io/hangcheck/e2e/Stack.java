@@ -134,6 +134,9 @@ final class Stack implements AutoCloseable {
         Map<String, String> common = Map.of("HANGCHECK_KAFKA", bootstrap);
 
         Map<String, String> ingestEnv = new LinkedHashMap<>(common);
+        // Ingest refuses to start without heartbeat credentials; stacks not about authentication choose insecure
+        // explicitly (their fleets post without tokens). SecurityTest configures credentials through ingestEnv.
+        ingestEnv.put("HANGCHECK_INGEST_AUTH_INSECURE", "true");
         ingestEnv.putAll(b.ingestEnv);
         List<ServiceProcess> ingestList = new ArrayList<>();
         for (int i = 0; i < b.ingestInstances; i++) {

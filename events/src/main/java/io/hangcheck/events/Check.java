@@ -51,6 +51,26 @@ public final class Check {
         return value;
     }
 
+    /** {@code value} within {@code [min, max]}; the failure names both ends. */
+    public static long range(long value, String field, long min, long max) {
+        if (value < min || value > max) {
+            throw new InvalidEventException(field, "must be within [" + min + ", " + max + "]");
+        }
+        return value;
+    }
+
+    /**
+     * {@code value} (required) within {@code [min, max]}: instants outside the four-digit years of RFC 3339 cannot
+     * be written back as the contract writes them, and far ones overflow epoch-millis arithmetic downstream.
+     */
+    public static java.time.Instant instant(java.time.Instant value, String field, java.time.Instant min, java.time.Instant max) {
+        required(value, field);
+        if (value.isBefore(min) || value.isAfter(max)) {
+            throw new InvalidEventException(field, "must be within [" + min + ", " + max + "]");
+        }
+        return value;
+    }
+
     public static double share(double value, String field) {
         if (!(value >= 0.0 && value <= 1.0)) {
             throw new InvalidEventException(field, "must be within [0, 1]");

@@ -55,6 +55,8 @@ public final class EventCodec {
                 // read as HeartbeatTopicRecord, the type is required.
                 .enable(MapperFeature.USE_BASE_TYPE_AS_DEFAULT_IMPL)
                 .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+                // A key given twice means what each reader makes of it (first wins here, last there): refuse it.
+                .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .build();
         for (LogicalType type : new LogicalType[]{LogicalType.Integer, LogicalType.Float, LogicalType.Boolean}) {
             mapper.coercionConfigFor(type).setCoercion(CoercionInputShape.String, CoercionAction.Fail);
@@ -176,10 +178,31 @@ public final class EventCodec {
             }
             return new InvalidEventException(path(jme, "$"), reason == null ? "invalid value" : shorten(reason), e);
         }
+        if (e instanceof JsonProcessingException jpe && String.valueOf(jpe.getOriginalMessage()).startsWith(DUPLICATE)) {
+            return new InvalidEventException(duplicatePath(jpe), "is given more than once (duplicate key)", e);
+        }
         if (e instanceof JsonProcessingException jpe) {
             return new InvalidEventException("$", "malformed JSON: " + shorten(jpe.getOriginalMessage()), e);
         }
         return new InvalidEventException("$", "unreadable: " + e.getClass().getSimpleName(), e);
+    }
+
+    private static final String DUPLICATE = "Duplicate field '";
+
+    /** The duplicated key as a field path ({@code seq}, {@code labels.pool}, {@code [1].seq}). */
+    private static String duplicatePath(JsonProcessingException e) {
+        String message = e.getOriginalMessage();
+        String name = message.substring(DUPLICATE.length(), Math.max(DUPLICATE.length(), message.indexOf('\'', DUPLICATE.length())));
+        if (e.getProcessor() instanceof JsonParser parser && parser.getParsingContext() != null
+                && parser.getParsingContext().getParent() != null) {
+            StringBuilder p = new StringBuilder();
+            for (var ctx = parser.getParsingContext().getParent(); ctx != null && !ctx.inRoot(); ctx = ctx.getParent()) {
+                p.insert(0, ctx.inArray() ? "[" + ctx.getCurrentIndex() + "]" : "." + ctx.getCurrentName());
+            }
+            String prefix = p.length() > 0 && p.charAt(0) == '.' ? p.substring(1) : p.toString();
+            return prefix.isEmpty() ? name : prefix + "." + name;
+        }
+        return name;
     }
 
     private static String path(JsonMappingException e, String fallback) {

@@ -11,10 +11,10 @@ import java.util.regex.Pattern;
  *
  * @param hostId        stable host name, {@value #HOST_ID_PATTERN_TEXT}, at most {@value #HOST_ID_MAX} chars
  * @param bootId        changes on every boot of the host
- * @param seq           per-boot sequence number, starting anywhere >= 0, increasing
- * @param sentAt        the host's own clock when it sent the heartbeat
+ * @param seq           per-boot sequence number, starting anywhere >= 0, increasing, at most 2^53
+ * @param sentAt        the host's own clock when it sent the heartbeat; within a year of {@code receivedAt}
  * @param labels        at most {@value #LABELS_MAX} labels (pool, os, ...)
- * @param uptimeSeconds seconds since the host booted, if known
+ * @param uptimeSeconds seconds since the host booted, if known; at most ten years
  * @param receivedAt    ingest's clock when the heartbeat arrived (null only on the raw topic)
  * @param transport     path the heartbeat took (null only on the raw topic)
  * @param via           id of the ingest instance that took it (null only on the raw topic)
@@ -44,12 +44,21 @@ public record Heartbeat(
     public static final AsciiId LABEL_KEY = AsciiId.of(LABEL_KEY_PATTERN, "a-z", "a-z0-9_.-");
     public static final int LABEL_VALUE_MAX = 128;
     public static final int VIA_MAX = 128;
+    /** 2^53: the largest count every JSON reader (a double) holds exactly; seq and uptime never need more. */
+    public static final long SEQ_MAX = 1L << 53;
+    /** Ten years (of 366 days): a larger uptime is a bug or a forgery, and would push boot grace out forever. */
+    public static final long UPTIME_MAX_SECONDS = 10L * 366 * 86_400;
+    /** The four-digit years of RFC 3339 date-time; epoch-millis of anything in it fit a long many times over. */
+    public static final Instant INSTANT_MIN = Instant.parse("0000-01-01T00:00:00Z");
+    public static final Instant INSTANT_MAX = Instant.parse("9999-12-31T23:59:59.999999999Z");
+    /** How far a host's {@code sentAt} may be from ingest's receive time (either way) before it is refused. */
+    public static final Duration SENT_AT_WINDOW = Duration.ofDays(366);
 
     public Heartbeat {
         Check.matches(hostId, "hostId", HOST_ID, HOST_ID_MAX);
         Check.matches(bootId, "bootId", BOOT_ID, BOOT_ID_MAX);
-        Check.nonNegative(seq, "seq");
-        Check.required(sentAt, "sentAt");
+        Check.range(seq, "seq", 0, SEQ_MAX);
+        Check.instant(sentAt, "sentAt", INSTANT_MIN, INSTANT_MAX);
         labels = Check.map(labels, "labels");
         if (labels.size() > LABELS_MAX) {
             throw new InvalidEventException("labels", "more than " + LABELS_MAX + " labels");
@@ -65,10 +74,26 @@ public record Heartbeat(
             }
         }
         if (uptimeSeconds != null) {
-            Check.nonNegative(uptimeSeconds, "uptimeSeconds");
+            Check.range(uptimeSeconds, "uptimeSeconds", 0, UPTIME_MAX_SECONDS);
+        }
+        if (receivedAt != null) {
+            Check.instant(receivedAt, "receivedAt", INSTANT_MIN, INSTANT_MAX);
+            checkSentAt(sentAt, receivedAt);
         }
         if (via != null) {
             Check.text(via, "via", VIA_MAX);
+        }
+    }
+
+    /**
+     * Refuses a {@code sentAt} more than {@link #SENT_AT_WINDOW} away from {@code receivedAt}: a host clock a year
+     * off is broken, and such values are how overflow and forged far-future heartbeats get in. Ingest checks every
+     * heartbeat of a request with this before it publishes any.
+     */
+    public static void checkSentAt(Instant sentAt, Instant receivedAt) {
+        if (sentAt.isBefore(receivedAt.minus(SENT_AT_WINDOW)) || sentAt.isAfter(receivedAt.plus(SENT_AT_WINDOW))) {
+            throw new InvalidEventException("sentAt", "must be within " + SENT_AT_WINDOW.toDays()
+                    + " days of the receive time (" + receivedAt + ")");
         }
     }
 

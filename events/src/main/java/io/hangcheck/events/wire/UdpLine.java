@@ -25,8 +25,9 @@ import java.util.TreeMap;
  *
  * <ul>
  *   <li>{@code host}, {@code boot}, {@code seq}, {@code sent} are required, each once, in any order after the
- *       version; {@code up} and labels are optional. Values follow {@link Heartbeat}'s rules; numbers are plain
- *       decimal digits (no sign); label values match {@value #LABEL_VALUE_PATTERN_TEXT}.</li>
+ *       version; {@code up} and labels are optional. Values follow {@link Heartbeat}'s rules and bounds
+ *       ({@code seq} at most 2^53, {@code up} at most ten years, {@code sent} within the years 0000-9999); numbers
+ *       are plain decimal digits (no sign); label values match {@value #LABEL_VALUE_PATTERN_TEXT}.</li>
  *   <li>{@code sig}, when present, is the last token: the lowercase hex HMAC-SHA256 of the exact bytes of the
  *       line before {@code " sig="}, keyed with the host's own key if one is configured for it, else the fleet
  *       key. Parsing does not check it; {@link #verify(Parsed, byte[])} does, in constant time.</li>

@@ -107,9 +107,9 @@ class UdpLinePropertiesTest {
                 .ofMinLength(0).ofMaxLength(40).map(s -> "h" + s);
         Arbitrary<String> bootId = Arbitraries.strings().alpha().numeric().withChars("._:-")
                 .ofMaxLength(40).map(s -> "B" + s);
-        Arbitrary<Long> seq = Arbitraries.longs().between(0, 999_999_999_999_999_999L);
+        Arbitrary<Long> seq = Arbitraries.longs().between(0, Heartbeat.SEQ_MAX);
         Arbitrary<Long> sent = Arbitraries.longs().between(0, 4_102_444_800_000L);
-        Arbitrary<Long> up = Arbitraries.longs().between(0, 10_000_000_000L).injectNull(0.3);
+        Arbitrary<Long> up = Arbitraries.longs().between(0, Heartbeat.UPTIME_MAX_SECONDS).injectNull(0.3);
         Arbitrary<Map<String, String>> labels = Arbitraries.maps(
                 Arbitraries.strings().withCharRange('a', 'z').numeric().withChars("_.-").ofMaxLength(20).map(s -> "k" + s),
                 Arbitraries.strings().alpha().numeric().withChars("._:/-").ofMinLength(1).ofMaxLength(40))

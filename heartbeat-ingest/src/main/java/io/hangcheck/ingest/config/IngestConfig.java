@@ -32,6 +32,9 @@ public interface IngestConfig {
     /** Topic names. */
     TopicNames topics();
 
+    /** Who may send heartbeats for which host. */
+    Auth auth();
+
     /** The HTTP path. */
     Http http();
 
@@ -75,9 +78,32 @@ public interface IngestConfig {
         /** Bearer tokens accepted on POST /v1/heartbeats; none configured means no authentication. */
         Optional<List<String>> bearerTokens();
 
+        /**
+         * Longest a request's body may take to arrive once its headers are in; a slower one is answered 408 and its
+         * connection closed, so a client trickling bytes (slowloris) holds no connection of the budget for long.
+         */
+        @WithDefault("10s")
+        java.time.Duration bodyTimeout();
+
         /** Seconds put in Retry-After on a 503. */
         @WithDefault("5")
         int retryAfterSeconds();
+    }
+
+    interface Auth {
+        /**
+         * Lab secrets from which each host's HTTP token and UDP key are derived ({@code HostCredentials}); the
+         * first is current, a second one is still accepted while agents rotate to the first. With any secret set,
+         * every heartbeat must be authenticated as its own host.
+         */
+        Optional<List<String>> secrets();
+
+        /**
+         * Take unauthenticated heartbeats (no secret, token or key configured): anyone who can reach ingest can
+         * then speak for any host. Logged loudly at start and exported as {@code hangcheck_ingest_insecure 1}.
+         */
+        @WithDefault("false")
+        boolean insecure();
     }
 
     interface Udp {
@@ -98,7 +124,10 @@ public interface IngestConfig {
         /** HMAC-SHA256 key of the whole fleet (UTF-8 text), used for hosts without their own key. */
         Optional<String> fleetKey();
 
-        /** Per-host HMAC-SHA256 keys (host id to UTF-8 text), {@code hangcheck.ingest.udp.host-keys."lab-07"=...}. */
+        /**
+         * Per-host HMAC-SHA256 keys (host id to UTF-8 text), {@code hangcheck.ingest.udp.host-keys."lab-07"=...};
+         * two comma-separated keys are both accepted while the host rotates from the second to the first.
+         */
         Map<String, String> hostKeys();
 
         /** Socket receive buffer in bytes (SO_RCVBUF), so bursts queue in the kernel rather than drop. */
@@ -194,6 +223,10 @@ public interface IngestConfig {
         /** Send-buffer fill at or above which the instance is DEGRADED. */
         @WithDefault("0.5")
         double degradedBufferFill();
+
+        /** Kernel UDP drops on ingest's socket in one interval that make it DEGRADED (0 turns the check off). */
+        @WithDefault("1")
+        long degradedUdpKernelDrops();
     }
 
     interface Skew {

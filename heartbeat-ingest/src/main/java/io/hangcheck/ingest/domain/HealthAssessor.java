@@ -9,19 +9,19 @@ import java.util.Locale;
 /**
  * Turns one interval's figures into the instance's {@link IngestHealth}: DEGRADED, with a reason each, when
  * open connections reach a share of the budget, when any connection was refused or any publish failed in the
- * interval, when the publish latency p99 or the send-buffer fill passes its threshold, or when Kafka is
- * unreachable. Plain logic, no framework types.
+ * interval, when the publish latency p99 or the send-buffer fill passes its threshold, when the kernel dropped
+ * UDP datagrams on ingest's socket, or when Kafka is unreachable. Plain logic, no framework types.
  */
 public final class HealthAssessor {
 
     /** The thresholds (see {@code hangcheck.ingest.ticks.*}). */
     public record Thresholds(double connectionShare, long acceptErrors, long publishErrors,
-                             double publishLatencyMs, double bufferFill) {
+                             double publishLatencyMs, double bufferFill, long udpKernelDrops) {
     }
 
     /** What the instance measured over the last interval. */
     public record Sample(int openConnections, int connectionBudget, long acceptErrors, long publishErrors,
-                         double publishLatencyMsP99, double sendBufferFill, boolean kafkaReachable) {
+                         double publishLatencyMsP99, double sendBufferFill, boolean kafkaReachable, long udpKernelDrops) {
     }
 
     private final Thresholds thresholds;
@@ -49,6 +49,10 @@ public final class HealthAssessor {
         double fill = clampShare(s.sendBufferFill());
         if (fill >= thresholds.bufferFill()) {
             reasons.add(String.format(Locale.ROOT, "send buffer %.0f%% full", fill * 100));
+        }
+        if (s.udpKernelDrops() >= thresholds.udpKernelDrops() && s.udpKernelDrops() > 0) {
+            // Datagrams the kernel threw away never reached us: heartbeats may be missing without any error of ours.
+            reasons.add("kernel dropped " + s.udpKernelDrops() + " UDP datagrams in the last interval (receive buffer full)");
         }
         if (!s.kafkaReachable()) {
             reasons.add("kafka unreachable");

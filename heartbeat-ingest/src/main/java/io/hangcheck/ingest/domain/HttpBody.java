@@ -7,6 +7,7 @@ import io.hangcheck.events.InvalidEventException;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,14 +29,39 @@ public final class HttpBody {
         }
     }
 
-    public static Parsed parse(byte[] body, int maxBatch) {
-        return parse(body, maxBatch, true);
+    /**
+     * Parses and validates the whole body before anything of it may be published, including each {@code sentAt}
+     * against {@code receivedAt} ({@link Heartbeat#checkSentAt}); a null {@code receivedAt} skips that check.
+     */
+    public static Parsed parse(byte[] body, int maxBatch, Instant receivedAt) {
+        return parse(body, maxBatch, receivedAt, true);
+    }
+
+    /** Without the receive-time check (tests of the parser alone). */
+    static Parsed parse(byte[] body, int maxBatch) {
+        return parse(body, maxBatch, null, true);
     }
 
     /** With {@code quick} false, every body is read the full way (tests compare the two). */
     static Parsed parse(byte[] body, int maxBatch, boolean quick) {
+        return parse(body, maxBatch, null, quick);
+    }
+
+    private static Parsed parse(byte[] body, int maxBatch, Instant receivedAt, boolean quick) {
         try {
-            return parseChecked(body, maxBatch, quick);
+            Parsed parsed = parseChecked(body, maxBatch, quick);
+            if (parsed.ok() && receivedAt != null) {
+                boolean array = body[firstNonBlank(body)] == '[';
+                List<Heartbeat> all = parsed.heartbeats();
+                for (int i = 0; i < all.size(); i++) {
+                    try {
+                        Heartbeat.checkSentAt(all.get(i).sentAt(), receivedAt);
+                    } catch (InvalidEventException e) {
+                        return invalid(array ? new InvalidEventException("[" + i + "]." + e.field(), e.reason(), e) : e);
+                    }
+                }
+            }
+            return parsed;
         } catch (InvalidEventException e) {
             return invalid(e);
         } catch (RuntimeException e) {

@@ -2,44 +2,39 @@ package io.hangcheck.ingest.domain;
 
 import io.hangcheck.events.wire.UdpLine;
 
-import java.util.Map;
-
 /**
- * Decides whether a parsed hc1 datagram's signature is acceptable. The key is the host's own key when one is
- * configured, else the fleet key. Rules:
+ * Decides whether a parsed hc1 datagram's signature is acceptable ({@link Credentials} says which keys speak for
+ * which host). Rules:
  * <ol>
- *   <li>a signed line whose host has a key (own or fleet) must verify under that key, else {@code BAD_SIGNATURE};</li>
- *   <li>an unsigned line is refused ({@code UNSIGNED}) when signatures are required, or when the host has its
- *       own key (a host given a key has promised to sign; an unsigned line claiming to be it is a spoof);</li>
- *   <li>otherwise the line is accepted (a signature no key can check is ignored, as when no keys are set).</li>
+ *   <li>a signed line must verify under one of its host's keys (own, derived, or else the fleet key), else
+ *       {@code BAD_SIGNATURE}; with signatures required and no key at all for the host, too;</li>
+ *   <li>an unsigned line is refused ({@code UNSIGNED}) when signatures are required, or when the host has a key of
+ *       its own (a host given a key has promised to sign; an unsigned line claiming to be it is a spoof — D1);</li>
+ *   <li>otherwise (insecure mode, no keys) the line is accepted.</li>
  * </ol>
  */
 public final class SignaturePolicy {
 
     private final boolean required;
-    private final byte[] fleetKey;
-    private final Map<String, byte[]> hostKeys;
+    private final Credentials credentials;
 
-    public SignaturePolicy(boolean required, byte[] fleetKey, Map<String, byte[]> hostKeys) {
+    public SignaturePolicy(boolean required, Credentials credentials) {
         this.required = required;
-        this.fleetKey = fleetKey == null || fleetKey.length == 0 ? null : fleetKey.clone();
-        this.hostKeys = Map.copyOf(hostKeys == null ? Map.of() : hostKeys);
-        if (required && this.fleetKey == null && this.hostKeys.isEmpty()) {
-            throw new IllegalArgumentException("signatures are required but no fleet key or host key is configured");
+        this.credentials = credentials;
+        if (required && !credentials.udpKeyed()) {
+            throw new IllegalArgumentException("signatures are required but no secret, fleet key or host key is configured");
         }
     }
 
     /** Null when acceptable, else the reason to drop. */
     public RejectReason check(UdpLine.Parsed parsed) {
         String host = parsed.heartbeat().hostId();
-        byte[] own = hostKeys.get(host);
-        byte[] key = own != null ? own : fleetKey;
         if (parsed.signed()) {
-            if (key == null) {
-                return required ? RejectReason.BAD_SIGNATURE : null;
+            if (!credentials.udpKeyed()) {
+                return null; // nothing can check it: insecure mode
             }
-            return UdpLine.verify(parsed, key) ? null : RejectReason.BAD_SIGNATURE;
+            return credentials.verifies(parsed) ? null : RejectReason.BAD_SIGNATURE;
         }
-        return required || own != null ? RejectReason.UNSIGNED : null;
+        return required || credentials.hostKeyed(host) ? RejectReason.UNSIGNED : null;
     }
 }

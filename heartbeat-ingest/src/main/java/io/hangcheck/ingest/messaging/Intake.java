@@ -38,6 +38,16 @@ public class Intake {
         this.skewToleranceMillis = config.skew().tolerance().toMillis();
     }
 
+    /** Ingest's receive time, for the checks that must pass before anything of a request is published. */
+    public Instant now() {
+        return clock.instant();
+    }
+
+    /** Refuses (throws {@link io.hangcheck.events.InvalidEventException} naming {@code sentAt}) a host clock a year off. */
+    public void checkSentAt(Heartbeat fromHost) {
+        Heartbeat.checkSentAt(fromHost.sentAt(), clock.instant());
+    }
+
     /** Why nothing can be taken right now, or null. */
     public RejectReason refusal() {
         return publisher.refusal();
@@ -58,9 +68,19 @@ public class Intake {
 
     /**
      * Publishes one heartbeat; {@code done} runs once, on the producer's I/O thread, when Kafka acknowledged it
-     * (null) or did not (the error). Counted accepted or {@code publish_failed} before {@code done} runs.
+     * (null) or did not (the error). Counted accepted or {@code publish_failed} before {@code done} runs. Never
+     * throws: whatever goes wrong here reaches {@code done}, so no caller's loop or request is left hanging.
      */
     public void accept(Heartbeat fromHost, Transport transport, Publisher.Acknowledgement done) {
+        try {
+            publish(fromHost, transport, done);
+        } catch (RuntimeException e) {
+            metrics.rejected(transport, RejectReason.PUBLISH_FAILED, 1);
+            done.completed(e);
+        }
+    }
+
+    private void publish(Heartbeat fromHost, Transport transport, Publisher.Acknowledgement done) {
         Instant now = clock.instant();
         // The skew of the stamped heartbeat (sentAt - receivedAt), without building the stamped copy.
         long skewMillis = Math.abs(Duration.between(now, fromHost.sentAt()).toMillis());

@@ -21,6 +21,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -58,6 +59,7 @@ public class RawForwarder {
     private volatile KafkaConsumer<String, byte[]> consumer;
     private volatile Thread thread;
     private volatile boolean running;
+    private volatile String stopReason;
 
     @Inject
     public RawForwarder(IngestConfig config, Intake intake, Publisher publisher, IngestMetrics metrics,
@@ -108,21 +110,16 @@ public class RawForwarder {
         try {
             c.subscribe(List.of(config.topics().raw()));
             while (running) {
-                ConsumerRecords<String, byte[]> records = c.poll(config.raw().pollTimeout());
-                if (records.isEmpty()) {
-                    continue;
-                }
-                if (!forwardAll(records)) {
-                    rewind(c, records);
-                    sleep(1000);
-                    continue;
-                }
-                c.commitSync(nextOffsets(records));
+                pollOnce(c);
             }
-        } catch (WakeupException e) {
-            // shutting down
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "raw-topic forwarder stopped");
+        } catch (WakeupException | InterruptException e) {
+            if (running) {
+                stopped("interrupted: " + e);
+            }
+        } catch (Throwable e) {
+            // Only what pollOnce cannot survive gets here (an Error): say so where readiness looks, then die.
+            stopped(e.toString());
+            throw e;
         } finally {
             try {
                 c.close(Duration.ofSeconds(3));
@@ -130,6 +127,63 @@ public class RawForwarder {
                 // closing anyway
             }
         }
+    }
+
+    /**
+     * One poll, forwarded and committed. A failure of the poll, the forwards or the commit is logged and counted,
+     * the consumer goes back to the poll's first offsets, and the loop goes on: no record can end it.
+     */
+    private void pollOnce(KafkaConsumer<String, byte[]> c) {
+        ConsumerRecords<String, byte[]> records = ConsumerRecords.empty();
+        try {
+            records = c.poll(config.raw().pollTimeout());
+            if (records.isEmpty()) {
+                return;
+            }
+            if (!forwardAll(records)) {
+                rewind(c, records);
+                sleep(1000);
+                return;
+            }
+            c.commitSync(nextOffsets(records));
+        } catch (WakeupException | InterruptException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            metrics.rawLoopErrors.inc();
+            LOG.errorf(e, "raw-topic forwarder: a poll of %d records failed; retrying from its first offsets", records.count());
+            try {
+                rewind(c, records);
+            } catch (RuntimeException again) {
+                LOG.warnf("raw-topic forwarder: rewind failed too (%s); the group's committed offsets are the fallback", again.toString());
+            }
+            sleep(1000);
+        }
+    }
+
+    private void stopped(String reason) {
+        stopReason = reason;
+        LOG.errorf("raw-topic forwarder stopped: %s; readiness is DOWN", reason);
+    }
+
+    /**
+     * Why the forwarder is not running although it should be (its thread died or ended), or null while it runs,
+     * is disabled, or is shutting down.
+     */
+    public String failure() {
+        if (!config.raw().enabled() || !running) {
+            return null;
+        }
+        Thread t = thread;
+        if (t != null && t.isAlive()) {
+            return null;
+        }
+        String why = stopReason;
+        return "raw-topic forwarder stopped: " + (why == null ? "its thread is not alive" : why);
+    }
+
+    /** The loop's thread (tests kill it to see readiness go DOWN). */
+    Thread thread() {
+        return thread;
     }
 
     /** Forwards or dead-letters every record; true when Kafka acknowledged all of it. */
@@ -145,10 +199,16 @@ public class RawForwarder {
                     // forwarded under its hostId, one under another host's key is refused, as the evaluator does
                     throw new InvalidEventException("hostId", "does not match the record key");
                 }
+                intake.checkSentAt(hb);
             } catch (InvalidEventException e) {
                 RejectReason reason = e.field().equals("$") ? RejectReason.MALFORMED : RejectReason.INVALID;
                 metrics.rejected(Transport.KAFKA, reason, 1);
                 sends.add(deadLetter(r, reason, e));
+                continue;
+            } catch (RuntimeException e) {
+                // Not a fault the contract names, still this record's alone: dead-letter it, never stop the loop.
+                metrics.rejected(Transport.KAFKA, RejectReason.INVALID, 1);
+                sends.add(deadLetter(r, RejectReason.INVALID, new InvalidEventException("$", "unreadable: " + e, e)));
                 continue;
             }
             sends.add(intake.accept(hb, Transport.KAFKA));
@@ -175,8 +235,13 @@ public class RawForwarder {
         put(headers, DeadLetter.OFFSET, String.valueOf(r.offset()));
         put(headers, DeadLetter.FIELD, e.field());
         LOG.debugf("raw record %s-%d@%d dead-lettered: %s", r.topic(), r.partition(), r.offset(), e.getMessage());
-        return publisher.publishRecord(new ProducerRecord<>(Topics.dlq(r.topic()), null, r.key(), r.value(), headers))
-                .whenComplete((ok, error) -> {
+        CompletableFuture<Void> sent;
+        try {
+            sent = publisher.publishRecord(new ProducerRecord<>(Topics.dlq(r.topic()), null, r.key(), r.value(), headers));
+        } catch (RuntimeException failed) {
+            sent = CompletableFuture.failedFuture(failed); // the poll is retried from its first offsets
+        }
+        return sent.whenComplete((ok, error) -> {
                     if (error == null) {
                         metrics.deadLettered.inc();
                     }

@@ -7,6 +7,7 @@ import io.hangcheck.ingest.config.Instance;
 import io.hangcheck.ingest.domain.HealthAssessor;
 import io.hangcheck.ingest.http.ConnectionBudget;
 import io.hangcheck.ingest.metrics.IngestMetrics;
+import io.hangcheck.ingest.udp.UdpReceiver;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
@@ -40,14 +41,17 @@ public class Ticker {
     private final Instance instance;
     private final Clock clock;
     private final HealthAssessor assessor;
+    private final UdpReceiver udp;
     private final AtomicLong seq = new AtomicLong();
     private volatile ScheduledExecutorService scheduler;
     private volatile IngestHealth last;
     private long refusedSeen;
+    private long udpDropsSeen = -1;
 
     @Inject
     public Ticker(Publisher publisher, ConnectionBudget connections, IngestMetrics metrics, IngestConfig config,
-                  Instance instance, Clock clock) {
+                  Instance instance, Clock clock, UdpReceiver udp) {
+        this.udp = udp;
         this.publisher = publisher;
         this.connections = connections;
         this.metrics = metrics;
@@ -56,7 +60,8 @@ public class Ticker {
         this.clock = clock;
         IngestConfig.Ticks t = config.ticks();
         this.assessor = new HealthAssessor(new HealthAssessor.Thresholds(t.degradedConnectionShare(),
-                t.degradedAcceptErrors(), t.degradedPublishErrors(), t.degradedPublishLatencyMs(), t.degradedBufferFill()));
+                t.degradedAcceptErrors(), t.degradedPublishErrors(), t.degradedPublishLatencyMs(), t.degradedBufferFill(),
+                t.degradedUdpKernelDrops() <= 0 ? Long.MAX_VALUE : t.degradedUdpKernelDrops()));
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -131,6 +136,20 @@ public class Ticker {
         double fill = publisher.bufferFill();
         metrics.sendBufferFill.set(fill);
         return assessor.assess(new HealthAssessor.Sample(open, budget, refused, publisher.publishErrorsAndReset(),
-                publisher.latencyP99AndReset(), fill, publisher.reachable()));
+                publisher.latencyP99AndReset(), fill, publisher.reachable(), udpDropsSinceLastTick()));
+    }
+
+    /** Kernel UDP drops since the previous tick (0 when they cannot be read). */
+    private long udpDropsSinceLastTick() {
+        long total = udp.kernelDropsTotal();
+        if (total < 0) {
+            return 0;
+        }
+        long delta = udpDropsSeen < 0 ? total : Math.max(0, total - udpDropsSeen);
+        udpDropsSeen = total;
+        if (delta > 0) {
+            metrics.udpKernelDrops.inc(delta);
+        }
+        return delta;
     }
 }

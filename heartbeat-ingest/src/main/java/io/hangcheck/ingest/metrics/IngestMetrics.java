@@ -32,6 +32,10 @@ public class IngestMetrics {
     public final Gauge sendBufferFill;
     public final Gauge kafkaReachable;
     public final Counter deadLettered;
+    public final Counter rawLoopErrors;
+    public final Counter udpKernelDrops;
+    public final Gauge udpReceiveBuffer;
+    public final Gauge insecure;
 
     @Inject
     public IngestMetrics(CollectorRegistry registry) {
@@ -59,6 +63,10 @@ public class IngestMetrics {
         sendBufferFill = Gauge.build("hangcheck_ingest_send_buffer_fill_ratio", "Share of the producer's buffer in use.").register(registry);
         kafkaReachable = Gauge.build("hangcheck_ingest_kafka_reachable", "1 when the last probe reached Kafka, else 0.").register(registry);
         deadLettered = Counter.build("hangcheck_ingest_dead_lettered_total", "Raw-topic records sent to the dead-letter topic.").register(registry);
+        rawLoopErrors = Counter.build("hangcheck_ingest_raw_forwarder_errors_total", "Raw-topic polls that failed as a whole (retried from their first offsets; the loop goes on).").register(registry);
+        udpKernelDrops = Counter.build("hangcheck_ingest_udp_kernel_drops_total", "UDP datagrams the kernel dropped on ingest's socket (receive buffer full), from /proc/net/udp.").register(registry);
+        udpReceiveBuffer = Gauge.build("hangcheck_ingest_udp_receive_buffer_bytes", "SO_RCVBUF the kernel granted ingest's UDP socket.").register(registry);
+        insecure = Gauge.build("hangcheck_ingest_insecure", "1 when ingest runs with auth.insecure=true (unauthenticated heartbeats accepted), else 0.").register(registry);
         cacheChildren();
     }
 
@@ -69,6 +77,11 @@ public class IngestMetrics {
         for (Transport t : Transport.values()) {
             receivedBy[t.ordinal()] = received.labels(label(t));
             acceptedBy[t.ordinal()] = accepted.labels(label(t));
+            skewed.labels(label(t));
+            // Every reason at 0 from the start, so increase() sees the first forged or refused heartbeat.
+            for (RejectReason r : RejectReason.values()) {
+                rejected.labels(label(t), r.label());
+            }
         }
     }
 

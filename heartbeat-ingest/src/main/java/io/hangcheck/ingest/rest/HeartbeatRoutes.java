@@ -3,7 +3,10 @@ package io.hangcheck.ingest.rest;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.hangcheck.events.EventCodec;
 import io.hangcheck.events.Transport;
+import io.hangcheck.events.Heartbeat;
+import io.hangcheck.ingest.config.AuthSetup;
 import io.hangcheck.ingest.config.IngestConfig;
+import io.hangcheck.ingest.domain.Credentials;
 import io.hangcheck.ingest.domain.HttpBody;
 import io.hangcheck.ingest.domain.RejectReason;
 import io.hangcheck.ingest.domain.Rejection;
@@ -25,7 +28,6 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.List;
 import java.util.Locale;
 
@@ -50,16 +52,14 @@ public class HeartbeatRoutes {
     private final Intake intake;
     private final IngestMetrics metrics;
     private final IngestConfig config;
-    private final List<byte[]> tokens;
+    private final Credentials credentials;
 
     @Inject
-    public HeartbeatRoutes(Intake intake, IngestMetrics metrics, IngestConfig config) {
+    public HeartbeatRoutes(Intake intake, IngestMetrics metrics, IngestConfig config, AuthSetup auth) {
         this.intake = intake;
         this.metrics = metrics;
         this.config = config;
-        this.tokens = config.http().bearerTokens().orElse(List.of()).stream()
-                .filter(t -> !t.isBlank())
-                .map(t -> t.trim().getBytes(StandardCharsets.UTF_8)).toList();
+        this.credentials = auth.credentials();
     }
 
     void install(@Observes Router router) {
@@ -72,7 +72,8 @@ public class HeartbeatRoutes {
 
     private void heartbeats(RoutingContext ctx) {
         HttpServerRequest req = ctx.request();
-        if (!tokens.isEmpty() && !authorized(req.getHeader(HttpHeaders.AUTHORIZATION))) {
+        byte[] token = bearer(req.getHeader(HttpHeaders.AUTHORIZATION));
+        if (credentials.httpAuthenticated() && token == null) {
             ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"hangcheck\"");
             reject(ctx, new Rejection(RejectReason.UNAUTHORIZED, "Authorization", "a valid bearer token is required"), 1);
             return;
@@ -86,34 +87,59 @@ public class HeartbeatRoutes {
         int limit = config.http().maxBodyBytes();
         String declared = req.getHeader(HttpHeaders.CONTENT_LENGTH);
         if (declared != null && tooLong(declared, limit)) {
-            ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
-            reject(ctx, new Rejection(RejectReason.TOO_LARGE, "$", "body of " + declared + " bytes is more than " + limit), 1);
+            rejectAndClose(ctx, new Rejection(RejectReason.TOO_LARGE, "$", "body of " + declared + " bytes is more than " + limit));
             return;
         }
+        if ("100-continue".equalsIgnoreCase(req.getHeader(HttpHeaders.EXPECT))) {
+            // Only now, after authentication, type and declared length passed: a refused client sends no body.
+            ctx.response().writeContinue();
+        }
         Context context = Vertx.currentContext();
-        readBody(ctx, limit, bytes -> process(ctx, context, bytes));
+        readBody(ctx, limit, bytes -> process(ctx, context, bytes, token));
     }
 
     /** Reads the body up to {@code limit} bytes, answering 413 (and closing) as soon as it grows past it. */
     private void readBody(RoutingContext ctx, int limit, java.util.function.Consumer<byte[]> then) {
         HttpServerRequest req = ctx.request();
         BodyReader body = new BodyReader(limit);
-        req.handler(chunk -> {
-            if (!body.append(chunk) && !ctx.response().ended()) {
-                ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
-                reject(ctx, new Rejection(RejectReason.TOO_LARGE, "$", "body is more than " + limit + " bytes"), 1);
+        long timeoutMs = Math.max(1, config.http().bodyTimeout().toMillis());
+        long timer = ctx.vertx().setTimer(timeoutMs, id -> {
+            if (!ctx.response().ended()) {
+                rejectAndClose(ctx, new Rejection(RejectReason.TOO_SLOW, "$", "body not complete within " + timeoutMs + " ms"));
             }
         });
-        req.exceptionHandler(e -> LOG.debugf("request body failed: %s", e.toString()));
+        req.handler(chunk -> {
+            if (!body.append(chunk) && !ctx.response().ended()) {
+                ctx.vertx().cancelTimer(timer);
+                rejectAndClose(ctx, new Rejection(RejectReason.TOO_LARGE, "$", "body is more than " + limit + " bytes"));
+            }
+        });
+        req.exceptionHandler(e -> {
+            ctx.vertx().cancelTimer(timer);
+            LOG.debugf("request body failed: %s", e.toString());
+        });
         req.endHandler(v -> {
-            if (!body.overflowed) {
+            ctx.vertx().cancelTimer(timer);
+            if (!body.overflowed && !ctx.response().ended()) {
                 then.accept(body.bytes());
             }
         });
     }
 
-    private void process(RoutingContext ctx, Context context, byte[] bytes) {
-        HttpBody.Parsed parsed = HttpBody.parse(bytes, config.http().maxBatch());
+    /**
+     * Answers and then closes the connection: whatever of the body is still coming is never read (a 413 that kept
+     * the connection open would read and discard gigabytes of a chunked body at one core).
+     */
+    private void rejectAndClose(RoutingContext ctx, Rejection r) {
+        HttpServerRequest req = ctx.request();
+        req.pause();
+        ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+        ctx.response().endHandler(v -> req.connection().close());
+        reject(ctx, r, 1);
+    }
+
+    private void process(RoutingContext ctx, Context context, byte[] bytes, byte[] token) {
+        HttpBody.Parsed parsed = HttpBody.parse(bytes, config.http().maxBatch(), intake.now());
         if (!parsed.ok()) {
             metrics.received(Transport.HTTP, 1);
             reject(ctx, parsed.rejection(), 1);
@@ -121,6 +147,15 @@ public class HeartbeatRoutes {
         }
         int n = parsed.heartbeats().size();
         metrics.received(Transport.HTTP, n);
+        Rejection forbidden = notAllowed(parsed.heartbeats(), token);
+        if (forbidden != null) {
+            // The whole batch: a token that may not speak for one of its hosts publishes nothing (D1).
+            if (forbidden.reason() == RejectReason.UNAUTHORIZED) {
+                ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"hangcheck\"");
+            }
+            reject(ctx, forbidden, n);
+            return;
+        }
         RejectReason refusal = intake.refusal();
         if (refusal != null) {
             reject(ctx, new Rejection(refusal, "$", refusal.sentence()), n);
@@ -172,16 +207,41 @@ public class HeartbeatRoutes {
         resp.setStatusCode(reason.status()).putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE).end(body);
     }
 
-    private boolean authorized(String header) {
-        if (header == null || header.length() < 7 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return false;
+    /**
+     * Null when {@code token} may speak for every host of the request (or HTTP is unauthenticated); else 401 when it
+     * speaks for none of them (unknown token), or 403 naming the first host it may not speak for.
+     */
+    private Rejection notAllowed(List<Heartbeat> heartbeats, byte[] token) {
+        if (!credentials.httpAuthenticated()) {
+            return null;
         }
-        byte[] given = header.substring(7).trim().getBytes(StandardCharsets.UTF_8);
-        boolean match = false;
-        for (byte[] token : tokens) {
-            match |= MessageDigest.isEqual(token, given); // constant time per token; no early exit
+        int firstRefused = -1;
+        boolean anyAllowed = false;
+        for (int i = 0; i < heartbeats.size(); i++) {
+            if (credentials.mayPost(token, heartbeats.get(i).hostId())) {
+                anyAllowed = true;
+            } else if (firstRefused < 0) {
+                firstRefused = i;
+            }
         }
-        return match;
+        if (firstRefused < 0) {
+            return null;
+        }
+        if (!anyAllowed) {
+            return new Rejection(RejectReason.UNAUTHORIZED, "Authorization", "a valid bearer token is required");
+        }
+        String field = heartbeats.size() == 1 ? "hostId" : "[" + firstRefused + "].hostId";
+        return new Rejection(RejectReason.HOST_NOT_ALLOWED, field,
+                "this token may not speak for host " + heartbeats.get(firstRefused).hostId());
+    }
+
+    /** The bearer token's bytes, or null when there is none. */
+    private static byte[] bearer(String header) {
+        if (header == null || header.length() < 8 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return null;
+        }
+        String t = header.substring(7).trim();
+        return t.isEmpty() ? null : t.getBytes(StandardCharsets.UTF_8);
     }
 
     static boolean isJson(String contentType) {

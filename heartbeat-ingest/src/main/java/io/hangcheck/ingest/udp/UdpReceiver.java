@@ -3,6 +3,7 @@ package io.hangcheck.ingest.udp;
 import io.hangcheck.events.InvalidEventException;
 import io.hangcheck.events.Transport;
 import io.hangcheck.events.wire.UdpLine;
+import io.hangcheck.ingest.config.AuthSetup;
 import io.hangcheck.ingest.config.IngestConfig;
 import io.hangcheck.ingest.domain.RejectReason;
 import io.hangcheck.ingest.domain.SignaturePolicy;
@@ -24,10 +25,7 @@ import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
-import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -60,16 +58,14 @@ public class UdpReceiver {
     private volatile DatagramChannel channel;
     private final List<Thread> threads = new CopyOnWriteArrayList<>();
     private volatile int port = -1;
+    private volatile KernelDrops kernelDrops;
 
     @Inject
-    public UdpReceiver(IngestConfig config, Intake intake, IngestMetrics metrics) {
+    public UdpReceiver(IngestConfig config, Intake intake, IngestMetrics metrics, AuthSetup auth) {
         this.config = config;
         this.intake = intake;
         this.metrics = metrics;
-        Map<String, byte[]> hostKeys = new HashMap<>();
-        config.udp().hostKeys().forEach((host, key) -> hostKeys.put(host, key.getBytes(StandardCharsets.UTF_8)));
-        this.signatures = new SignaturePolicy(config.udp().requireSignature(),
-                config.udp().fleetKey().map(k -> k.getBytes(StandardCharsets.UTF_8)).orElse(null), hostKeys);
+        this.signatures = new SignaturePolicy(auth.signaturesRequired(config), auth.credentials());
     }
 
     /** Binds once the HTTP server listens, so "the same port" is the port it actually got (tests use port 0). */
@@ -107,6 +103,14 @@ public class UdpReceiver {
             ch.bind(new InetSocketAddress(host, requestedPort));
             channel = ch;
             port = ((InetSocketAddress) ch.getLocalAddress()).getPort();
+            int granted = ch.getOption(StandardSocketOptions.SO_RCVBUF);
+            metrics.udpReceiveBuffer.set(granted);
+            if (granted < config.udp().receiveBufferBytes()) {
+                // Linux doubles what it grants; less than asked means net.core.rmem_max capped it.
+                LOG.warnf("UDP receive buffer: asked %d bytes, the kernel granted %d (raise net.core.rmem_max)",
+                        config.udp().receiveBufferBytes(), granted);
+            }
+            kernelDrops = KernelDrops.forPort(port);
         } catch (IOException e) {
             LOG.errorf(e, "cannot bind UDP %s:%d; the UDP path is off", host, requestedPort);
             return;
@@ -151,6 +155,12 @@ public class UdpReceiver {
         return port;
     }
 
+    /** Datagrams the kernel dropped on this socket since it was bound (receive buffer full), or -1 when unknown. */
+    public long kernelDropsTotal() {
+        KernelDrops k = kernelDrops;
+        return k == null ? -1 : k.total().orElse(-1);
+    }
+
     private void receiveLoop() {
         // One byte more than the limit: a datagram that fills it was longer than allowed (the rest is cut off).
         ByteBuffer buffer = ByteBuffer.allocate(UdpLine.MAX_BYTES + 1);
@@ -186,6 +196,7 @@ public class UdpReceiver {
         UdpLine.Parsed parsed;
         try {
             parsed = UdpLine.parse(bytes, length);
+            intake.checkSentAt(parsed.heartbeat());
         } catch (InvalidEventException e) {
             boolean malformed = e.field().equals("$") || e.field().equals("version");
             drop(malformed ? RejectReason.MALFORMED : RejectReason.INVALID, e.getMessage());

@@ -7,10 +7,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class HealthAssessorTest {
 
-    private final HealthAssessor assessor = new HealthAssessor(new HealthAssessor.Thresholds(0.8, 1, 1, 2000, 0.5));
+    private final HealthAssessor assessor = new HealthAssessor(new HealthAssessor.Thresholds(0.8, 1, 1, 2000, 0.5, 1));
 
     private static HealthAssessor.Sample sample(int open, long acceptErrors, long publishErrors, double p99, double fill, boolean kafka) {
-        return new HealthAssessor.Sample(open, 500, acceptErrors, publishErrors, p99, fill, kafka);
+        return new HealthAssessor.Sample(open, 500, acceptErrors, publishErrors, p99, fill, kafka, 0);
     }
 
     @Test
@@ -45,8 +45,15 @@ class HealthAssessorTest {
 
     @Test
     void oddInputsStayWithinTheRecordsRules() {
-        IngestHealth h = assessor.assess(new HealthAssessor.Sample(-1, -5, -1, -1, -1, Double.NaN, true));
+        IngestHealth h = assessor.assess(new HealthAssessor.Sample(-1, -5, -1, -1, -1, Double.NaN, true, -3));
         assertThat(h.state()).isEqualTo(IngestHealth.State.OK);
         assertThat(h.sendBufferFill()).isZero();
+    }
+
+    @Test
+    void kernelUdpDropsInTheIntervalAreDegraded() {
+        IngestHealth h = assessor.assess(new HealthAssessor.Sample(10, 500, 0, 0, 12, 0.0, true, 1140));
+        assertThat(h.degraded()).isTrue();
+        assertThat(h.reasons()).containsExactly("kernel dropped 1140 UDP datagrams in the last interval (receive buffer full)");
     }
 }

@@ -51,4 +51,27 @@ class HttpBodyTest {
         assertThat(parse("[null]").rejection().field()).isEqualTo("[0]");
         assertThat(HttpBody.parse(null, 3).ok()).isFalse();
     }
+
+    @Test
+    void sentAtAYearFromTheReceiveTimeIsRefusedAndABatchIsCheckedWholeFirst() {
+        java.time.Instant now = java.time.Instant.parse("2026-11-27T06:00:00Z");
+        String d2 = HB.replace("2026-11-27T06:00:00Z", "-1000000000-01-01T00:00:00Z");
+        String late = HB.replace("2026-11-27T06:00:00Z", "2027-11-29T06:00:00Z");
+        assertThat(HttpBody.parse(d2.getBytes(StandardCharsets.UTF_8), 3, now).rejection().field()).isEqualTo("sentAt");
+        assertThat(HttpBody.parse(late.getBytes(StandardCharsets.UTF_8), 3, now).rejection().field()).isEqualTo("sentAt");
+        HttpBody.Parsed batch = HttpBody.parse(("[" + HB + "," + late + "]").getBytes(StandardCharsets.UTF_8), 3, now);
+        assertThat(batch.heartbeats()).isEmpty();
+        assertThat(batch.rejection().field()).isEqualTo("[1].sentAt");
+        assertThat(batch.rejection().reason()).isEqualTo(RejectReason.INVALID);
+        assertThat(HttpBody.parse(("[" + HB + "," + HB + "]").getBytes(StandardCharsets.UTF_8), 3, now).heartbeats()).hasSize(2);
+    }
+
+    @Test
+    void aDuplicatedKeyIsRefusedNamingIt() {
+        HttpBody.Parsed p = parse("{\"hostId\":\"lab-07\",\"bootId\":\"b1\",\"seq\":1,\"seq\":9,\"sentAt\":\"2026-11-27T06:00:00Z\"}");
+        assertThat(p.rejection().field()).isEqualTo("seq");
+        assertThat(p.rejection().reason()).isEqualTo(RejectReason.INVALID);
+        assertThat(parse("[" + HB + ",{\"hostId\":\"a\",\"hostId\":\"b\",\"bootId\":\"b1\",\"seq\":1,\"sentAt\":\"2026-11-27T06:00:00Z\"}]")
+                .rejection().field()).isEqualTo("[1].hostId");
+    }
 }

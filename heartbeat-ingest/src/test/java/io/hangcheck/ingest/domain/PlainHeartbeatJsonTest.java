@@ -109,13 +109,13 @@ class PlainHeartbeatJsonTest {
     Arbitrary<List<Heartbeat>> batches() {
         Arbitrary<String> hostId = Arbitraries.strings().withCharRange('a', 'z').numeric().withChars("._-").ofMaxLength(30).map(s -> "h" + s);
         Arbitrary<String> bootId = Arbitraries.strings().alpha().numeric().withChars("._:-").ofMaxLength(30).map(s -> "B" + s);
-        Arbitrary<Long> seq = Arbitraries.longs().between(0, Long.MAX_VALUE);
+        Arbitrary<Long> seq = Arbitraries.longs().between(0, Heartbeat.SEQ_MAX);
         Arbitrary<Instant> sent = Combinators.combine(Arbitraries.longs().between(0, 4_102_444_800L), Arbitraries.integers().between(0, 999_999_999)
                 .edgeCases(c -> c.add(0))).as(Instant::ofEpochSecond);
         Arbitrary<Map<String, String>> labels = Arbitraries.maps(
                 Arbitraries.strings().withCharRange('a', 'z').ofMaxLength(10).map(s -> "k" + s),
                 Arbitraries.strings().ofMinLength(1).ofMaxLength(128)).ofMaxSize(Heartbeat.LABELS_MAX);
-        Arbitrary<Long> up = Arbitraries.longs().between(0, 1_000_000_000L).injectNull(0.3);
+        Arbitrary<Long> up = Arbitraries.longs().between(0, Heartbeat.UPTIME_MAX_SECONDS).injectNull(0.3);
         return Combinators.combine(hostId, bootId, seq, sent, labels, up).as(Heartbeat::fromHost).list().ofMinSize(1).ofMaxSize(5);
     }
 

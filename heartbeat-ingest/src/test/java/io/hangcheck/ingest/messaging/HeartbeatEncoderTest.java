@@ -28,27 +28,26 @@ class HeartbeatEncoderTest {
     private static final String SOURCE = "/hangcheck/ingest/" + VIA;
 
     @Property(tries = 2000)
-    void valueAndHeadersAreTheCodecs(@ForAll("heartbeats") Heartbeat fromHost, @ForAll("instants") Instant receivedAt,
+    void valueAndHeadersAreTheCodecs(@ForAll("heartbeats") Heartbeat fromHost, @ForAll("skews") long skewMillis,
                                      @ForAll Transport transport) {
-        assertSame(new HeartbeatEncoder(VIA, SOURCE), fromHost, receivedAt, transport, VIA, SOURCE);
+        assertSame(new HeartbeatEncoder(VIA, SOURCE), fromHost, receivedAt(fromHost, skewMillis), transport, VIA, SOURCE);
     }
 
     @Property(tries = 300)
-    void anInstanceIdJsonEscapesIsWrittenByTheCodec(@ForAll("heartbeats") Heartbeat fromHost, @ForAll("instants") Instant receivedAt) {
+    void anInstanceIdJsonEscapesIsWrittenByTheCodec(@ForAll("heartbeats") Heartbeat fromHost, @ForAll("skews") long skewMillis) {
         String via = "ingest \"eu\" \u00e9";
-        assertSame(new HeartbeatEncoder(via, "/hangcheck/ingest/" + via), fromHost, receivedAt, Transport.UDP, via,
+        assertSame(new HeartbeatEncoder(via, "/hangcheck/ingest/" + via), fromHost, receivedAt(fromHost, skewMillis), Transport.UDP, via,
                 "/hangcheck/ingest/" + via);
     }
 
     @Test
     void instantsOfEveryPrecisionAndTheSameSecondTwice() {
         HeartbeatEncoder encoder = new HeartbeatEncoder(VIA, SOURCE);
-        Heartbeat hb = Heartbeat.fromHost("lab-07", "b1", 0, Instant.parse("2026-11-27T06:00:00Z"), Map.of(), 0L);
         for (String t : new String[]{"2026-11-27T06:00:00Z", "2026-11-27T06:00:00.100Z", "2026-11-27T06:00:00.000100Z",
                 "2026-11-27T06:00:00.000000100Z", "2026-11-27T06:00:00.123456789Z", "2026-11-27T06:01:00Z",
-                "1970-01-01T00:00:00Z", "9999-12-31T23:59:59.999999999Z", "1969-12-31T23:59:59.5Z", "+10000-01-01T00:00:00Z"}) {
+                "1970-01-01T00:00:00Z", "9999-12-31T23:59:59.999999999Z", "1969-12-31T23:59:59.5Z", "0000-01-01T00:00:00Z"}) {
             Instant at = Instant.parse(t);
-            assertSame(encoder, hb, at, Transport.HTTP, VIA, SOURCE);
+            assertSame(encoder, Heartbeat.fromHost("lab-07", "b1", 0, at, Map.of(), 0L), at, Transport.HTTP, VIA, SOURCE);
             assertSame(encoder, Heartbeat.fromHost("lab-07", "b1", 0, at, Map.of("pool", "gpu"), null), at, Transport.KAFKA, VIA, SOURCE);
         }
     }
@@ -72,10 +71,22 @@ class HeartbeatEncoderTest {
         }
     }
 
+    /** Ingest's receive time: within the contract's window of the host's clock, and within the contract's years. */
+    private static Instant receivedAt(Heartbeat fromHost, long skewMillis) {
+        Instant at = fromHost.sentAt().plusMillis(skewMillis);
+        return at.isBefore(Heartbeat.INSTANT_MIN) || at.isAfter(Heartbeat.INSTANT_MAX) ? fromHost.sentAt() : at;
+    }
+
+    @Provide
+    Arbitrary<Long> skews() {
+        long window = Heartbeat.SENT_AT_WINDOW.toMillis();
+        return Arbitraries.oneOf(Arbitraries.longs().between(-window, window), Arbitraries.of(0L, -window, window));
+    }
+
     @Provide
     Arbitrary<Instant> instants() {
         Arbitrary<Long> seconds = Arbitraries.oneOf(Arbitraries.longs().between(1_700_000_000L, 1_800_000_000L),
-                Arbitraries.longs().between(-62_000_000_000L, 300_000_000_000L));
+                Arbitraries.longs().between(Heartbeat.INSTANT_MIN.getEpochSecond(), Heartbeat.INSTANT_MAX.getEpochSecond()));
         Arbitrary<Integer> nanos = Arbitraries.oneOf(Arbitraries.just(0), Arbitraries.integers().between(0, 999).map(n -> n * 1_000_000),
                 Arbitraries.integers().between(0, 999_999).map(n -> n * 1000), Arbitraries.integers().between(0, 999_999_999));
         return Combinators.combine(seconds, nanos).as(Instant::ofEpochSecond);
@@ -85,13 +96,13 @@ class HeartbeatEncoderTest {
     Arbitrary<Heartbeat> heartbeats() {
         Arbitrary<String> hostId = Arbitraries.strings().withCharRange('a', 'z').numeric().withChars("._-").ofMaxLength(40).map(s -> "h" + s);
         Arbitrary<String> bootId = Arbitraries.strings().alpha().numeric().withChars("._:-").ofMaxLength(40).map(s -> "B" + s);
-        Arbitrary<Long> seq = Arbitraries.oneOf(Arbitraries.longs().between(0, Long.MAX_VALUE), Arbitraries.of(0L, 9L, 10L, Long.MAX_VALUE));
+        Arbitrary<Long> seq = Arbitraries.oneOf(Arbitraries.longs().between(0, Heartbeat.SEQ_MAX), Arbitraries.of(0L, 9L, 10L, Heartbeat.SEQ_MAX));
         Arbitrary<String> plainValue = Arbitraries.strings().withCharRange(' ', '~').ofMinLength(1).ofMaxLength(128);
         Arbitrary<String> anyValue = Arbitraries.strings().all().ofMinLength(1).ofMaxLength(128);
         Arbitrary<Map<String, String>> labels = Arbitraries.maps(
                 Arbitraries.strings().withCharRange('a', 'z').numeric().withChars("_.-").ofMaxLength(20).map(s -> "k" + s),
                 Arbitraries.oneOf(plainValue, plainValue, anyValue)).ofMaxSize(Heartbeat.LABELS_MAX);
-        Arbitrary<Long> up = Arbitraries.oneOf(Arbitraries.longs().between(0, Long.MAX_VALUE), Arbitraries.just(0L)).injectNull(0.3);
+        Arbitrary<Long> up = Arbitraries.oneOf(Arbitraries.longs().between(0, Heartbeat.UPTIME_MAX_SECONDS), Arbitraries.just(0L)).injectNull(0.3);
         return Combinators.combine(hostId, bootId, seq, instants(), labels, up).as(Heartbeat::fromHost);
     }
 }

@@ -6,6 +6,7 @@ import io.hangcheck.agent.transport.HeartbeatJson;
 import io.hangcheck.agent.transport.HttpResponse;
 import io.hangcheck.agent.transport.OneConnectionHttpClient;
 import io.hangcheck.events.Heartbeat;
+import io.hangcheck.events.wire.HostCredentials;
 import io.hangcheck.events.wire.UdpLine;
 
 import java.io.Closeable;
@@ -64,6 +65,7 @@ public final class FleetSimulator implements Closeable {
     private final long tickNanos;
     private final long intervalNanos;
     private final Fleet fleet;
+    private final byte[][] udpKeys;
     private final TimingWheel wheel;
     private final Counters counters = new Counters();
     private final AtomicLongArray sentByPool;
@@ -95,6 +97,7 @@ public final class FleetSimulator implements Closeable {
         this.intervalNanos = config.interval().toNanos();
         String salt = Long.toString(random.nextLong() & 0xffffffffL, 36);
         this.fleet = new Fleet(config, salt, clock.millis(), random);
+        this.udpKeys = new byte[fleet.size()][];
         double span = intervalNanos * (1 + config.jitter()) / tickNanos + 2;
         this.wheel = new TimingWheel((int) Math.min(65_536, Math.max(64, Math.ceil(span))), fleet.size());
         this.sentByPool = new AtomicLongArray(config.pools().size());
@@ -275,7 +278,7 @@ public final class FleetSimulator implements Closeable {
         sentByPool.incrementAndGet(fleet.pool(host));
         if (fleet.transport(host) == PoolSpec.Transport.UDP) {
             try {
-                udp.write(ByteBuffer.wrap(UdpLine.format(hb, config.hmacKey())));
+                udp.write(ByteBuffer.wrap(UdpLine.format(hb, udpKey(host))));
                 counters.udpSent.incrementAndGet();
             } catch (IOException e) {
                 // PortUnreachable (nothing listening yet) and the like: counted, the socket stays usable.
@@ -291,6 +294,19 @@ public final class FleetSimulator implements Closeable {
                 flushBatch();
             }
         }
+    }
+
+    /** The host's own derived key when a lab secret is given (cached: one HMAC per host, not per datagram), else --hmac-key. */
+    private byte[] udpKey(int host) {
+        if (config.secret() == null) {
+            return config.hmacKey();
+        }
+        byte[] key = udpKeys[host];
+        if (key == null) {
+            key = HostCredentials.udpKey(config.secret(), fleet.hostId(host));
+            udpKeys[host] = key;
+        }
+        return key;
     }
 
     private void flushBatch() {

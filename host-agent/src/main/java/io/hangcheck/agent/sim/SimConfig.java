@@ -34,7 +34,10 @@ import java.util.Set;
  * @param ingest           {@code --ingest} / {@code HANGCHECK_INGEST}: ingest (127.0.0.1:8081)
  * @param udpTarget        {@code --udp}: where datagrams go (ingest's host and port)
  * @param hmacKey          {@code --hmac-key} / {@code HANGCHECK_HMAC_KEY}: signs datagrams
- * @param token            {@code --token} / {@code HANGCHECK_TOKEN}: HTTP bearer token
+ * @param token            {@code --token} / {@code HANGCHECK_TOKEN}: HTTP bearer token (a fleet token: one POST
+ *                         carries many simulated hosts)
+ * @param secret           {@code --secret} / {@code HANGCHECK_SECRET}: the lab secret; each simulated host signs its
+ *                         datagrams with its own derived key ({@code HostCredentials.udpKey}), as real agents do
  * @param batch            {@code --batch}: heartbeats per HTTP POST (100; 1 = one request per heartbeat)
  * @param httpConnections  {@code --http-connections}: HTTP senders, one connection each (2)
  * @param httpReuse        {@code --http-reuse true|false}: keep each sender's connection between POSTs (true);
@@ -63,6 +66,7 @@ public record SimConfig(
         Endpoint udpTarget,
         byte[] hmacKey,
         String token,
+        byte[] secret,
         int batch,
         int httpConnections,
         boolean httpReuse,
@@ -96,6 +100,7 @@ public record SimConfig(
               --ingest HOST:PORT  (HANGCHECK_INGEST)           ingest                             (127.0.0.1:8081)
               --udp HOST:PORT                                  UDP target                         (ingest's)
               --hmac-key KEY (HANGCHECK_HMAC_KEY) --token T (HANGCHECK_TOKEN)
+              --secret S (HANGCHECK_SECRET)                    sign each host's datagrams with its derived key
               --batch 100 --http-connections 2 --http-reuse true   HTTP batching
               --control-bind 127.0.0.1 --control-port 8090     control API + Redfish BMC          (0 = any port)
               --boot-time 20s                                  silence after a reset
@@ -181,6 +186,7 @@ public record SimConfig(
                         ? Endpoint.DEFAULT_PORT : ingest.port()) : Endpoint.parse(udp, "--udp"),
                 Secrets.key(a.get("--hmac-key", env, "HANGCHECK_HMAC_KEY"), "--hmac-key"),
                 a.get("--token", env, "HANGCHECK_TOKEN"),
+                Secrets.key(a.get("--secret", env, "HANGCHECK_SECRET"), "--secret"),
                 (int) integer(or(a.get("--batch"), "100"), "--batch"),
                 (int) integer(or(a.get("--http-connections"), "2"), "--http-connections"),
                 bool(or(a.get("--http-reuse"), "true"), "--http-reuse"),

@@ -1,0 +1,124 @@
+package io.hangcheck.ingest;
+
+import io.hangcheck.events.Heartbeat;
+import io.hangcheck.events.Topics;
+import io.hangcheck.events.wire.HostCredentials;
+import io.hangcheck.ingest.udp.UdpReceiver;
+import io.hangcheck.testing.KafkaTestResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
+/**
+ * D1 against the real broker: with lab secrets configured (the authenticated default), a host's derived token and
+ * key speak for that host alone, both secrets work during a rotation, and a forged or unsigned heartbeat for a live
+ * host is refused and counted by cause, never published.
+ */
+@QuarkusTest
+@TestProfile(HostBoundCredentialsTest.Secrets.class)
+@QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = true)
+class HostBoundCredentialsTest {
+
+    static final byte[] NEW = "lab-secret-new".getBytes(StandardCharsets.UTF_8);
+    static final byte[] OLD = "lab-secret-old".getBytes(StandardCharsets.UTF_8);
+
+    public static class Secrets implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("hangcheck.ingest.instance-id", "ingest-bound",
+                    "hangcheck.ingest.auth.secrets", "lab-secret-new,lab-secret-old",
+                    "hangcheck.ingest.auth.insecure", "false",
+                    "hangcheck.ingest.raw.enabled", "false");
+        }
+    }
+
+    @Inject
+    UdpReceiver udp;
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    @BeforeEach
+    void ready() {
+        await().atMost(Duration.ofSeconds(30)).until(() -> given().get("/q/health/ready").statusCode() == 200);
+    }
+
+    private static io.restassured.response.Response post(String token, String body) {
+        var spec = given().contentType("application/json").body(body);
+        return token == null ? spec.post("/v1/heartbeats") : spec.header("Authorization", "Bearer " + token).post("/v1/heartbeats");
+    }
+
+    private List<ConsumerRecord<String, byte[]>> on(String host, int n, Duration wait) {
+        return TopicReader.await(bootstrap, Topics.HEARTBEATS, r -> host.equals(r.key()), n, wait);
+    }
+
+    @Test
+    void aHostsTokenSpeaksForThatHostOnly() {
+        String a = Fixtures.uniqueHost("tok-a");
+        String b = Fixtures.uniqueHost("tok-b");
+        String tokenA = HostCredentials.httpToken(NEW, a);
+
+        post(tokenA, Fixtures.json(Fixtures.heartbeat(a, 1))).then().statusCode(202);
+        post(HostCredentials.httpToken(OLD, a), Fixtures.json(Fixtures.heartbeat(a, 2))).then().statusCode(202); // mid-rotation
+        // a's token for b alone speaks for none of the body's hosts: as good as no token
+        post(tokenA, Fixtures.json(Fixtures.heartbeat(b, 1))).then().statusCode(401).body("field", equalTo("Authorization"));
+        post(tokenA, "[" + Fixtures.json(Fixtures.heartbeat(a, 3)) + "," + Fixtures.json(Fixtures.heartbeat(b, 2)) + "]")
+                .then().statusCode(403).body("field", equalTo("[1].hostId"));
+        post(null, Fixtures.json(Fixtures.heartbeat(a, 4))).then().statusCode(401);
+        post("not-a-token", Fixtures.json(Fixtures.heartbeat(a, 5))).then().statusCode(401);
+
+        assertThat(on(a, 3, Duration.ofSeconds(15))).extracting(r -> TopicReader.value(r).contains("\"seq\":3")).containsOnly(false);
+        assertThat(on(b, 1, Duration.ofSeconds(2))).as("nothing for b, not even from a mixed batch").isEmpty();
+        assertThat(MetricsText.rejected("http", "host_not_allowed")).isEqualTo(2.0); // the mixed batch of two
+        assertThat(MetricsText.rejected("http", "unauthorized")).isEqualTo(3.0);
+    }
+
+    @Test
+    void d1sForgedUdpLinesAreRefusedAndCountedAndTheHostsOwnKeyWorks() {
+        int port = udp.port(5000);
+        String host = Fixtures.uniqueHost("d1");
+        double unsignedBefore = MetricsText.rejected("udp", "unsigned");
+        double invalidBefore = MetricsText.rejected("udp", "invalid");
+        double badBefore = MetricsText.rejected("udp", "bad_signature");
+
+        // D1 exactly: unsigned, seq past 2^53, sent=1 (1970): refused by the contract's bounds before any signature
+        Fixtures.udp(port, "hc1 host=" + host + " boot=3f2a9c seq=999999999999999999 sent=1");
+        // D1's other form, within the bounds: refused because it is unsigned
+        Fixtures.udp(port, "hc1 host=" + host + " boot=x1 seq=1 sent=" + System.currentTimeMillis() + " up=999999");
+        // signed, but with another host's key
+        Fixtures.udp(port, hb(host, 2), HostCredentials.udpKey(NEW, host + "-other"));
+        // the host's own key, under the new and the old secret
+        Fixtures.udp(port, hb(host, 3), HostCredentials.udpKey(NEW, host));
+        Fixtures.udp(port, hb(host, 4), HostCredentials.udpKey(OLD, host));
+
+        assertThat(on(host, 2, Duration.ofSeconds(15))).hasSize(2);
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            assertThat(MetricsText.rejected("udp", "invalid") - invalidBefore).isEqualTo(1.0);
+            assertThat(MetricsText.rejected("udp", "unsigned") - unsignedBefore).isEqualTo(1.0);
+            assertThat(MetricsText.rejected("udp", "bad_signature") - badBefore).isEqualTo(1.0);
+        });
+        assertThat(on(host, 99, Duration.ofSeconds(2))).extracting(r -> TopicReader.value(r).contains("\"bootId\":\"boot-u\""))
+                .containsOnly(true);
+    }
+
+    private static Heartbeat hb(String host, long seq) {
+        return Heartbeat.fromHost(host, "boot-u", seq, Instant.now(), Map.of(), 60L);
+    }
+}
