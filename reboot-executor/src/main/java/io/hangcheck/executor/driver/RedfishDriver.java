@@ -110,19 +110,25 @@ public class RedfishDriver implements RebootDriver {
         String systemParam = r.params().get("systemId");
         String key = bmc.base + bmc.root + "|" + login.user() + "|" + (systemParam == null ? "" : systemParam);
         Discovered d = discovered.get(key);
+        JsonNode system = null;
         if (d == null || !clock.instant().isBefore(d.expires())) {
+            c.fresh = null;
             d = discover(c, systemParam);
             discovered.put(key, d);
+            system = c.fresh; // just read by the discovery
         }
         c.sessionsPath = d.sessionsPath();
-        BmcHttp.Response sys = c.exchange("GET", d.systemPath(), null);
-        if (sys.status() == 404) { // the BMC renamed or renumbered it since: read everything anew, once
-            discovered.remove(key);
-            d = discover(c, systemParam);
-            discovered.put(key, d);
-            sys = c.exchange("GET", d.systemPath(), null);
+        if (system == null) {
+            BmcHttp.Response sys = c.exchange("GET", d.systemPath(), null);
+            if (sys.status() == 404) { // the BMC renamed or renumbered it since: read everything anew, once
+                discovered.remove(key);
+                d = discover(c, systemParam);
+                discovered.put(key, d);
+                system = c.fresh;
+            } else {
+                system = c.document(sys, "system " + d.systemPath());
+            }
         }
-        JsonNode system = c.document(sys, "system " + d.systemPath());
         JsonNode action = system.path("Actions").path(RESET_ACTION);
         String target = action.path("target").asText("");
         if (target.isEmpty()) {
@@ -185,6 +191,7 @@ public class RedfishDriver implements RebootDriver {
         }
         // Read it once (following a redirect from a name to its id) and keep the path the system itself gives.
         JsonNode system = c.document(c.exchange("GET", path, null), "system " + path);
+        c.fresh = system;
         String canonical = system.path("@odata.id").asText("");
         if (!canonical.isEmpty()) {
             path = canonical;
@@ -321,6 +328,8 @@ public class RedfishDriver implements RebootDriver {
         final BmcHttp http;
         final String tokenKey;
         String sessionsPath;
+        /** The system document the last discovery read (its PowerState and action are current). */
+        JsonNode fresh;
         /** The path a GET finally answered from, after redirects. */
         String lastPath;
 
