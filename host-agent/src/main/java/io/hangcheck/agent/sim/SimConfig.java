@@ -52,6 +52,8 @@ import java.util.Set;
  * @param bmcPassword      {@code --bmc-password}
  * @param hungIgnoresGraceful {@code --hung-ignores-graceful}: a hung host ignores GracefulRestart/GracefulShutdown,
  *                         as a hung OS does (off by default), so escalation to ForceRestart/PowerCycle is exercised
+ * @param bmcProfile       {@code --bmc-profile hangcheck|sushy|idrac|ilo}: how the BMCs behave (system ids, listed
+ *                         reset types, busy answers); see {@link BmcProfile}
  */
 public record SimConfig(
         List<PoolSpec> pools,
@@ -77,7 +79,8 @@ public record SimConfig(
         long seed,
         String bmcUser,
         String bmcPassword,
-        boolean hungIgnoresGraceful) {
+        boolean hungIgnoresGraceful,
+        BmcProfile bmcProfile) {
 
     public static final int MAX_HOSTS = 1_000_000;
     public static final Set<String> SWITCHES = Set.of("--simulate", "--help", "--quiet", "--hung-ignores-graceful");
@@ -101,6 +104,7 @@ public record SimConfig(
               --boot-time 20s                                  silence after a reset
               --bmc-user U --bmc-password P                    require Basic auth on Redfish
               --hung-ignores-graceful                          hung hosts ignore graceful resets
+              --bmc-profile hangcheck|sushy|idrac|ilo          BMC behaviour: system ids, reset types, busy  (hangcheck)
               --leak-cap 1000                                  most leaked connections held at once
               --scenario FILE                                  timed actions: "<at> <action> [query]" per line
               --status-every 5s --tick 50ms --duration 0 --seed N --quiet
@@ -109,8 +113,10 @@ public record SimConfig(
               /hang /unhang /slow?factor=3 /flap?up=30s&down=90s /skew?seconds=3600 /clear
               /leak?pool=changelist&rate=5&target=127.0.0.1:8081&max=200[&bind=127.0.0.2|none]   /leak/stop
               GET /status
-            Redfish: GET /redfish/v1/Systems/{hostId}; POST /redfish/v1/Systems/{hostId}/Actions/ComputerSystem.Reset
-                     {"ResetType": "ForceRestart" | "GracefulRestart" | "PowerCycle" | "On" | "ForceOff" | "GracefulShutdown"}
+            Redfish: the fleet's BMC at /redfish/v1 (GET /redfish/v1/Systems/{hostId}; POST …/Actions/ComputerSystem.Reset
+                     {"ResetType": "ForceRestart" | "GracefulRestart" | "PowerCycle" | "On" | "ForceOff" | "GracefulShutdown"}),
+                     and each host's own BMC at /bmc/{hostId}/redfish/v1 (one system, its id set by --bmc-profile);
+                     the service root needs no credentials, sessions at /redfish/v1/SessionService/Sessions
             """;
 
     public SimConfig {
@@ -195,7 +201,8 @@ public record SimConfig(
                 seed == null ? System.nanoTime() : integer(seed, "--seed"),
                 bmcUser,
                 a.get("--bmc-password"),
-                a.has("--hung-ignores-graceful") && bool(a.get("--hung-ignores-graceful"), "--hung-ignores-graceful"));
+                a.has("--hung-ignores-graceful") && bool(a.get("--hung-ignores-graceful"), "--hung-ignores-graceful"),
+                BmcProfile.parse(or(a.get("--bmc-profile"), "hangcheck"), "--bmc-profile"));
         a.rejectUnknown();
         return c;
     }
