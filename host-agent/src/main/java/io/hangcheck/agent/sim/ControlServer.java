@@ -43,6 +43,7 @@ final class ControlServer {
     private final ObjectMapper json = new ObjectMapper();
     private final SimBmc bmc;
     private HttpServer server;
+    private BmcTls tls;
     private ExecutorService executor;
 
     ControlServer(FleetSimulator sim, SimConfig config) {
@@ -61,6 +62,28 @@ final class ControlServer {
         server.setExecutor(executor);
         server.createContext("/", this::handle);
         server.start();
+        if (config.bmcTlsPort() >= 0) {
+            tls = BmcTls.start(new InetSocketAddress(InetAddress.getByName(config.controlBind()), config.bmcTlsPort()), executor,
+                    ex -> {
+                        String path = ex.getRequestURI().getRawPath();
+                        if (path.equals("/redfish") || path.startsWith("/redfish/") || path.startsWith("/bmc/")) {
+                            handle(ex);
+                        } else { // the control API stays on plain HTTP
+                            ex.sendResponseHeaders(404, -1);
+                            ex.close();
+                        }
+                    });
+        }
+    }
+
+    /** The HTTPS port of the BMCs, or -1. */
+    int tlsPort() {
+        return tls == null ? -1 : tls.port();
+    }
+
+    /** The PEM file of the BMCs' certificate (a CA bundle for clients that verify), or null. */
+    java.nio.file.Path tlsCertificate() {
+        return tls == null ? null : tls.certificate();
     }
 
     int port() {
@@ -68,6 +91,9 @@ final class ControlServer {
     }
 
     void stop() {
+        if (tls != null) {
+            tls.stop();
+        }
         if (server != null) {
             server.stop(0);
             executor.shutdownNow();

@@ -54,6 +54,8 @@ import java.util.Set;
  *                         as a hung OS does (off by default), so escalation to ForceRestart/PowerCycle is exercised
  * @param bmcProfile       {@code --bmc-profile hangcheck|sushy|idrac|ilo}: how the BMCs behave (system ids, listed
  *                         reset types, busy answers); see {@link BmcProfile}
+ * @param bmcTlsPort       {@code --bmc-tls-port}: also serve the BMCs over HTTPS on this port (0 = any free port),
+ *                         with a self-signed certificate without subject alternative names, as BMCs ship; -1 = no
  */
 public record SimConfig(
         List<PoolSpec> pools,
@@ -80,7 +82,8 @@ public record SimConfig(
         String bmcUser,
         String bmcPassword,
         boolean hungIgnoresGraceful,
-        BmcProfile bmcProfile) {
+        BmcProfile bmcProfile,
+        int bmcTlsPort) {
 
     public static final int MAX_HOSTS = 1_000_000;
     public static final Set<String> SWITCHES = Set.of("--simulate", "--help", "--quiet", "--hung-ignores-graceful");
@@ -105,6 +108,7 @@ public record SimConfig(
               --bmc-user U --bmc-password P                    require Basic auth on Redfish
               --hung-ignores-graceful                          hung hosts ignore graceful resets
               --bmc-profile hangcheck|sushy|idrac|ilo          BMC behaviour: system ids, reset types, busy  (hangcheck)
+              --bmc-tls-port N                                 the BMCs over HTTPS too, SAN-less cert (-1 = no; 0 = any)
               --leak-cap 1000                                  most leaked connections held at once
               --scenario FILE                                  timed actions: "<at> <action> [query]" per line
               --status-every 5s --tick 50ms --duration 0 --seed N --quiet
@@ -138,6 +142,9 @@ public record SimConfig(
         }
         if (tick.compareTo(Duration.ofMillis(1)) < 0 || tick.compareTo(Duration.ofSeconds(1)) > 0) {
             throw new ConfigException("--tick", "must be within [1ms, 1s]");
+        }
+        if (bmcTlsPort < -1 || bmcTlsPort > 65535) {
+            throw new ConfigException("--bmc-tls-port", "must be -1 (none), 0 (any) or a port");
         }
         if (leakCap < 0) {
             throw new ConfigException("--leak-cap", "must be >= 0");
@@ -202,7 +209,8 @@ public record SimConfig(
                 bmcUser,
                 a.get("--bmc-password"),
                 a.has("--hung-ignores-graceful") && bool(a.get("--hung-ignores-graceful"), "--hung-ignores-graceful"),
-                BmcProfile.parse(or(a.get("--bmc-profile"), "hangcheck"), "--bmc-profile"));
+                BmcProfile.parse(or(a.get("--bmc-profile"), "hangcheck"), "--bmc-profile"),
+                (int) integer(or(a.get("--bmc-tls-port"), "-1"), "--bmc-tls-port"));
         a.rejectUnknown();
         return c;
     }

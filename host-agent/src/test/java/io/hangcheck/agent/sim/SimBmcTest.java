@@ -157,13 +157,43 @@ class SimBmcTest {
         assertThat(status.at("/resets/total").asInt()).isEqualTo(2);
     }
 
+    @Test
+    void overHttpsWithASanLessCertificateTheSushyClientResetsOnlyWithVerificationOff(@TempDir Path dir) throws Exception {
+        assumePythonSushy();
+        Path script = dir.resolve("sushy-reset.py");
+        try (InputStream in = SimBmcTest.class.getResourceAsStream("/sushy-reset.py")) {
+            Files.copy(in, script);
+        }
+        FleetSimulator sim = new FleetSimulator(SimConfig.from(new String[]{"--simulate", "--pools", "nightly:2",
+                "--control-port", "0", "--status-every", "0", "--ingest", "127.0.0.1:9", "--interval", "1s", "--seed", "1",
+                "--bmc-user", "admin", "--bmc-password", "pw", "--bmc-profile", "ilo", "--bmc-tls-port", "0"}, Map.of()), Clock.systemUTC());
+        toClose.add(sim);
+        sim.start();
+        java.security.cert.X509Certificate cert = (java.security.cert.X509Certificate) java.security.cert.CertificateFactory
+                .getInstance("X.509").generateCertificate(Files.newInputStream(sim.bmcCertificate()));
+        assertThat(cert.getSubjectAlternativeNames()).as("no SAN, as BMCs ship").isNull();
+        String base = "https://127.0.0.1:" + sim.bmcTlsPort();
+        Run verified = python(script, base, "/bmc/nightly-001/redfish/v1/", "admin", "pw", "-", "ForceRestart", sim.bmcCertificate().toString());
+        assertThat(verified.exit()).as(verified.output()).isOne();
+        assertThat(verified.output()).containsIgnoringCase("certificate");
+        Run busy = python(script, base, "/bmc/nightly-001/redfish/v1/", "admin", "pw", "-", "ForceRestart", "insecure");
+        assertThat(busy.output()).contains("system 1 power On").contains("returned code 503");
+        Run ok = python(script, base, "/bmc/nightly-001/redfish/v1/", "admin", "pw", "-", "ForceRestart", "insecure");
+        assertThat(ok.exit()).as(ok.output()).isZero();
+        assertThat(json(send(sim, "GET", "/status", null, false)).at("/resets/byHost/nightly-001").asInt()).isEqualTo(1);
+    }
+
     record Run(int exit, String output) {
     }
 
     static Run python(Path script, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", script.toString()));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        ProcessBuilder b = new ProcessBuilder(cmd).redirectErrorStream(true);
+        // requests lets these override a session's verify=False (its issue 3829): the client must decide alone.
+        b.environment().remove("REQUESTS_CA_BUNDLE");
+        b.environment().remove("CURL_CA_BUNDLE");
+        Process p = b.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         return new Run(p.exitValue(), out);
