@@ -2,7 +2,6 @@ package io.hangcheck.agent.sim;
 
 import static io.hangcheck.agent.config.Numbers.number;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -18,7 +17,6 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -43,12 +41,15 @@ final class ControlServer {
     private final FleetSimulator sim;
     private final SimConfig config;
     private final ObjectMapper json = new ObjectMapper();
+    private final SimBmc bmc;
     private HttpServer server;
+    private BmcTls tls;
     private ExecutorService executor;
 
     ControlServer(FleetSimulator sim, SimConfig config) {
         this.sim = sim;
         this.config = config;
+        this.bmc = new SimBmc(sim, config);
     }
 
     void start() throws IOException {
@@ -61,6 +62,28 @@ final class ControlServer {
         server.setExecutor(executor);
         server.createContext("/", this::handle);
         server.start();
+        if (config.bmcTlsPort() >= 0) {
+            tls = BmcTls.start(new InetSocketAddress(InetAddress.getByName(config.controlBind()), config.bmcTlsPort()), executor,
+                    ex -> {
+                        String path = ex.getRequestURI().getRawPath();
+                        if (path.equals("/redfish") || path.startsWith("/redfish/") || path.startsWith("/bmc/")) {
+                            handle(ex);
+                        } else { // the control API stays on plain HTTP
+                            ex.sendResponseHeaders(404, -1);
+                            ex.close();
+                        }
+                    });
+        }
+    }
+
+    /** The HTTPS port of the BMCs, or -1. */
+    int tlsPort() {
+        return tls == null ? -1 : tls.port();
+    }
+
+    /** The PEM file of the BMCs' certificate (a CA bundle for clients that verify), or null. */
+    java.nio.file.Path tlsCertificate() {
+        return tls == null ? null : tls.certificate();
     }
 
     int port() {
@@ -68,6 +91,9 @@ final class ControlServer {
     }
 
     void stop() {
+        if (tls != null) {
+            tls.stop();
+        }
         if (server != null) {
             server.stop(0);
             executor.shutdownNow();
@@ -81,8 +107,8 @@ final class ControlServer {
                 String path = ex.getRequestURI().getRawPath();
                 String method = ex.getRequestMethod();
                 byte[] body = readBody(ex.getRequestBody());
-                if (path.startsWith("/redfish/")) {
-                    r = redfish(ex, method, path, body);
+                if (path.equals("/redfish") || path.startsWith("/redfish/") || path.startsWith("/bmc/")) {
+                    r = bmc.handle(ex, method, path, body);
                 } else {
                     String action = path.replaceFirst("^/+", "").replaceFirst("/+$", "");
                     if (action.equals("status") ? !method.equals("GET") : !method.equals("POST")) {
@@ -96,9 +122,13 @@ final class ControlServer {
             } catch (RuntimeException e) {
                 r = problem(500, "$", e.toString());
             }
+            if ("close".equalsIgnoreCase(ex.getRequestHeaders().getFirst("Connection"))) {
+                // Say so: a client that reuses the socket otherwise meets a reset connection.
+                ex.getResponseHeaders().set("Connection", "close");
+            }
             byte[] out = r.body() == null ? null : json.writerWithDefaultPrettyPrinter().writeValueAsBytes(r.body());
             if (out != null) {
-                ex.getResponseHeaders().set("Content-Type", r.status() >= 400 && !ex.getRequestURI().getPath().startsWith("/redfish/")
+                ex.getResponseHeaders().set("Content-Type", r.status() >= 400 && !ex.getRequestURI().getPath().startsWith("/redfish") && !ex.getRequestURI().getPath().startsWith("/bmc/")
                         ? "application/problem+json" : "application/json");
             }
             ex.sendResponseHeaders(r.status(), out == null ? -1 : out.length);
@@ -358,167 +388,8 @@ final class ControlServer {
         });
     }
 
-    private static String stateName(Fleet.State st) {
+    static String stateName(Fleet.State st) {
         return st.name().toLowerCase(Locale.ROOT).replace("_d", "D");
-    }
-
-    // ---- Redfish ------------------------------------------------------------------------------------------
-
-    private Result redfish(HttpExchange ex, String method, String path, byte[] body) {
-        if (config.bmcUser() != null && !authorised(ex.getRequestHeaders().getFirst("Authorization"))) {
-            ex.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"hangcheck-sim\"");
-            return redfishError(401, "Base.1.8.InsufficientPrivilege", "credentials required");
-        }
-        String p = path.replaceFirst("/+$", "");
-        if (p.equals("/redfish/v1")) {
-            return get(method, Map.of("@odata.id", "/redfish/v1", "@odata.type", "#ServiceRoot.v1_5_0.ServiceRoot",
-                    "Id", "RootService", "Name", "hangcheck simulated BMC", "RedfishVersion", "1.6.0",
-                    "Systems", Map.of("@odata.id", SYSTEMS)));
-        }
-        if (p.equals(SYSTEMS)) {
-            return get(method, sim.call(f -> {
-                List<Map<String, String>> members = new ArrayList<>();
-                for (int h = 0; h < Math.min(1000, f.size()); h++) {
-                    members.add(Map.of("@odata.id", SYSTEMS + "/" + f.hostId(h)));
-                }
-                Map<String, Object> c = new LinkedHashMap<>();
-                c.put("@odata.id", SYSTEMS);
-                c.put("@odata.type", "#ComputerSystemCollection.ComputerSystemCollection");
-                c.put("Name", "Computer System Collection");
-                c.put("Members@odata.count", f.size());
-                c.put("Members", members);
-                return c;
-            }));
-        }
-        if (!p.startsWith(SYSTEMS + "/")) {
-            return redfishError(404, "Base.1.8.ResourceNotFound", "no resource " + path);
-        }
-        String rest = URLDecoder.decode(p.substring(SYSTEMS.length() + 1), StandardCharsets.UTF_8);
-        String hostId = rest;
-        boolean reset = false;
-        if (rest.endsWith("/Actions/ComputerSystem.Reset")) {
-            hostId = rest.substring(0, rest.length() - "/Actions/ComputerSystem.Reset".length());
-            reset = true;
-        }
-        String id = hostId;
-        int host = sim.call(f -> f.indexOf(id));
-        if (host < 0 || id.contains("/")) {
-            return redfishError(404, "Base.1.8.ResourceNotFound", "no system " + id);
-        }
-        if (!reset) {
-            return get(method, sim.call(f -> computerSystem(f, host)));
-        }
-        if (!method.equals("POST")) {
-            return redfishError(405, "Base.1.8.ActionNotSupported", method + " not allowed on a Reset action");
-        }
-        String type;
-        try {
-            JsonNode node = body.length == 0 ? null : json.readTree(body);
-            JsonNode t = node == null ? null : node.get("ResetType");
-            if (t == null || !t.isTextual()) {
-                return redfishError(400, "Base.1.8.ActionParameterMissing", "ResetType is required");
-            }
-            type = t.asText();
-        } catch (IOException e) {
-            return redfishError(400, "Base.1.8.MalformedJSON", "body is not JSON");
-        }
-        if (!RESET_TYPES.contains(type)) {
-            return redfishError(400, "Base.1.8.ActionParameterValueNotInList",
-                    "ResetType " + type + " is not one of " + RESET_TYPES);
-        }
-        String outcome = sim.call(f -> resetOnSimThread(f, host, type));
-        Log.info("redfish: " + type + " " + id + " → " + outcome);
-        return new Result(204, null);
-    }
-
-    private String resetOnSimThread(Fleet f, int host, String type) {
-        f.resets[host]++;
-        sim.counters().resets.incrementAndGet();
-        boolean hung = (f.flags[host] & Fleet.HUNG) != 0;
-        boolean off = (f.flags[host] & Fleet.OFF) != 0;
-        boolean ignoresGraceful = hung && config.hungIgnoresGraceful();
-        switch (type) {
-            case "On" -> {
-                if (!off) {
-                    return "already on";
-                }
-                sim.reboot(host);
-                return "powering on, new boot " + f.bootId(host);
-            }
-            case "ForceOff" -> {
-                f.powerOff(host);
-                return "off";
-            }
-            case "GracefulShutdown" -> {
-                if (ignoresGraceful) {
-                    return "ignored (the host is hung)";
-                }
-                f.powerOff(host);
-                return "off";
-            }
-            case "GracefulRestart" -> {
-                if (ignoresGraceful) {
-                    return "ignored (the host is hung)";
-                }
-                sim.reboot(host);
-                return "rebooting, new boot " + f.bootId(host);
-            }
-            default -> { // ForceRestart, PowerCycle
-                sim.reboot(host);
-                return "rebooting, new boot " + f.bootId(host);
-            }
-        }
-    }
-
-    private Map<String, Object> computerSystem(Fleet f, int host) {
-        Fleet.State st = f.state(host, sim.now());
-        Map<String, Object> cs = new LinkedHashMap<>();
-        String id = f.hostId(host);
-        cs.put("@odata.id", SYSTEMS + "/" + id);
-        cs.put("@odata.type", "#ComputerSystem.v1_13_0.ComputerSystem");
-        cs.put("Id", id);
-        cs.put("Name", id);
-        cs.put("PowerState", st == Fleet.State.OFF ? "Off" : "On");
-        cs.put("Status", Map.of("State", switch (st) {
-            case OFF -> "StandbyOffline";
-            case BOOTING -> "Starting";
-            default -> "Enabled";
-        }, "Health", st == Fleet.State.UP ? "OK" : "Warning"));
-        cs.put("Actions", Map.of("#ComputerSystem.Reset", Map.of(
-                "target", SYSTEMS + "/" + id + "/Actions/ComputerSystem.Reset",
-                "ResetType@Redfish.AllowableValues", RESET_TYPES)));
-        Map<String, Object> oem = new LinkedHashMap<>();
-        oem.put("State", stateName(st));
-        oem.put("BootId", f.bootId(host));
-        oem.put("Seq", f.seq[host]);
-        oem.put("Resets", f.resets[host]);
-        oem.put("Pool", f.pools().get(f.pool(host)).name());
-        cs.put("Oem", Map.of("Hangcheck", oem));
-        return cs;
-    }
-
-    private boolean authorised(String header) {
-        if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
-            return false;
-        }
-        String expected = config.bmcUser() + ":" + config.bmcPassword();
-        try {
-            String given = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
-            return java.security.MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8),
-                    expected.getBytes(StandardCharsets.UTF_8));
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-    }
-
-    private static Result get(String method, Object body) {
-        return method.equals("GET") ? new Result(200, body)
-                : redfishError(405, "Base.1.8.ActionNotSupported", method + " not allowed here");
-    }
-
-    private static Result redfishError(int status, String code, String message) {
-        return new Result(status, Map.of("error", Map.of("code", code, "message", message,
-                "@Message.ExtendedInfo", List.of(Map.of("MessageId", code, "Message", message)))));
     }
 
     private static Result problem(int status, String field, String detail) {

@@ -144,7 +144,9 @@ public final class FleetSimulator implements Closeable {
         loop.start();
         Log.info("simulating " + fleet.size() + " hosts " + poolSummary() + " every " + Durations.format(config.interval())
                 + " ±" + Math.round(config.jitter() * 100) + "% to " + targetSummary()
-                + "; control API and Redfish BMC on http://" + config.controlBind() + ":" + control.port());
+                + "; control API and Redfish BMC on http://" + config.controlBind() + ":" + control.port()
+                + (control.tlsPort() < 0 ? "" : "; Redfish BMC on https://" + config.controlBind() + ":" + control.tlsPort()
+                + " (certificate without SAN: " + control.tlsCertificate() + ")"));
         if (!config.statusEvery().isZero()) {
             statusThread = new Thread(this::statusLoop, "hangcheck-sim-status");
             statusThread.setDaemon(true);
@@ -158,6 +160,16 @@ public final class FleetSimulator implements Closeable {
 
     public int controlPort() {
         return control.port();
+    }
+
+    /** The BMCs' HTTPS port ({@code --bmc-tls-port}), or -1. */
+    public int bmcTlsPort() {
+        return control.tlsPort();
+    }
+
+    /** The BMCs' self-signed certificate (PEM), or null. */
+    public java.nio.file.Path bmcCertificate() {
+        return control.tlsCertificate();
     }
 
     public Counters counters() {

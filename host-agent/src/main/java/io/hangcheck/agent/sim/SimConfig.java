@@ -55,6 +55,10 @@ import java.util.Set;
  * @param bmcPassword      {@code --bmc-password}
  * @param hungIgnoresGraceful {@code --hung-ignores-graceful}: a hung host ignores GracefulRestart/GracefulShutdown,
  *                         as a hung OS does (off by default), so escalation to ForceRestart/PowerCycle is exercised
+ * @param bmcProfile       {@code --bmc-profile hangcheck|sushy|idrac|ilo}: how the BMCs behave (system ids, listed
+ *                         reset types, busy answers); see {@link BmcProfile}
+ * @param bmcTlsPort       {@code --bmc-tls-port}: also serve the BMCs over HTTPS on this port (0 = any free port),
+ *                         with a self-signed certificate without subject alternative names, as BMCs ship; -1 = no
  */
 public record SimConfig(
         List<PoolSpec> pools,
@@ -81,7 +85,9 @@ public record SimConfig(
         long seed,
         String bmcUser,
         String bmcPassword,
-        boolean hungIgnoresGraceful) {
+        boolean hungIgnoresGraceful,
+        BmcProfile bmcProfile,
+        int bmcTlsPort) {
 
     public static final int MAX_HOSTS = 1_000_000;
     public static final Set<String> SWITCHES = Set.of("--simulate", "--help", "--quiet", "--hung-ignores-graceful");
@@ -106,6 +112,8 @@ public record SimConfig(
               --boot-time 20s                                  silence after a reset
               --bmc-user U --bmc-password P                    require Basic auth on Redfish
               --hung-ignores-graceful                          hung hosts ignore graceful resets
+              --bmc-profile hangcheck|sushy|idrac|ilo          BMC behaviour: system ids, reset types, busy  (hangcheck)
+              --bmc-tls-port N                                 the BMCs over HTTPS too, SAN-less cert (-1 = no; 0 = any)
               --leak-cap 1000                                  most leaked connections held at once
               --scenario FILE                                  timed actions: "<at> <action> [query]" per line
               --status-every 5s --tick 50ms --duration 0 --seed N --quiet
@@ -114,8 +122,10 @@ public record SimConfig(
               /hang /unhang /slow?factor=3 /flap?up=30s&down=90s /skew?seconds=3600 /clear
               /leak?pool=changelist&rate=5&target=127.0.0.1:8081&max=200[&bind=127.0.0.2|none]   /leak/stop
               GET /status
-            Redfish: GET /redfish/v1/Systems/{hostId}; POST /redfish/v1/Systems/{hostId}/Actions/ComputerSystem.Reset
-                     {"ResetType": "ForceRestart" | "GracefulRestart" | "PowerCycle" | "On" | "ForceOff" | "GracefulShutdown"}
+            Redfish: the fleet's BMC at /redfish/v1 (GET /redfish/v1/Systems/{hostId}; POST …/Actions/ComputerSystem.Reset
+                     {"ResetType": "ForceRestart" | "GracefulRestart" | "PowerCycle" | "On" | "ForceOff" | "GracefulShutdown"}),
+                     and each host's own BMC at /bmc/{hostId}/redfish/v1 (one system, its id set by --bmc-profile);
+                     the service root needs no credentials, sessions at /redfish/v1/SessionService/Sessions
             """;
 
     public SimConfig {
@@ -137,6 +147,9 @@ public record SimConfig(
         }
         if (tick.compareTo(Duration.ofMillis(1)) < 0 || tick.compareTo(Duration.ofSeconds(1)) > 0) {
             throw new ConfigException("--tick", "must be within [1ms, 1s]");
+        }
+        if (bmcTlsPort < -1 || bmcTlsPort > 65535) {
+            throw new ConfigException("--bmc-tls-port", "must be -1 (none), 0 (any) or a port");
         }
         if (leakCap < 0) {
             throw new ConfigException("--leak-cap", "must be >= 0");
@@ -201,7 +214,9 @@ public record SimConfig(
                 seed == null ? System.nanoTime() : integer(seed, "--seed"),
                 bmcUser,
                 a.get("--bmc-password"),
-                a.has("--hung-ignores-graceful") && bool(a.get("--hung-ignores-graceful"), "--hung-ignores-graceful"));
+                a.has("--hung-ignores-graceful") && bool(a.get("--hung-ignores-graceful"), "--hung-ignores-graceful"),
+                BmcProfile.parse(or(a.get("--bmc-profile"), "hangcheck"), "--bmc-profile"),
+                (int) integer(or(a.get("--bmc-tls-port"), "-1"), "--bmc-tls-port"));
         a.rejectUnknown();
         return c;
     }

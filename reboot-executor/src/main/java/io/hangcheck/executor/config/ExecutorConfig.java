@@ -179,9 +179,20 @@ public interface ExecutorConfig {
         @WithDefault("true")
         boolean verifyTls();
 
-        /** Timeout of one reset request. */
+        /** Timeout of one HTTP request to a BMC (connect, and then each read). */
         @WithDefault("20s")
         Duration timeout();
+
+        /** CA bundle (PEM) for the default credentials; a credentials entry's own is {@code <dir>/<credentials>/ca.crt}. */
+        Optional<String> caBundle();
+
+        /** The longest {@code Retry-After} of a busy BMC that is honoured; a longer one is cut to this. */
+        @WithDefault("60s")
+        Duration maxRetryAfter();
+
+        /** How long a BMC's discovered system path and session link are reused before the service root is read again. */
+        @WithDefault("10m")
+        Duration discoveryTtl();
     }
 
     /** Exec driver. */

@@ -1,5 +1,8 @@
 package io.hangcheck.executor.driver;
 
+import java.time.Duration;
+import java.util.Optional;
+
 /**
  * A driver failure, typed. {@link Kind#RETRYABLE} only when the failure shows the reset was <em>not</em>
  * accepted (connection refused, HTTP 429/503): retrying cannot reset a host twice. Anything that leaves
@@ -21,23 +24,38 @@ public class DriverException extends Exception {
     }
 
     private final Kind kind;
+    private final Duration retryAfter;
 
     public DriverException(Kind kind, String message) {
-        super(message);
-        this.kind = kind;
+        this(kind, message, null, null);
     }
 
     public DriverException(Kind kind, String message, Throwable cause) {
+        this(kind, message, cause, null);
+    }
+
+    private DriverException(Kind kind, String message, Throwable cause, Duration retryAfter) {
         super(message, cause);
         this.kind = kind;
+        this.retryAfter = retryAfter;
     }
 
     public Kind kind() {
         return kind;
     }
 
+    /** How long the peer asked us to wait before trying again ({@code Retry-After}, already bounded), if it said. */
+    public Optional<Duration> retryAfter() {
+        return Optional.ofNullable(retryAfter);
+    }
+
     public static DriverException retryable(String message) {
         return new DriverException(Kind.RETRYABLE, message);
+    }
+
+    /** Retryable, after the wait the peer asked for (null: the caller's own back-off). */
+    public static DriverException retryable(String message, Duration retryAfter) {
+        return new DriverException(Kind.RETRYABLE, message, null, retryAfter);
     }
 
     public static DriverException notAccepted(String message) {

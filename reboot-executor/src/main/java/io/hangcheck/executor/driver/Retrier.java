@@ -4,7 +4,8 @@ import java.time.Duration;
 
 /**
  * Calls a driver with bounded retries: only {@link DriverException.Kind#RETRYABLE} failures are retried,
- * at most {@code attempts} calls in all, waiting {@code backOff}, then twice that, and so on.
+ * at most {@code attempts} calls in all, waiting {@code backOff}, then twice that, and so on — or, when the
+ * peer said how long to wait ({@code Retry-After}, bounded by the driver), that long instead.
  */
 public final class Retrier {
 
@@ -36,7 +37,7 @@ public final class Retrier {
                 if (e.kind() != DriverException.Kind.RETRYABLE || i >= attempts) {
                     throw e;
                 }
-                sleeper.sleep(wait);
+                sleeper.sleep(e.retryAfter().orElse(wait));
                 wait = wait.multipliedBy(2);
             }
         }

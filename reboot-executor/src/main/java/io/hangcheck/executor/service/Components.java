@@ -7,16 +7,13 @@ import io.hangcheck.executor.domain.Policy;
 import io.hangcheck.executor.driver.DryRunDriver;
 import io.hangcheck.executor.driver.ExecDriver;
 import io.hangcheck.executor.driver.RebootDriver;
-import io.hangcheck.executor.driver.RedfishDriver;
+import io.hangcheck.executor.driver.RedfishCredentials;
 import io.hangcheck.executor.driver.Retrier;
 import io.hangcheck.executor.driver.WebhookDriver;
 import io.hangcheck.executor.store.Store;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import java.util.TreeMap;
@@ -56,27 +53,11 @@ public class Components {
     /** Every driver by name. */
     @Produces
     @Singleton
-    Drivers drivers(ExecutorConfig config) {
-        ExecutorConfig.Redfish rf = config.redfish();
-        RedfishDriver.Credentials creds = name -> {
-            if (name != null && rf.credentialsDir().isPresent()) {
-                Path dir = Path.of(rf.credentialsDir().get()).resolve(name).normalize();
-                if (!dir.startsWith(Path.of(rf.credentialsDir().get()).normalize())) {
-                    return null;
-                }
-                try {
-                    return new RedfishDriver.Login(Files.readString(dir.resolve("username")).strip(),
-                            Files.readString(dir.resolve("password")).strip());
-                } catch (IOException e) {
-                    return null;
-                }
-            }
-            return new RedfishDriver.Login(rf.username().orElse(null), rf.password().orElse(null));
-        };
+    Drivers drivers(ExecutorConfig config, Clock clock) {
         Map<String, RebootDriver> drivers = new TreeMap<>();
         for (RebootDriver d : new RebootDriver[]{
                 new DryRunDriver(),
-                new RedfishDriver(creds, rf.verifyTls(), rf.timeout()),
+                RedfishCredentials.driver(config.redfish(), clock),
                 new ExecDriver(config.exec().argv(), config.exec().timeout()),
                 new WebhookDriver(config.webhook().timeout())}) {
             drivers.put(d.name(), d);
