@@ -51,7 +51,7 @@ final class Browser implements AutoCloseable {
         options.setBinary(chromium.get().toFile());
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--user-data-dir=" + profile, "--window-size=1280,900", "--lang=en");
+                "--disable-dev-shm-usage", "--user-data-dir=" + profile, "--window-size=1280,1200", "--lang=en");
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(chromedriver.get().toFile())
                 .usingAnyFreePort().withLogFile(TARGET.resolve("chromium").resolve("chromedriver.log").toFile()).build();
         ChromeDriver d = new ChromeDriver(service, options);
