@@ -350,7 +350,7 @@ public class ConsoleResource {
                 case REBOOT, RELEASE -> nz(host);
             };
             if (!BearerAuthFilter.OPERATOR.equals(role)) {
-                consoleStore.audit(clock.instant(), actor(s), role, a.name(), target, blankToNull(reason), "refused: role " + role + " may not change anything");
+                safeAudit(actor(s), role, a.name(), target, blankToNull(reason), "refused: role " + role + " may not change anything");
                 return page(Templates.problem(frame(s, "Refused", null, null, null), "Refused",
                         "role " + role + " may not change anything; sign in with an operator token"), Response.Status.FORBIDDEN);
             }
@@ -375,7 +375,7 @@ public class ConsoleResource {
             try {
                 outcome = perform(a, fields, s, sc);
             } catch (BadInput e) {
-                consoleStore.audit(clock.instant(), actor(s), role, a.name(), target, fields.get("reason"), "refused: " + e.field() + ": " + e.getMessage());
+                safeAudit(actor(s), role, a.name(), target, fields.get("reason"), "refused: " + e.field() + ": " + e.getMessage());
                 return page(Templates.problem(frame(s, "Refused", null, null, null), "Refused", e.field() + ": " + e.getMessage()), Response.Status.BAD_REQUEST);
             } catch (RuntimeException e) {
                 LOG.warnf(e, "console: %s of %s failed", a, target);
@@ -383,7 +383,7 @@ public class ConsoleResource {
                 return page(Templates.problem(frame(s, "Failed", null, null, null), "Failed", a.heading + " failed: " + e.getMessage()),
                         Response.Status.SERVICE_UNAVAILABLE);
             }
-            consoleStore.audit(clock.instant(), actor(s), role, a.name(), target, fields.get("reason"), outcome);
+            safeAudit(actor(s), role, a.name(), target, fields.get("reason"), outcome);
             LOG.infof("console: %s %s by %s: %s", a, target, actor(s), outcome);
             return Response.seeOther(URI.create(ret + (ret.contains("?") ? "&" : "?") + "done=" + enc(outcome))).build();
         });
