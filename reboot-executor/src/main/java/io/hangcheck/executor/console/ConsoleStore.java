@@ -70,15 +70,9 @@ public class ConsoleStore {
 
     /** Writes one action to the audit trail: who, in which role, what, on what, why, and what came of it. */
     public void audit(Instant at, String actor, String role, String action, String target, String reason, String outcome) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO console_audit (at, actor, role, action, target, reason, outcome) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-            ps.setTimestamp(1, Timestamp.from(at));
-            ps.setString(2, actor);
-            ps.setString(3, role);
-            ps.setString(4, action);
-            ps.setString(5, target);
-            ps.setString(6, reason);
-            ps.setString(7, outcome);
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = bind(c.prepareStatement(
+                "INSERT INTO console_audit (at, actor, role, action, target, reason, outcome) VALUES (?, ?, ?, ?, ?, ?, ?)"),
+                Timestamp.from(at), actor, role, action, target, reason, outcome)) {
             ps.executeUpdate();
         } catch (SQLException e) {
             throw new StoreException(e);
@@ -91,10 +85,7 @@ public class ConsoleStore {
     }
 
     private <T> List<T> query(String sql, Row<T> row, Object... args) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = bind(c.prepareStatement(sql), args)) {
             List<T> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -105,5 +96,12 @@ public class ConsoleStore {
         } catch (SQLException e) {
             throw new StoreException(e);
         }
+    }
+
+    private static PreparedStatement bind(PreparedStatement ps, Object... args) throws SQLException {
+        for (int i = 0; i < args.length; i++) {
+            ps.setObject(i + 1, args[i]);
+        }
+        return ps;
     }
 }
