@@ -27,6 +27,11 @@ public class HostStateView {
         return latest.values().stream().filter(s -> s.status() == io.hangcheck.events.HostStatus.HUNG).toList();
     }
 
+    /** Every host's latest state (a live view for the console's table; it keeps changing). */
+    public java.util.Collection<HostState> all() {
+        return java.util.Collections.unmodifiableCollection(latest.values());
+    }
+
     public HostState get(String hostId) {
         return latest.get(hostId);
     }
