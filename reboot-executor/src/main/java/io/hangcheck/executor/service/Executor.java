@@ -48,7 +48,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -195,7 +194,7 @@ public class Executor {
     /** An operator's request; {@code force} skips the chain but duplicate and inventory. */
     public Outcome manual(String hostId, String requestId, boolean force, String author, String reason) {
         HostState st = hostStates.get(hostId);
-        String incident = "manual/" + hostId + "/" + (requestId == null ? UUID.randomUUID() : requestId);
+        String incident = "manual/" + hostId + "/" + Objects.requireNonNull(requestId, "requestId");
         Map<String, String> extra = new HashMap<>();
         extra.put("author", author);
         if (reason != null) {
@@ -343,7 +342,8 @@ public class Executor {
                 store.inFlight(c),
                 store.resetsSince(c, now.minus(bucketLookback)),
                 store.hostsResetSince(c, now.minus(java.time.Duration.ofHours(1)), hostId),
-                store.enabledHosts(c));
+                store.enabledHosts(c),
+                store.openAttempt(c, hostId));
     }
 
     private RebootRecord execute(Decided d) {

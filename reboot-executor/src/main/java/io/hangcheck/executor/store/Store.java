@@ -248,6 +248,19 @@ public class Store {
         }
     }
 
+    /**
+     * The host's open action (no outcome yet, or executed and waiting for its new boot) as
+     * {@code incident#attempt}, or null. The unique index {@code action_one_open_per_host} allows one.
+     */
+    public String openAttempt(Connection c, String hostId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT incident_id, attempt FROM action WHERE host_id = ? AND NOT closed")) {
+            ps.setString(1, hostId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) + "#" + rs.getInt(2) : null;
+            }
+        }
+    }
+
     /** Attempts not yet closed: in flight. */
     public int inFlight(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM action WHERE NOT closed")) {
