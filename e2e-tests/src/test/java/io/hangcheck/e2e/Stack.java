@@ -30,6 +30,8 @@ final class Stack implements AutoCloseable {
     /** Every evaluator instance (one Streams application, sharing the partitions); {@link #evaluator} is the first. */
     final List<ServiceProcess> evaluators;
     final ServiceProcess executor;
+    /** Every executor instance (one leader, the others standbys); {@link #executor} is the first, started first. */
+    final List<ServiceProcess> executors;
     private final List<ServiceProcess> all = new ArrayList<>();
 
     /** What a test may choose; defaults are those of the walking skeleton. */
@@ -42,6 +44,7 @@ final class Stack implements AutoCloseable {
         private final Map<String, String> evaluatorEnv = new LinkedHashMap<>();
         private int evaluatorInstances = 1;
         private final Map<String, String> executorEnv = new LinkedHashMap<>();
+        private int executorInstances = 1;
 
         private Builder(String name) {
             this.name = name;
@@ -87,6 +90,15 @@ final class Stack implements AutoCloseable {
             return this;
         }
 
+        /** How many executor instances run (one leads, the others stand by); default one. */
+        Builder executorInstances(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("at least one executor instance");
+            }
+            this.executorInstances = n;
+            return this;
+        }
+
         Builder executor(String key, String value) {
             executorEnv.put(key, value);
             return this;
@@ -98,6 +110,9 @@ final class Stack implements AutoCloseable {
             try {
                 for (ServiceProcess p : s.all) {
                     p.start();
+                    if (p == s.executor && s.executors.size() > 1) {
+                        p.awaitReady(Duration.ofMinutes(3)); // the first executor leads: the others start as standbys
+                    }
                 }
                 for (ServiceProcess p : s.all) {
                     p.awaitReady(Duration.ofMinutes(3));
@@ -172,10 +187,16 @@ final class Stack implements AutoCloseable {
         executorEnv.put("HANGCHECK_EXECUTOR_ADMIN_OPERATOR_TOKENS", OPERATOR_TOKEN);
         executorEnv.put("HANGCHECK_EXECUTOR_GROUP", "hangcheck-e2e-executor-" + name);
         executorEnv.putAll(b.executorEnv);
-        executor = ServiceProcess.quarkus("reboot-executor", "executor-" + name, executorEnv);
+        List<ServiceProcess> executorList = new ArrayList<>();
+        for (int i = 0; i < b.executorInstances; i++) {
+            String id = b.executorInstances == 1 ? "executor-" + name : "executor-" + (char) ('a' + i) + "-" + name;
+            executorList.add(ServiceProcess.quarkus("reboot-executor", id, executorEnv));
+        }
+        executors = List.copyOf(executorList);
+        executor = executors.get(0);
         all.addAll(ingests);
         all.addAll(evaluators);
-        all.add(executor);
+        all.addAll(executors);
     }
 
     /** The executor's ledger for {@code host}, oldest first, as "DECISION REASON". */

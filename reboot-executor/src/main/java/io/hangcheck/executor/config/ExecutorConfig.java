@@ -26,6 +26,19 @@ public interface ExecutorConfig {
     @WithDefault("5s")
     Duration corroborationWait();
 
+    /**
+     * Consumer group of the liveness events ({@code HUNG}, {@code REBOOTED}, {@code RECOVERED}). Only the leader
+     * is a member, so a standby holds no partition of it.
+     */
+    @WithDefault("${HANGCHECK_EXECUTOR_GROUP:hangcheck-reboot-executor}")
+    String eventsGroup();
+
+    /** The liveness events topic. */
+    @WithDefault("hangcheck.liveness.events.v1")
+    String eventsTopic();
+
+    Leadership leadership();
+
     Limits limits();
 
     Fleet fleet();
@@ -242,5 +255,15 @@ public interface ExecutorConfig {
 
         /** Webhook URL for notifications (JSON POST); none → no webhook channel. */
         Optional<String> webhookUrl();
+    }
+
+    /** One active executor: a PostgreSQL session-level advisory lock held for the process's life. */
+    interface Leadership {
+        /**
+         * How often a standby tries to take the lock, and the leader checks that its lock session is alive. A
+         * leader that dies (its session ends) is replaced within about this long.
+         */
+        @WithDefault("2s")
+        Duration retryInterval();
     }
 }

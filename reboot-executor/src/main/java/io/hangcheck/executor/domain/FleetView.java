@@ -15,13 +15,16 @@ import java.util.TreeMap;
  * The latest fleet-health report of every evaluator instance. The executor acts under the most cautious
  * mode of all of them; a report older than {@code staleAfter} counts as FROZEN (no news is doubt); an
  * instance silent for {@code forgetAfter} is dropped (it was scaled down), and with no instance left the
- * fleet counts as FROZEN too. Thread-safe.
+ * fleet counts as FROZEN too. Right after the start, until the first report or {@code staleAfter}, the view is
+ * {@link FleetStatus#unknown() unknown}: FROZEN for the chain, but not a freeze to report. Thread-safe.
  */
 public final class FleetView {
     private final Clock clock;
     private final Duration staleAfter;
     private final Duration forgetAfter;
     private final Map<String, FleetHealth> latest = new TreeMap<>();
+    private final Instant startedAt;
+    private boolean reported;
 
     public FleetView(Clock clock, Duration staleAfter, Duration forgetAfter) {
         if (staleAfter.isNegative() || staleAfter.isZero() || forgetAfter.compareTo(staleAfter) < 0) {
@@ -30,16 +33,21 @@ public final class FleetView {
         this.clock = clock;
         this.staleAfter = staleAfter;
         this.forgetAfter = forgetAfter;
+        this.startedAt = clock.instant();
     }
 
     /** Keeps {@code report} unless a newer one of the same evaluator is already known. */
     public synchronized void update(FleetHealth report) {
+        reported = true;
         latest.merge(report.evaluatorId(), report, (old, neu) -> neu.at().isBefore(old.at()) ? old : neu);
     }
 
     public synchronized FleetStatus status() {
         Instant now = clock.instant();
         latest.values().removeIf(r -> Duration.between(r.at(), now).compareTo(forgetAfter) > 0);
+        if (latest.isEmpty() && !reported && Duration.between(startedAt, now).compareTo(staleAfter) <= 0) {
+            return new FleetStatus(FleetMode.FROZEN, List.of("no fleet-health report read yet since the start at " + startedAt), true);
+        }
         if (latest.isEmpty()) {
             return new FleetStatus(FleetMode.FROZEN, List.of("no fleet-health report from any evaluator"));
         }

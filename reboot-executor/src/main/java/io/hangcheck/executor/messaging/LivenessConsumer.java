@@ -14,7 +14,6 @@ import io.hangcheck.executor.domain.FleetView;
 import io.hangcheck.executor.metrics.ExecutorMetrics;
 import io.hangcheck.executor.service.Executor;
 import io.hangcheck.executor.service.HostStateView;
-import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -25,8 +24,8 @@ import org.jboss.logging.Logger;
 /**
  * The Kafka shell. Values arrive as bytes and are decoded here with the contract's serdes, so a poison
  * record fails inside the method: it is nacked, counted, and the {@code dead-letter-queue} failure strategy
- * moves its original bytes to {@code <topic>.dlq} with the reason in the headers. The liveness channel is
- * processed in order on a worker thread (database and driver calls block).
+ * moves its original bytes to {@code <topic>.dlq} with the reason in the headers. Liveness events come from the
+ * leader's own consumer ({@link LivenessEventsLoop}), in order on its thread (database and driver calls block).
  */
 @ApplicationScoped
 public class LivenessConsumer {
@@ -46,8 +45,7 @@ public class LivenessConsumer {
     @Inject
     ExecutorMetrics metrics;
 
-    @Incoming(Channels.LIVENESS_EVENTS)
-    @Blocking
+    /** One liveness event, from {@link LivenessEventsLoop} (the leader's consumer); a failure dead-letters it. */
     public void onLivenessEvent(ConsumerRecord<String, byte[]> record) throws InterruptedException {
         LivenessEvent e = keyed(record, decode(record, EVENTS, Topics.LIVENESS_EVENTS), LivenessEvent::hostId, "hostId",
                 Topics.LIVENESS_EVENTS);
@@ -89,7 +87,7 @@ public class LivenessConsumer {
             return work.get();
         } catch (io.hangcheck.executor.store.StoreException | org.flywaydb.core.api.FlywayException e) {
             metrics.rejectedEvents.labels(Topics.LIVENESS_EVENTS, "database_unavailable").inc();
-            LOG.errorf("database unavailable, nothing rebooted; record to the DLQ: %s", e.getMessage());
+            LOG.errorf("database unavailable, nothing rebooted: %s", e.getMessage());
             throw e;
         }
     }

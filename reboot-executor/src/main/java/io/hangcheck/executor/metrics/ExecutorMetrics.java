@@ -17,6 +17,7 @@ public class ExecutorMetrics {
     public final Gauge quarantinedHosts;
     public final Gauge outboxUnsent;
     public final Gauge fleetFrozen;
+    public final Gauge leader;
     public final Histogram driverLatency;
     public final Counter driverFailures;
     public final Counter rejectedEvents;
@@ -37,6 +38,8 @@ public class ExecutorMetrics {
         outboxUnsent = Gauge.build("hangcheck_executor_outbox_unsent", "Ledger records not yet relayed to Kafka.")
                 .register(registry);
         fleetFrozen = Gauge.build("hangcheck_executor_fleet_frozen", "1 while the fleet the executor acts under is FROZEN (nothing is rebooted).")
+                .register(registry);
+        leader = Gauge.build("hangcheck_executor_leader", "1 while this executor holds the leader lock (the one active executor); 0 on a standby.")
                 .register(registry);
         driverLatency = Histogram.build("hangcheck_executor_driver_latency_seconds", "Time a driver took to answer a reset.")
                 .labelNames("driver").buckets(0.01, 0.05, 0.1, 0.5, 1, 2, 5, 10, 30, 60).register(registry);

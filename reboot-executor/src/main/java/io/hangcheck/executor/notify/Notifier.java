@@ -53,6 +53,8 @@ public class Notifier {
     private Grouper grouper;
     private HourlyCap cap;
     private FleetFreezeWatch freezeWatch;
+    @Inject
+    io.hangcheck.executor.service.Leadership leadership;
     private HttpClient http;
     private ScheduledExecutorService timer;
 
@@ -94,6 +96,9 @@ public class Notifier {
     }
 
     private void flushSafely() {
+        if (!leadership.leader()) {
+            return; // the leader tells; a standby would repeat every message
+        }
         try {
             fleet(fleetView.status());
             metrics.fleetFrozen.set(freezeWatch.frozen() ? 1 : 0);

@@ -29,6 +29,7 @@ import io.hangcheck.executor.notify.Notifier;
 import io.hangcheck.executor.store.ActionRow;
 import io.hangcheck.executor.store.IncidentStanding;
 import io.hangcheck.executor.store.LedgerRow;
+import io.hangcheck.executor.store.NotLeaderException;
 import io.hangcheck.executor.store.Store;
 import io.hangcheck.executor.store.StoreException;
 import io.quarkus.runtime.ShutdownEvent;
@@ -103,11 +104,6 @@ public class Executor {
     }
 
     void start(@Observes StartupEvent ev) {
-        try {
-            ensureRecovered();
-        } catch (RuntimeException e) {
-            LOG.errorf("database unavailable at start-up; no reboots until it answers: %s", e.getMessage());
-        }
         sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "executor-sweeper");
             t.setDaemon(true);
@@ -131,7 +127,6 @@ public class Executor {
     public Optional<String> notReadyBecause() {
         try {
             store.ping();
-            ensureRecovered();
             lastDatabaseError = null;
             return Optional.empty();
         } catch (RuntimeException e) {
@@ -141,16 +136,26 @@ public class Executor {
     }
 
     /**
-     * Marks attempts left without an outcome (the executor stopped between intent and driver answer) as
-     * UNKNOWN, once, before any new decision. They are reported and never repeated by themselves.
+     * Run by {@link Leadership} once this process holds the leader lock, before any decision: migrates, then marks
+     * attempts left without an outcome (the previous leader stopped between intent and driver answer) as UNKNOWN.
+     * They are reported and never repeated by themselves.
      */
-    public synchronized void ensureRecovered() {
-        if (recovered) {
-            return;
-        }
+    public synchronized void recoverAsLeader() {
         flyway.migrate();
         markUnknown(null);
         recovered = true;
+    }
+
+    /** Leadership was lost: nothing is decided here until this process leads (and has recovered) again. */
+    public void forgetRecovery() {
+        recovered = false;
+    }
+
+    /** Fails unless this process leads and has recovered. */
+    private void ensureRecovered() {
+        if (!recovered) {
+            throw new NotLeaderException("this executor is a standby (not the leader, or not recovered yet); nothing is decided here");
+        }
     }
 
     /**
@@ -316,7 +321,7 @@ public class Executor {
         List<RebootRecord> records = new ArrayList<>();
         records.add(d.record());
         if (d.verdict().acts()) {
-            records.add(execute(d));
+            Optional.ofNullable(execute(d)).ifPresent(records::add);
         }
         return new Outcome(d.verdict(), records); // gauges: refreshed by the sweeper, not per decision
     }
@@ -346,6 +351,7 @@ public class Executor {
                 store.openAttempt(c, hostId));
     }
 
+    /** Calls the driver and records its answer; null when the attempt was closed (UNKNOWN) meanwhile. */
     private RebootRecord execute(Decided d) {
         RebootDriver driver = drivers.get(d.record().driver());
         Map<String, String> detail = new HashMap<>();
@@ -391,9 +397,17 @@ public class Executor {
         RebootReason rea = reason;
         String out = outcome;
         RebootRecord r = store.inTransaction(c -> {
-            store.setOutcome(c, d.actionId(), out, now, deadline, dec != RebootDecision.EXECUTED, dec == RebootDecision.EXECUTED ? null : out);
+            store.lockDecisions(c); // fenced: a replaced leader does not write over its successor's UNKNOWN
+            if (!store.setOutcome(c, d.actionId(), out, now, deadline, dec != RebootDecision.EXECUTED, dec == RebootDecision.EXECUTED ? null : out)) {
+                return null;
+            }
             return store.append(c, new LedgerRow(d.incidentId(), d.hostId(), dec, rea, d.record().driver(), d.attempt(), now, detail));
         });
+        if (r == null) {
+            LOG.warnf("attempt %d of %s on %s: the driver answered %s after the attempt was closed as UNKNOWN; not recorded over it",
+                    d.attempt(), d.incidentId(), d.hostId(), out);
+            return null;
+        }
         counted(r);
         if (dec == RebootDecision.FAILED) {
             notifier.alert(new Alert("driver-failures", d.incidentId() + "#" + d.attempt(),
@@ -407,6 +421,9 @@ public class Executor {
     private long lastRecheckWarning = System.nanoTime() - 120_000_000_000L;
 
     private void recheckSafely() {
+        if (!recovered) {
+            return; // a standby re-checks nothing
+        }
         try {
             recheck();
         } catch (RuntimeException e) {
@@ -449,6 +466,9 @@ public class Executor {
     private long lastSweepWarning = System.nanoTime() - 120_000_000_000L;
 
     private void sweepSafely() {
+        if (!recovered) {
+            return; // a standby sweeps nothing
+        }
         try {
             sweep();
             refreshGauges();
@@ -463,9 +483,7 @@ public class Executor {
 
     /** Escalates (once) or quarantines executed resets whose host did not come back in time. */
     public List<RebootRecord> sweep() {
-        if (!recovered) {
-            ensureRecovered();
-        }
+        ensureRecovered();
         Instant now = clock.instant();
         markUnknown(now.minus(config.confirmation().outcomeTimeout()));
         FleetStatus fleet = fleetView.status();
@@ -514,7 +532,7 @@ public class Executor {
         }
         List<RebootRecord> all = new ArrayList<>(records);
         for (Decided d : toExecute) {
-            all.add(execute(d));
+            Optional.ofNullable(execute(d)).ifPresent(all::add);
         }
         return all;
     }

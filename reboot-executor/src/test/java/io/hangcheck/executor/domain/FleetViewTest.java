@@ -21,8 +21,23 @@ class FleetViewTest {
     }
 
     @Test
-    void noReportAtAllIsFrozen() {
+    void noReportAtAllIsFrozenAndUnknownUntilStaleAfterThenAFreeze() {
         assertThat(view.status().mode()).isEqualTo(FleetMode.FROZEN);
+        assertThat(view.status().unknown()).as("right after the start").isTrue();
+        clock.step(Duration.ofSeconds(90));
+        assertThat(view.status().unknown()).isTrue();
+        clock.step(Duration.ofSeconds(1));
+        assertThat(view.status().mode()).isEqualTo(FleetMode.FROZEN);
+        assertThat(view.status().unknown()).as("no report for stale-after since the start").isFalse();
+    }
+
+    @Test
+    void theFirstReportEndsTheUnknownStartForGood() {
+        view.update(report("ev-1", FleetMode.NORMAL, T0));
+        assertThat(view.status()).isEqualTo(new io.hangcheck.executor.domain.FleetStatus(FleetMode.NORMAL, List.of()));
+        clock.step(Duration.ofMinutes(16)); // forgotten: FROZEN, and a freeze now, not an unknown start
+        assertThat(view.status().mode()).isEqualTo(FleetMode.FROZEN);
+        assertThat(view.status().unknown()).isFalse();
     }
 
     @Test
