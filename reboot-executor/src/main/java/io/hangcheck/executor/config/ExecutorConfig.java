@@ -107,6 +107,13 @@ public interface ExecutorConfig {
         /** An evaluator silent this long is forgotten (scaled down); with none left the fleet counts FROZEN. */
         @WithDefault("15m")
         Duration forgetAfter();
+
+        /** How far ahead of its record's timestamp (or of now) a report's own date is believed; later dates are cut to it. */
+        @WithDefault("5s")
+        Duration maxSkew();
+
+        /** Evaluator ids whose fleet-health reports count; unset: any id (a lab with one known evaluator should set it). */
+        Optional<java.util.Set<String>> evaluatorIds();
     }
 
     /**
@@ -245,6 +252,14 @@ public interface ExecutorConfig {
         /** How often due groups are flushed. */
         @WithDefault("1s")
         Duration tick();
+
+        /** Wait before a failed message is tried again on its channel; doubled after each failure. */
+        @WithDefault("2s")
+        Duration retryBackOff();
+
+        /** The longest wait between two tries of an undelivered message. */
+        @WithDefault("5m")
+        Duration maxRetryBackOff();
 
         /** E-mail recipients; none → no e-mail channel. */
         Optional<List<String>> emailTo();

@@ -44,6 +44,8 @@ public class LivenessConsumer {
     ExecutorConfig config;
     @Inject
     ExecutorMetrics metrics;
+    @Inject
+    java.time.Clock clock;
 
     /** One liveness event, from {@link LivenessEventsLoop} (the leader's consumer); a failure dead-letters it. */
     public void onLivenessEvent(ConsumerRecord<String, byte[]> record) throws InterruptedException {
@@ -65,16 +67,20 @@ public class LivenessConsumer {
 
     @Incoming(Channels.HOST_STATE)
     public void onHostState(ConsumerRecord<String, byte[]> record) {
-        states.apply(record.key(), keyed(record, decode(record, STATES, Topics.LIVENESS_STATE), HostState::hostId, "hostId",
-                Topics.LIVENESS_STATE));
+        HostState st = keyed(record, decode(record, STATES, Topics.LIVENESS_STATE), HostState::hostId, "hostId", Topics.LIVENESS_STATE);
+        java.time.Instant now = clock.instant(); // a record stamped ahead counts as received now
+        java.time.Instant stamped = java.time.Instant.ofEpochMilli(record.timestamp());
+        states.apply(record.key(), st, io.hangcheck.events.CloudEvents.header(record.headers(), io.hangcheck.events.CloudEvents.SOURCE).orElse(null),
+                stamped.isAfter(now) ? now : stamped);
     }
 
     @Incoming(Channels.FLEET_HEALTH)
     public void onFleetHealth(ConsumerRecord<String, byte[]> record) {
         FleetHealth f = keyed(record, decode(record, FLEET, Topics.FLEET_HEALTH), FleetHealth::evaluatorId, "evaluatorId",
                 Topics.FLEET_HEALTH);
-        if (f != null) {
-            fleet.update(f);
+        if (f != null && !fleet.update(f, java.time.Instant.ofEpochMilli(record.timestamp()))) {
+            metrics.rejectedEvents.labels(Topics.FLEET_HEALTH, "unknown_evaluator").inc();
+            LOG.warnf("fleet-health report of evaluator %s ignored: not one of hangcheck.executor.fleet.evaluator-ids", f.evaluatorId());
         }
     }
 

@@ -47,7 +47,18 @@ public class ExecutorMetrics {
                 .labelNames("driver", "kind").register(registry);
         rejectedEvents = Counter.build("hangcheck_executor_rejected_events_total", "Input records rejected, by topic and cause.")
                 .labelNames("topic", "cause").register(registry);
-        notifications = Counter.build("hangcheck_executor_notifications_total", "Notifications by channel and status (sent, failed, dropped).")
+        for (String topic : new String[]{"hangcheck.liveness.events.v1", "hangcheck.liveness.state.v1", "hangcheck.fleet.health.v1"}) {
+            for (String cause : new String[]{"invalid", "key_mismatch", "database_unavailable", "unknown_evaluator"}) {
+                rejectedEvents.labels(topic, cause);
+            }
+        }
+        notifications = Counter.build("hangcheck_executor_notifications_total",
+                        "Notification tries by channel and status (sent = delivered, failed = tried again later, dropped by the hourly cap, superseded by a newer message of its group before delivery).")
                 .labelNames("channel", "status").register(registry);
+        for (String channel : new String[]{"email", "webhook"}) { // increase() sees the first failure
+            for (String status : new String[]{"sent", "failed", "dropped", "superseded"}) {
+                notifications.labels(channel, status);
+            }
+        }
     }
 }

@@ -29,8 +29,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Sends grouped notifications ({@link Grouper}) to e-mail (Quarkus Mailer, SMTP) and a webhook, under a hard
- * cap per channel per hour ({@link HourlyCap}). Every message, sent, failed or dropped, is logged in the
- * {@code notification_log} table. On every tick it first looks at the fleet view ({@link FleetFreezeWatch}),
+ * cap per channel per hour ({@link HourlyCap}). A message is told when its channel took it: a failed send is
+ * tried again with back-off until delivered or superseded by a newer message of its group ({@link Delivery}).
+ * Every try, sent, failed, dropped or superseded, is logged in the {@code notification_log} table. On every tick it first looks at the fleet view ({@link FleetFreezeWatch}),
  * so a FROZEN fleet is reported even when no HUNG reaches the executor (the evaluator holds them all).
  */
 @ApplicationScoped
@@ -52,6 +53,7 @@ public class Notifier {
 
     private Grouper grouper;
     private HourlyCap cap;
+    private Delivery delivery;
     private FleetFreezeWatch freezeWatch;
     @Inject
     io.hangcheck.executor.service.Leadership leadership;
@@ -65,6 +67,7 @@ public class Notifier {
         grouper = new Grouper(clock, n.groupWait(), n.groupInterval(), n.repeatInterval());
         cap = new HourlyCap(clock, n.maxPerChannelPerHour());
         freezeWatch = new FleetFreezeWatch(clock, grouper);
+        delivery = new Delivery(clock, n.retryBackOff(), n.maxRetryBackOff());
         http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     }
 
@@ -112,54 +115,82 @@ public class Notifier {
         }
     }
 
-    /** Sends the messages that are due. */
+    /** Queues the messages that are due on every channel, then tries every message whose time has come. */
     public synchronized void flush() {
         for (Notification n : grouper.due()) {
-            config.notifications().emailTo().filter(l -> !l.isEmpty()).ifPresent(to -> send("email", n, () -> {
+            for (String channel : channels()) {
+                if (cap.tryAcquire(channel)) {
+                    delivery.offer(channel, n, this::record);
+                } else {
+                    record(channel, n, Delivery.Result.DROPPED, 0);
+                }
+            }
+        }
+        delivery.deliverDue(this::send, this::record);
+    }
+
+    private List<String> channels() {
+        List<String> out = new java.util.ArrayList<>();
+        if (config.notifications().emailTo().filter(l -> !l.isEmpty()).isPresent()) {
+            out.add(EMAIL);
+        }
+        if (config.notifications().webhookUrl().isPresent()) {
+            out.add(WEBHOOK);
+        }
+        return out;
+    }
+
+    public static final String EMAIL = "email";
+    public static final String WEBHOOK = "webhook";
+
+    private Delivery.Result send(String channel, Notification n) {
+        try {
+            if (EMAIL.equals(channel)) {
+                List<String> to = config.notifications().emailTo().orElse(List.of());
                 Mail mail = Mail.withText(to.get(0), n.subject(), n.body()).setFrom(config.notifications().emailFrom());
                 mail.setTo(List.copyOf(to));
                 mailer.send(mail);
-            }));
-            config.notifications().webhookUrl().ifPresent(url -> send("webhook", n, () -> {
+            } else {
                 String body = EventCodec.toJson(Map.of("group", n.group(), "subject", n.subject(), "lines", n.lines(),
                         "resolved", n.resolved(), "status", n.firing() ? "firing" : "resolved", "repeat", n.repeat()));
-                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
-                        .header("Content-Type", "application/json")
+                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(config.notifications().webhookUrl().orElseThrow()))
+                        .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.discarding());
                 if (r.statusCode() / 100 != 2) {
                     throw new IllegalStateException("webhook answered HTTP " + r.statusCode());
                 }
-            }));
-        }
-    }
-
-    @FunctionalInterface
-    private interface Sending {
-        void run() throws Exception;
-    }
-
-    private void send(String channel, Notification n, Sending sending) {
-        String status;
-        String error = null;
-        if (!cap.tryAcquire(channel)) {
-            status = "DROPPED";
-            error = "hard cap of " + config.notifications().maxPerChannelPerHour() + " messages per hour reached";
-            LOG.warnf("notification '%s' on %s dropped: %s", n.subject(), channel, error);
-        } else {
-            try {
-                sending.run();
-                status = "SENT";
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                status = "FAILED";
-                error = "interrupted";
-            } catch (Exception e) {
-                status = "FAILED";
-                error = e.toString();
-                LOG.warnf("notification '%s' on %s failed: %s", n.subject(), channel, error);
             }
+            return Delivery.Result.DELIVERED;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            lastError.put(channel, "interrupted");
+            return Delivery.Result.FAILED;
+        } catch (Exception e) {
+            lastError.put(channel, e.toString());
+            return Delivery.Result.FAILED;
         }
-        metrics.notifications.labels(channel, status.toLowerCase()).inc();
+    }
+
+    private final Map<String, String> lastError = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Counts and logs what became of one try. */
+    private void record(String channel, Notification n, Delivery.Result result, int attempt) {
+        String status = switch (result) {
+            case DELIVERED -> "SENT";
+            case FAILED -> "FAILED";
+            case DROPPED -> "DROPPED";
+            case SUPERSEDED -> "SUPERSEDED";
+        };
+        String error = switch (result) {
+            case DELIVERED -> null;
+            case FAILED -> lastError.get(channel) + " (try " + attempt + "; tried again after a back-off)";
+            case DROPPED -> "hard cap of " + config.notifications().maxPerChannelPerHour() + " messages per hour reached";
+            case SUPERSEDED -> "not delivered after " + attempt + " tries; a newer message of the group replaces it";
+        };
+        if (error != null) {
+            LOG.warnf("notification '%s' on %s %s: %s", n.subject(), channel, status.toLowerCase(java.util.Locale.ROOT), error);
+        }
+        metrics.notifications.labels(channel, status.toLowerCase(java.util.Locale.ROOT)).inc();
         try {
             store.logNotification(channel, n.group(), n.subject(), n.body(), n.lines().size() + n.resolved().size(), status, error, clock.instant());
         } catch (RuntimeException e) {

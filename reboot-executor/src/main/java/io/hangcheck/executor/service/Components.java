@@ -43,7 +43,8 @@ public class Components {
     @Produces
     @Singleton
     FleetView fleetView(Clock clock, ExecutorConfig config) {
-        return new FleetView(clock, config.fleet().staleAfter(), config.fleet().forgetAfter());
+        return new FleetView(clock, config.fleet().staleAfter(), config.fleet().forgetAfter(), config.fleet().maxSkew(),
+                config.fleet().evaluatorIds().orElse(java.util.Set.of()));
     }
 
     @Produces
@@ -53,10 +54,10 @@ public class Components {
                 d -> Thread.sleep(d.toMillis()));
     }
 
-    /** Every driver by name. */
+    /** Every driver by name: the built-in ones, and any CDI bean that is a {@link RebootDriver} (a lab's own). */
     @Produces
     @Singleton
-    Drivers drivers(ExecutorConfig config) {
+    Drivers drivers(ExecutorConfig config, jakarta.enterprise.inject.Instance<RebootDriver> own) {
         ExecutorConfig.Redfish rf = config.redfish();
         RedfishDriver.Credentials creds = name -> {
             if (name != null && rf.credentialsDir().isPresent()) {
@@ -81,6 +82,7 @@ public class Components {
                 new WebhookDriver(config.webhook().timeout())}) {
             drivers.put(d.name(), d);
         }
+        own.forEach(d -> drivers.putIfAbsent(d.name(), d));
         return new Drivers(drivers);
     }
 }

@@ -32,6 +32,30 @@ class FleetViewTest {
     }
 
     @Test
+    void aReportDatedAheadIsJudgedByItsReceiveTimeAndCannotPinAMode() {
+        view.update(report("ev-1", FleetMode.NORMAL, T0));
+        // a forged FROZEN for the real evaluator id, dated 150 s ahead, on a record stamped now
+        view.update(report("ev-1", FleetMode.FROZEN, T0.plusSeconds(150)), T0);
+        assertThat(view.status().mode()).isEqualTo(FleetMode.FROZEN);
+        clock.step(Duration.ofSeconds(10));
+        view.update(report("ev-1", FleetMode.NORMAL, clock.instant()), clock.instant()); // the evaluator's next report
+        assertThat(view.status().mode()).as("the real report is newer than the forged one's receive time").isEqualTo(FleetMode.NORMAL);
+    }
+
+    @Test
+    void onlyConfiguredEvaluatorIdsCount() {
+        FleetView strict = new FleetView(clock, Duration.ofSeconds(90), Duration.ofMinutes(15), Duration.ofSeconds(5), java.util.Set.of("ev-1"));
+        assertThat(strict.update(report("ev-1", FleetMode.NORMAL, T0))).isTrue();
+        assertThat(strict.update(report("intruder", FleetMode.NORMAL, T0))).isFalse();
+        clock.step(Duration.ofSeconds(60));
+        strict.update(report("ev-1", FleetMode.NORMAL, clock.instant()));
+        clock.step(Duration.ofSeconds(60));
+        strict.update(report("ev-1", FleetMode.NORMAL, clock.instant()));
+        assertThat(strict.status().mode()).as("the unknown id's report goes stale nowhere").isEqualTo(FleetMode.NORMAL);
+        assertThat(strict.reports()).containsOnlyKeys("ev-1");
+    }
+
+    @Test
     void theFirstReportEndsTheUnknownStartForGood() {
         view.update(report("ev-1", FleetMode.NORMAL, T0));
         assertThat(view.status()).isEqualTo(new io.hangcheck.executor.domain.FleetStatus(FleetMode.NORMAL, List.of()));

@@ -115,6 +115,18 @@ class ExecutorKafkaTest {
         }
     }
 
+    @Test
+    void aResetTypeTheBmcRefusedBeforeAcceptingIsFollowedAtOnceByTheNextStep() throws Exception {
+        ItSupport.inventory("na-1", RefusingDriver.NAME, Map.of());
+        it.hung("na-1", "b1", 5);
+        await().atMost(Duration.ofSeconds(20)).until(() -> ItSupport.ledger("na-1").contains("EXECUTED POLICY_PASSED"));
+        assertThat(ItSupport.ledger("na-1")).containsExactly("INTENT POLICY_PASSED", "FAILED DRIVER_ERROR",
+                "ESCALATED DRIVER_ERROR", "INTENT POLICY_PASSED", "EXECUTED POLICY_PASSED");
+        assertThat(RefusingDriver.CALLS).filteredOn(c -> c.startsWith("na-1 ")).containsExactly("na-1 GracefulRestart", "na-1 ForceRestart");
+        assertThat(ItSupport.count("SELECT count(*) FROM action WHERE host_id = 'na-1' AND NOT closed")).as("attempt 2 waits for its new boot").isEqualTo(1);
+        assertThat(ItSupport.count("SELECT count(*) FROM action WHERE host_id = 'na-1' AND closed_as = 'NOT_ACCEPTED'")).isEqualTo(1);
+    }
+
     /**
      * The fleet NORMAL as the executor sees it, and the freeze group quiet: a message still due about an
      * earlier freeze (or the moment after start-up, before any report was read) goes out before the test counts.
@@ -251,10 +263,13 @@ class ExecutorKafkaTest {
             ps.executeUpdate();
         }
         it.hung("rck-quarantined", "b1", 9);
+        // a HUNG state no evaluator wrote (another ce_source), no event: the re-check never acts on it
+        ItSupport.inventory("rck-forged", "redfish", redfish("rck-forged"));
+        it.stateFrom("/somebody/else", "rck-forged", HostStatus.HUNG, "rck-forged/b1/3", "b1", 3);
         it.flush();
         await().atMost(Duration.ofSeconds(20)).until(() -> ItSupport.ledger("rck-up").contains("SKIPPED NOT_CORROBORATED")
                 && ItSupport.ledger("rck-quarantined").contains("SKIPPED HOST_QUARANTINED"));
-        await().atMost(Duration.ofSeconds(20)).until(() -> executorSees("rck-missed", HostStatus.HUNG));
+        await().atMost(Duration.ofSeconds(20)).until(() -> executorSees("rck-missed", HostStatus.HUNG) && executorSees("rck-forged", HostStatus.HUNG));
 
         List<RebootRecord> first = executor.recheck();
         assertThat(decisions(first, "rck-missed")).containsExactly("INTENT POLICY_PASSED", "EXECUTED POLICY_PASSED");
@@ -262,7 +277,9 @@ class ExecutorKafkaTest {
                 .singleElement().satisfies(r -> assertThat(r.detail()).containsEntry("recheck", "true"));
         assertThat(decisions(first, "rck-up")).isEmpty();
         assertThat(decisions(first, "rck-quarantined")).isEmpty();
+        assertThat(decisions(first, "rck-forged")).isEmpty();
         assertThat(decisions(executor.recheck(), "rck-missed")).isEmpty();
+        assertThat(bmc.resets("rck-forged")).isEmpty();
         assertThat(bmc.resets("rck-missed")).hasSize(1);
         assertThat(bmc.resets("rck-up")).isEmpty();
         assertThat(bmc.resets("rck-quarantined")).isEmpty();
