@@ -27,14 +27,8 @@ class ExecutorFailoverTest {
     @BeforeAll
     static void start() throws Exception {
         marks = Files.createTempDirectory("e2e-executor-failover");
-        stack = Stack.builder("executor_failover")
-                .executorInstances(2)
-                .executor("HANGCHECK_EXECUTOR_LEADERSHIP_RETRY_INTERVAL", "1s")
-                .executor("HANGCHECK_EXECUTOR_EXEC_TIMEOUT", "5m")
-                .executor("HANGCHECK_EXECUTOR_RECHECK_INTERVAL", "1s")
-                .executor("HANGCHECK_EXECUTOR_RECHECK_AFTER", "5s")
-                .executor("HANGCHECK_EXECUTOR_LIMITS_FLEET_SHARE_PER_HOUR", "1.0")
-                .start();
+        stack = ExecutorKillTest.killable("executor_failover").executorInstances(2)
+                .executor("HANGCHECK_EXECUTOR_LEADERSHIP_RETRY_INTERVAL", "1s").start();
         fleet = new Fleet(stack.ingest, PREFIX, 12);
         fleet.start(Duration.ofMillis(500));
     }
@@ -57,8 +51,7 @@ class ExecutorFailoverTest {
         Path started = marks.resolve(host + ".started");
         Path acted = marks.resolve(host + ".acted");
         // the driver: says it started, sleeps, and only then "resets" the host
-        stack.inventory(host, "{\"driver\":\"exec\",\"params\":{\"argv\":\"bash|-c|echo start >> " + started
-                + "; sleep 30; echo {resetType} >> " + acted + "\"},\"labels\":{\"pool\":\"e2e\"},\"enabled\":true,\"author\":\"e2e\"}");
+        ExecutorKillTest.inventory(stack, host, "bash|-c|echo start >> " + started + "; sleep 30; echo {resetType} >> " + acted);
         fleet.hang(host);
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).until(() -> Files.exists(started));
         assertThat(stack.ledger(host)).containsExactly("INTENT POLICY_PASSED");
@@ -85,6 +78,6 @@ class ExecutorFailoverTest {
     }
 
     private static int lines(Path file) throws Exception {
-        return Files.exists(file) ? Files.readAllLines(file).size() : 0;
+        return ExecutorKillTest.lines(file);
     }
 }

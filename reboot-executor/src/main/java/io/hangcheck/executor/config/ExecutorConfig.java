@@ -270,6 +270,13 @@ public interface ExecutorConfig {
 
         /** Webhook URL for notifications (JSON POST); none → no webhook channel. */
         Optional<String> webhookUrl();
+
+        /** Alertmanager base URL (alerts to its v2 API, which groups and routes them); none → no Alertmanager channel. */
+        Optional<String> alertmanagerUrl();
+
+        /** A firing alert is re-posted to Alertmanager every half of this, with endsAt = now + this. */
+        @WithDefault("5m")
+        Duration alertmanagerHoldFor();
     }
 
     /** One active executor: a PostgreSQL session-level advisory lock held for the process's life. */

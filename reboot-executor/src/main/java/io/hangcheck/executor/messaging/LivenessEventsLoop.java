@@ -57,14 +57,6 @@ public class LivenessEventsLoop {
         if (running) {
             return;
         }
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, config.eventsGroup());
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "100");
-        props.put(ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "1000");
-        consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
         running = true;
         thread = new Thread(this::run, "executor-liveness-events");
         thread.setDaemon(true);
@@ -79,7 +71,10 @@ public class LivenessEventsLoop {
                 return;
             }
             running = false;
-            consumer.wakeup();
+            KafkaConsumer<String, byte[]> c = consumer;
+            if (c != null) {
+                c.wakeup();
+            }
             t = thread;
         }
         if (t != null && t != Thread.currentThread()) {
@@ -92,28 +87,62 @@ public class LivenessEventsLoop {
         }
     }
 
+    /** While leading: a consumer that failed (e.g. the broker went away) is replaced, never left dead. */
     private void run() {
-        KafkaConsumer<String, byte[]> c = consumer;
         try (KafkaProducer<String, byte[]> dlq = deadLetterProducer()) {
-            c.subscribe(List.of(config.eventsTopic()));
             while (running) {
-                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
-                    if (!running || !handled(r, dlq)) {
-                        return; // not committed: whoever leads next reads it again
+                try (KafkaConsumer<String, byte[]> c = consumer()) {
+                    consume(c, dlq);
+                } catch (WakeupException e) {
+                    // stopping
+                } catch (RuntimeException e) {
+                    LOG.errorf("liveness events consumer failed, starting a new one: %s", e.toString());
+                    if (!pause()) {
+                        return;
                     }
-                    c.commitSync(Map.of(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1)));
                 }
             }
-        } catch (WakeupException e) {
-            // stopping
-        } catch (RuntimeException e) {
-            LOG.errorf("liveness events loop stopped: %s", e.toString());
-        } finally {
-            try {
-                c.close(Duration.ofSeconds(3));
-            } catch (RuntimeException ignored) {
-                // leaving the group anyway
+        }
+    }
+
+    private void consume(KafkaConsumer<String, byte[]> c, KafkaProducer<String, byte[]> dlq) {
+        c.subscribe(List.of(config.eventsTopic()));
+        while (running) {
+            for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
+                if (!running || !handled(r, dlq)) {
+                    // not committed: read again by this consumer's successor, or by whoever leads next
+                    throw new IllegalStateException("record " + r.topic() + "-" + r.partition() + "@" + r.offset() + " not handled");
+                }
+                c.commitSync(Map.of(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1)));
             }
+        }
+    }
+
+    private KafkaConsumer<String, byte[]> consumer() {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, config.eventsGroup());
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "100");
+        props.put(ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "1000");
+        // a dead leader's partitions go to its successor after this long (not the default 45 s)
+        props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
+        props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "3000");
+        // a record may wait for a driver call with its retries (the outcome timeout is 10 min)
+        props.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, Long.toString(Duration.ofMinutes(20).toMillis()));
+        KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        consumer = c;
+        return c;
+    }
+
+    private boolean pause() {
+        try {
+            Thread.sleep(1000);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

@@ -55,7 +55,7 @@ public class ExecutorMetrics {
         notifications = Counter.build("hangcheck_executor_notifications_total",
                         "Notification tries by channel and status (sent = delivered, failed = tried again later, dropped by the hourly cap, superseded by a newer message of its group before delivery).")
                 .labelNames("channel", "status").register(registry);
-        for (String channel : new String[]{"email", "webhook"}) { // increase() sees the first failure
+        for (String channel : new String[]{"email", "webhook", "alertmanager"}) { // increase() sees the first failure
             for (String status : new String[]{"sent", "failed", "dropped", "superseded"}) {
                 notifications.labels(channel, status);
             }

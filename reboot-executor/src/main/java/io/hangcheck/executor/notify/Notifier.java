@@ -54,6 +54,12 @@ public class Notifier {
     private Grouper grouper;
     private HourlyCap cap;
     private Delivery delivery;
+    private AlertmanagerChannel alertmanager;
+    /** Alerts to post to Alertmanager (firing: the alert; resolved: null text in {@link #amResolved}). */
+    private final Map<String, Alert> amFiring = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Alert> amResolved = new java.util.concurrent.ConcurrentHashMap<>();
+    private java.time.Instant amFleetPostedAt;
+    private boolean amFleetFrozen;
     private FleetFreezeWatch freezeWatch;
     @Inject
     io.hangcheck.executor.service.Leadership leadership;
@@ -69,6 +75,7 @@ public class Notifier {
         freezeWatch = new FleetFreezeWatch(clock, grouper);
         delivery = new Delivery(clock, n.retryBackOff(), n.maxRetryBackOff());
         http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        alertmanager = n.alertmanagerUrl().map(u -> new AlertmanagerChannel(URI.create(u), http, clock, n.alertmanagerHoldFor())).orElse(null);
     }
 
     void start(@Observes StartupEvent ev) {
@@ -91,6 +98,9 @@ public class Notifier {
     /** Adds an alert to its group; it goes out with the group's next message. */
     public void alert(Alert alert) {
         grouper.add(alert);
+        if (alertmanager != null) {
+            amFiring.put(alert.group() + "/" + alert.key(), alert); // posted on the notifier's thread
+        }
     }
 
     /** The fleet as a decision just saw it: a FROZEN one raises (or refreshes) the one freeze alert. */
@@ -113,7 +123,60 @@ public class Notifier {
         } catch (RuntimeException e) {
             LOG.warnf("notification flush failed: %s", e.getMessage());
         }
+        if (alertmanager != null) {
+            toAlertmanager();
+        }
     }
+
+    /**
+     * The fleet freeze as one Alertmanager alert, re-posted every half hold time while it lasts and resolved when it
+     * ends; the other alerts once each. A failed post stays pending and is tried again on the next tick.
+     */
+    private void toAlertmanager() {
+        java.time.Instant now = clock.instant();
+        Duration hold = config.notifications().alertmanagerHoldFor();
+        String fleetId = FleetFreezeWatch.GROUP + "/" + FleetFreezeWatch.KEY;
+        FleetStatus status = fleetView.status();
+        if (freezeWatch.frozen()) {
+            if (!amFleetFrozen || amFleetPostedAt == null || !now.isBefore(amFleetPostedAt.plus(hold.dividedBy(2)))) {
+                amFiring.put(fleetId, new Alert(FleetFreezeWatch.GROUP, FleetFreezeWatch.KEY, "The fleet is FROZEN ("
+                        + String.join("; ", status.reasons()) + "): nothing is rebooted, every HUNG is held."));
+                amFleetPostedAt = now;
+            }
+            amFleetFrozen = true;
+            amResolved.remove(fleetId);
+        } else if (amFleetFrozen) {
+            amFleetFrozen = false;
+            amFiring.remove(fleetId);
+            amResolved.put(fleetId, new Alert(FleetFreezeWatch.GROUP, FleetFreezeWatch.KEY, "The fleet is " + status.mode() + " again."));
+        }
+        post(amFiring, false);
+        post(amResolved, true);
+    }
+
+    private void post(Map<String, Alert> pending, boolean resolve) {
+        for (Map.Entry<String, Alert> e : pending.entrySet()) {
+            Alert a = e.getValue();
+            try {
+                if (resolve) {
+                    alertmanager.resolve(a.group(), a.key(), a.text());
+                } else {
+                    alertmanager.fire(a);
+                }
+                pending.remove(e.getKey(), a);
+                metrics.notifications.labels(ALERTMANAGER, "sent").inc();
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (Exception ex) {
+                metrics.notifications.labels(ALERTMANAGER, "failed").inc();
+                LOG.warnf("alert %s to Alertmanager failed (tried again on the next tick): %s", e.getKey(), ex.toString());
+                return; // one line per tick while it is down
+            }
+        }
+    }
+
+    public static final String ALERTMANAGER = "alertmanager";
 
     /** Queues the messages that are due on every channel, then tries every message whose time has come. */
     public synchronized void flush() {
