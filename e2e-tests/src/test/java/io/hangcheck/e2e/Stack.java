@@ -152,7 +152,7 @@ final class Stack implements AutoCloseable {
         ingestEnv.putAll(b.ingestEnv);
         List<ServiceProcess> ingestList = new ArrayList<>();
         for (int i = 0; i < b.ingestInstances; i++) {
-            String id = b.ingestInstances == 1 ? "ingest-" + name : "ingest-" + (char) ('a' + i) + "-" + name;
+            String id = instanceName("ingest", name, i, b.ingestInstances);
             ingestList.add(ServiceProcess.quarkus("heartbeat-ingest", id, ingestEnv));
         }
         ingests = List.copyOf(ingestList);
@@ -172,7 +172,7 @@ final class Stack implements AutoCloseable {
         evaluatorEnv.putAll(b.evaluatorEnv);
         List<ServiceProcess> evaluatorList = new ArrayList<>();
         for (int i = 0; i < b.evaluatorInstances; i++) {
-            String id = b.evaluatorInstances == 1 ? "evaluator-" + name : "evaluator-" + (char) ('a' + i) + "-" + name;
+            String id = instanceName("evaluator", name, i, b.evaluatorInstances);
             Map<String, String> env = new LinkedHashMap<>(evaluatorEnv);
             env.putIfAbsent("HANGCHECK_STATE_DIR", Files.createTempDirectory("e2e-evaluator-state").toString()); // one each
             evaluatorList.add(ServiceProcess.quarkus("liveness-evaluator", id, env));
@@ -189,14 +189,18 @@ final class Stack implements AutoCloseable {
         executorEnv.putAll(b.executorEnv);
         List<ServiceProcess> executorList = new ArrayList<>();
         for (int i = 0; i < b.executorInstances; i++) {
-            String id = b.executorInstances == 1 ? "executor-" + name : "executor-" + (char) ('a' + i) + "-" + name;
-            executorList.add(ServiceProcess.quarkus("reboot-executor", id, executorEnv));
+            executorList.add(ServiceProcess.quarkus("reboot-executor", instanceName("executor", name, i, b.executorInstances), executorEnv));
         }
         executors = List.copyOf(executorList);
         executor = executors.get(0);
         all.addAll(ingests);
         all.addAll(evaluators);
         all.addAll(executors);
+    }
+
+    /** {@code role-name} for a single instance, {@code role-a-name}, {@code role-b-name}… for several. */
+    private static String instanceName(String role, String name, int i, int n) {
+        return n == 1 ? role + "-" + name : role + "-" + (char) ('a' + i) + "-" + name;
     }
 
     /** The executor's ledger for {@code host}, oldest first, as "DECISION REASON". */

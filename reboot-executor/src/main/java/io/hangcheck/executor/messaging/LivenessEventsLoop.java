@@ -25,6 +25,7 @@ import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -32,8 +33,8 @@ import java.util.Properties;
 /**
  * The liveness events ({@code HUNG}, {@code REBOOTED}, {@code RECOVERED}), consumed by the leader alone: a plain
  * consumer that joins the group when this process becomes the leader and leaves it when it stops leading, so a
- * standby holds no partition and no event waits on a passive replica. In order, one record at a time, its offset
- * committed after it was handled; a record that fails goes to {@code <topic>.dlq} with {@link DeadLetter} headers
+ * standby holds no partition and no event waits on a passive replica. In order, one record at a time, the offsets
+ * of what was handled committed after each poll; a record that fails goes to {@code <topic>.dlq} with {@link DeadLetter} headers
  * (one log line, no stack trace) and is committed once the dead letter is acknowledged. When leadership is lost in
  * the middle of a record nothing is committed: the next leader reads it again (a HUNG is then a duplicate's skip).
  */
@@ -105,15 +106,23 @@ public class LivenessEventsLoop {
         }
     }
 
+    /** Handles each polled record in order and commits what was handled once per poll (and before giving up). */
     private void consume(KafkaConsumer<String, byte[]> c, KafkaProducer<String, byte[]> dlq) {
         c.subscribe(List.of(config.eventsTopic()));
         while (running) {
-            for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
-                if (!running || !handled(r, dlq)) {
-                    // not committed: read again by this consumer's successor, or by whoever leads next
-                    throw new IllegalStateException("record " + r.topic() + "-" + r.partition() + "@" + r.offset() + " not handled");
+            Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
+            try {
+                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
+                    if (!running || !handled(r, dlq)) {
+                        // not committed: read again by this consumer's successor, or by whoever leads next
+                        throw new IllegalStateException("record " + r.topic() + "-" + r.partition() + "@" + r.offset() + " not handled");
+                    }
+                    done.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
                 }
-                c.commitSync(Map.of(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1)));
+            } finally {
+                if (!done.isEmpty()) {
+                    c.commitSync(done);
+                }
             }
         }
     }

@@ -80,12 +80,14 @@ public class Notifier {
 
     void start(@Observes StartupEvent ev) {
         ExecutorConfig.Notify n = config.notifications();
-        timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        // two threads: a channel slow to answer (an SMTP server timing out) never stops the look at the fleet
+        timer = Executors.newScheduledThreadPool(2, r -> {
             Thread t = new Thread(r, "executor-notifier");
             t.setDaemon(true);
             return t;
         });
         long every = n.tick().toMillis();
+        timer.scheduleWithFixedDelay(this::lookSafely, every, every, TimeUnit.MILLISECONDS);
         timer.scheduleWithFixedDelay(this::flushSafely, every, every, TimeUnit.MILLISECONDS);
     }
 
@@ -108,7 +110,7 @@ public class Notifier {
         freezeWatch.observe(status);
     }
 
-    private void flushSafely() {
+    private void lookSafely() {
         if (!leadership.leader()) {
             return; // the leader tells; a standby would repeat every message
         }
@@ -117,6 +119,12 @@ public class Notifier {
             metrics.fleetFrozen.set(freezeWatch.frozen() ? 1 : 0);
         } catch (RuntimeException e) {
             LOG.warnf("fleet view not looked at: %s", e.getMessage());
+        }
+    }
+
+    private void flushSafely() {
+        if (!leadership.leader()) {
+            return;
         }
         try {
             flush();

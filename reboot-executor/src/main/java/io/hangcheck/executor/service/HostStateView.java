@@ -27,12 +27,10 @@ public class HostStateView {
 
     private final Map<String, Seen> latest = new ConcurrentHashMap<>();
 
-    /** Applies one record of the compacted topic (an evaluator's, whatever wrote it); a tombstone (null) forgets the host. */
-    public void apply(String hostId, HostState state) {
-        apply(hostId, state, EVALUATOR_SOURCE + "unknown", state == null ? Instant.EPOCH : state.updatedAt());
-    }
-
-    /** Applies one record with its {@code ce_source} header (may be null) and its receive time. */
+    /**
+     * Applies one record of the compacted topic with its {@code ce_source} header (may be null) and its receive
+     * time; a tombstone (null) forgets the host.
+     */
     public void apply(String hostId, HostState state, String ceSource, Instant receivedAt) {
         if (state == null) {
             if (hostId != null) {

@@ -117,6 +117,7 @@ class ExecutorKafkaTest {
 
     @Test
     void aResetTypeTheBmcRefusedBeforeAcceptingIsFollowedAtOnceByTheNextStep() throws Exception {
+        fleetSettledNormal();
         ItSupport.inventory("na-1", RefusingDriver.NAME, Map.of());
         it.hung("na-1", "b1", 5);
         await().atMost(Duration.ofSeconds(20)).until(() -> ItSupport.ledger("na-1").contains("EXECUTED POLICY_PASSED"));
