@@ -59,11 +59,13 @@ class DeliveryTest {
     }
 
     List<Notification> firing() {
-        return received.stream().filter(Notification::firing).toList();
+        return FleetFreezeWatchTest.firing(received);
     }
 
     List<Notification> resolved() {
-        return received.stream().filter(n -> !n.firing()).toList();
+        List<Notification> out = new ArrayList<>(received);
+        out.removeAll(firing());
+        return out;
     }
 
     @Test

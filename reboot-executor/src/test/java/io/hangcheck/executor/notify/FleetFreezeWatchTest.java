@@ -56,11 +56,16 @@ class FleetFreezeWatchTest {
     }
 
     List<Notification> firing() {
-        return sent.stream().filter(Notification::firing).toList();
+        return firing(sent);
     }
 
     List<Notification> resolved() {
         return sent.stream().filter(n -> !n.firing()).toList();
+    }
+
+    /** The messages of {@code messages} that say something is firing (not only resolved). */
+    static List<Notification> firing(List<Notification> messages) {
+        return messages.stream().filter(Notification::firing).toList();
     }
 
     @Test
