@@ -230,7 +230,7 @@ class WorkloadPolicyTest {
     void theExecutorIsASingleStatefulSetAndOnlyOperatorsAndPrometheusReachIt(String overlay) {
         List<HasMetadata> resources = Kustomize.build(overlay);
         StatefulSet executor = Kustomize.named(resources, StatefulSet.class, "reboot-executor");
-        assertThat(executor.getSpec().getReplicas()).as("executor replicas (one active instance)").isEqualTo(1);
+        assertThat(executor.getSpec().getReplicas()).as("executor replicas (a leader and a standby)").isEqualTo(2);
         assertThat(Kustomize.ofKind(resources, Deployment.class))
                 .noneMatch(d -> d.getMetadata().getName().contains("executor"));
 

@@ -29,13 +29,7 @@ class ExecutorKillTest {
     @BeforeAll
     static void start() throws Exception {
         marks = Files.createTempDirectory("e2e-executor-kill");
-        stack = Stack.builder("executor_kill")
-                .executor("HANGCHECK_EXECUTOR_EXEC_TIMEOUT", "5m")
-                .executor("HANGCHECK_EXECUTOR_RECHECK_INTERVAL", "1s")
-                .executor("HANGCHECK_EXECUTOR_RECHECK_AFTER", "5s")
-                // two hosts in the inventory: the default share (10 % an hour, at least one host) would allow one
-                .executor("HANGCHECK_EXECUTOR_LIMITS_FLEET_SHARE_PER_HOUR", "1.0")
-                .start();
+        stack = killable("executor_kill").start();
         fleet = new Fleet(stack.ingest, PREFIX, 12);
         fleet.start(Duration.ofMillis(500));
     }
@@ -92,6 +86,16 @@ class ExecutorKillTest {
         fleet.reboot(host);
     }
 
+    /** A stack whose executor runs slow exec drivers, re-checks every second and may reset several hosts an hour. */
+    static Stack.Builder killable(String name) {
+        return Stack.builder(name)
+                .executor("HANGCHECK_EXECUTOR_EXEC_TIMEOUT", "5m")
+                .executor("HANGCHECK_EXECUTOR_RECHECK_INTERVAL", "1s")
+                .executor("HANGCHECK_EXECUTOR_RECHECK_AFTER", "5s")
+                // two hosts in the inventory: the default share (10 % an hour, at least one host) would allow one
+                .executor("HANGCHECK_EXECUTOR_LIMITS_FLEET_SHARE_PER_HOUR", "1.0");
+    }
+
     private static void killExecutorWithItsDriver() throws InterruptedException {
         ProcessHandle.of(stack.executor.pid()).ifPresent(p -> p.descendants().forEach(ProcessHandle::destroyForcibly));
         stack.executor.kill();
@@ -103,6 +107,11 @@ class ExecutorKillTest {
     }
 
     private static void inventory(String host, String argv) {
+        inventory(stack, host, argv);
+    }
+
+    /** Puts {@code host} on the exec driver with this argv ({@code |}-separated). */
+    static void inventory(Stack stack, String host, String argv) {
         stack.inventory(host, "{\"driver\":\"exec\",\"params\":{\"argv\":\"" + argv.replace("\"", "\\\"")
                 + "\"},\"labels\":{\"pool\":\"e2e\"},\"enabled\":true,\"author\":\"e2e\"}");
     }
@@ -111,7 +120,7 @@ class ExecutorKillTest {
         return stack.ledger(host);
     }
 
-    private static int lines(Path file) throws Exception {
+    static int lines(Path file) throws Exception {
         return Files.exists(file) ? Files.readAllLines(file).size() : 0;
     }
 }

@@ -30,6 +30,8 @@ final class Stack implements AutoCloseable {
     /** Every evaluator instance (one Streams application, sharing the partitions); {@link #evaluator} is the first. */
     final List<ServiceProcess> evaluators;
     final ServiceProcess executor;
+    /** Every executor instance (one leader, the others standbys); {@link #executor} is the first, started first. */
+    final List<ServiceProcess> executors;
     private final List<ServiceProcess> all = new ArrayList<>();
 
     /** What a test may choose; defaults are those of the walking skeleton. */
@@ -42,6 +44,7 @@ final class Stack implements AutoCloseable {
         private final Map<String, String> evaluatorEnv = new LinkedHashMap<>();
         private int evaluatorInstances = 1;
         private final Map<String, String> executorEnv = new LinkedHashMap<>();
+        private int executorInstances = 1;
 
         private Builder(String name) {
             this.name = name;
@@ -87,6 +90,15 @@ final class Stack implements AutoCloseable {
             return this;
         }
 
+        /** How many executor instances run (one leads, the others stand by); default one. */
+        Builder executorInstances(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("at least one executor instance");
+            }
+            this.executorInstances = n;
+            return this;
+        }
+
         Builder executor(String key, String value) {
             executorEnv.put(key, value);
             return this;
@@ -98,6 +110,9 @@ final class Stack implements AutoCloseable {
             try {
                 for (ServiceProcess p : s.all) {
                     p.start();
+                    if (p == s.executor && s.executors.size() > 1) {
+                        p.awaitReady(Duration.ofMinutes(3)); // the first executor leads: the others start as standbys
+                    }
                 }
                 for (ServiceProcess p : s.all) {
                     p.awaitReady(Duration.ofMinutes(3));
@@ -140,7 +155,7 @@ final class Stack implements AutoCloseable {
         ingestEnv.putAll(b.ingestEnv);
         List<ServiceProcess> ingestList = new ArrayList<>();
         for (int i = 0; i < b.ingestInstances; i++) {
-            String id = b.ingestInstances == 1 ? "ingest-" + name : "ingest-" + (char) ('a' + i) + "-" + name;
+            String id = instanceName("ingest", name, i, b.ingestInstances);
             ingestList.add(ServiceProcess.quarkus("heartbeat-ingest", id, ingestEnv));
         }
         ingests = List.copyOf(ingestList);
@@ -160,7 +175,7 @@ final class Stack implements AutoCloseable {
         evaluatorEnv.putAll(b.evaluatorEnv);
         List<ServiceProcess> evaluatorList = new ArrayList<>();
         for (int i = 0; i < b.evaluatorInstances; i++) {
-            String id = b.evaluatorInstances == 1 ? "evaluator-" + name : "evaluator-" + (char) ('a' + i) + "-" + name;
+            String id = instanceName("evaluator", name, i, b.evaluatorInstances);
             Map<String, String> env = new LinkedHashMap<>(evaluatorEnv);
             env.putIfAbsent("HANGCHECK_STATE_DIR", Files.createTempDirectory("e2e-evaluator-state").toString()); // one each
             evaluatorList.add(ServiceProcess.quarkus("liveness-evaluator", id, env));
@@ -175,10 +190,20 @@ final class Stack implements AutoCloseable {
         executorEnv.put("HANGCHECK_EXECUTOR_ADMIN_OPERATOR_TOKENS", OPERATOR_TOKEN);
         executorEnv.put("HANGCHECK_EXECUTOR_GROUP", "hangcheck-e2e-executor-" + name);
         executorEnv.putAll(b.executorEnv);
-        executor = ServiceProcess.quarkus("reboot-executor", "executor-" + name, executorEnv);
+        List<ServiceProcess> executorList = new ArrayList<>();
+        for (int i = 0; i < b.executorInstances; i++) {
+            executorList.add(ServiceProcess.quarkus("reboot-executor", instanceName("executor", name, i, b.executorInstances), executorEnv));
+        }
+        executors = List.copyOf(executorList);
+        executor = executors.get(0);
         all.addAll(ingests);
         all.addAll(evaluators);
-        all.add(executor);
+        all.addAll(executors);
+    }
+
+    /** {@code role-name} for a single instance, {@code role-a-name}, {@code role-b-name}… for several. */
+    private static String instanceName(String role, String name, int i, int n) {
+        return n == 1 ? role + "-" + name : role + "-" + (char) ('a' + i) + "-" + name;
     }
 
     /** The executor's ledger for {@code host}, oldest first, as "DECISION REASON". */

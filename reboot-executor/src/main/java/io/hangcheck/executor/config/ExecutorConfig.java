@@ -26,6 +26,19 @@ public interface ExecutorConfig {
     @WithDefault("5s")
     Duration corroborationWait();
 
+    /**
+     * Consumer group of the liveness events ({@code HUNG}, {@code REBOOTED}, {@code RECOVERED}). Only the leader
+     * is a member, so a standby holds no partition of it.
+     */
+    @WithDefault("${HANGCHECK_EXECUTOR_GROUP:hangcheck-reboot-executor}")
+    String eventsGroup();
+
+    /** The liveness events topic. */
+    @WithDefault("hangcheck.liveness.events.v1")
+    String eventsTopic();
+
+    Leadership leadership();
+
     Limits limits();
 
     Fleet fleet();
@@ -94,6 +107,13 @@ public interface ExecutorConfig {
         /** An evaluator silent this long is forgotten (scaled down); with none left the fleet counts FROZEN. */
         @WithDefault("15m")
         Duration forgetAfter();
+
+        /** How far ahead of its record's timestamp (or of now) a report's own date is believed; later dates are cut to it. */
+        @WithDefault("5s")
+        Duration maxSkew();
+
+        /** Evaluator ids whose fleet-health reports count; unset: any id (a lab with one known evaluator should set it). */
+        Optional<java.util.Set<String>> evaluatorIds();
     }
 
     /**
@@ -244,6 +264,14 @@ public interface ExecutorConfig {
         @WithDefault("1s")
         Duration tick();
 
+        /** Wait before a failed message is tried again on its channel; doubled after each failure. */
+        @WithDefault("2s")
+        Duration retryBackOff();
+
+        /** The longest wait between two tries of an undelivered message. */
+        @WithDefault("5m")
+        Duration maxRetryBackOff();
+
         /** E-mail recipients; none → no e-mail channel. */
         Optional<List<String>> emailTo();
 
@@ -253,5 +281,22 @@ public interface ExecutorConfig {
 
         /** Webhook URL for notifications (JSON POST); none → no webhook channel. */
         Optional<String> webhookUrl();
+
+        /** Alertmanager base URL (alerts to its v2 API, which groups and routes them); none → no Alertmanager channel. */
+        Optional<String> alertmanagerUrl();
+
+        /** A firing alert is re-posted to Alertmanager every half of this, with endsAt = now + this. */
+        @WithDefault("5m")
+        Duration alertmanagerHoldFor();
+    }
+
+    /** One active executor: a PostgreSQL session-level advisory lock held for the process's life. */
+    interface Leadership {
+        /**
+         * How often a standby tries to take the lock, and the leader checks that its lock session is alive. A
+         * leader that dies (its session ends) is replaced within about this long.
+         */
+        @WithDefault("2s")
+        Duration retryInterval();
     }
 }

@@ -26,6 +26,9 @@ import java.util.List;
  *       → SKIPPED (defends against a forged or stale HUNG);</li>
  *   <li>the fleet (the most cautious evaluator; a stale report counts as FROZEN) is FROZEN → HELD;
  *       DEGRADED → HELD unless the secondary, slow token bucket has a token;</li>
+ *   <li>the host has an open action (a reset in flight, or one waiting for its new boot) → SKIPPED
+ *       {@code HOST_COOL_DOWN} naming the open attempt — for every origin, forced included: one reset per
+ *       host at a time (the database refuses a second open action anyway);</li>
  *   <li>the host is quarantined → SKIPPED; it had {@code quarantineAfter} resets within the window →
  *       QUARANTINED (once; later requests find it quarantined); it was reset within the cool-down →
  *       SKIPPED;</li>
@@ -35,7 +38,7 @@ import java.util.List;
  *   <li>otherwise → INTENT: the intent row is committed, then the host's driver is called.</li>
  * </ol>
  * An operator's request skips the corroboration step (there is no HUNG to corroborate); a forced request
- * skips every step but duplicate and inventory. The chain has no state of its own: the buckets and counts
+ * skips every step but duplicate, inventory and the open action. The chain has no state of its own: the buckets and counts
  * are computed from the ledger rows in {@link Situation}, so a restart forgets nothing.
  */
 public final class Policy {
@@ -60,6 +63,7 @@ public final class Policy {
 
     private static final int DUPLICATE_STEP = 0;
     private static final int INVENTORY_STEP = 3;
+    private static final int OPEN_ACTION_STEP = 6;
 
     private final Clock clock;
     private final Limits limits;
@@ -67,7 +71,7 @@ public final class Policy {
     private final TokenBucket degradedBucket;
     private final List<Function<Situation, Optional<Verdict>>> steps = List.of(
             this::duplicate, this::paused, this::silenced, this::inventory, this::corroborated,
-            this::fleet, this::host, this::inFlight, this::rate, this::fleetShare);
+            this::fleet, this::openAction, this::host, this::inFlight, this::rate, this::fleetShare);
 
     public Policy(Clock clock, Limits limits) {
         this.clock = clock;
@@ -79,7 +83,7 @@ public final class Policy {
     /** Runs the chain. */
     public Verdict decide(Situation s) {
         for (int i = 0; i < steps.size(); i++) {
-            if (s.origin() == Situation.Origin.FORCED && i != DUPLICATE_STEP && i != INVENTORY_STEP) {
+            if (s.origin() == Situation.Origin.FORCED && i != DUPLICATE_STEP && i != INVENTORY_STEP && i != OPEN_ACTION_STEP) {
                 continue;
             }
             Optional<Verdict> v = steps.get(i).apply(s);
@@ -163,6 +167,14 @@ public final class Policy {
         }
         return Optional.empty();
     }
+
+    Optional<Verdict> openAction(Situation s) {
+        return s.openAttempt() == null ? Optional.empty()
+                : skip(RebootReason.HOST_COOL_DOWN, Map.of(OPEN_ATTEMPT, s.openAttempt()));
+    }
+
+    /** Detail key naming the host's open attempt when a request is refused for it. */
+    public static final String OPEN_ATTEMPT = "openAttempt";
 
     Optional<Verdict> host(Situation s) {
         Instant now = clock.instant();

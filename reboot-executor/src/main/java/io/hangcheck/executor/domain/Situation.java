@@ -23,6 +23,7 @@ import java.util.Map;
  * @param recentResets        times of all reset intents within the bucket period (for the token buckets)
  * @param hostsResetLastHour  distinct hosts reset within the last hour (this host excluded)
  * @param fleetSize           enabled hosts in the inventory
+ * @param openAttempt         the host's open action ({@code incident#attempt}: in flight, or waiting for its new boot), or null
  */
 public record Situation(
         String hostId,
@@ -39,7 +40,8 @@ public record Situation(
         int inFlight,
         List<Instant> recentResets,
         int hostsResetLastHour,
-        int fleetSize) {
+        int fleetSize,
+        String openAttempt) {
 
     /** Who asks for the reboot. */
     public enum Origin {

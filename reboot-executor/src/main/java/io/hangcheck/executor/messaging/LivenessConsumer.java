@@ -14,7 +14,6 @@ import io.hangcheck.executor.domain.FleetView;
 import io.hangcheck.executor.metrics.ExecutorMetrics;
 import io.hangcheck.executor.service.Executor;
 import io.hangcheck.executor.service.HostStateView;
-import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -25,8 +24,8 @@ import org.jboss.logging.Logger;
 /**
  * The Kafka shell. Values arrive as bytes and are decoded here with the contract's serdes, so a poison
  * record fails inside the method: it is nacked, counted, and the {@code dead-letter-queue} failure strategy
- * moves its original bytes to {@code <topic>.dlq} with the reason in the headers. The liveness channel is
- * processed in order on a worker thread (database and driver calls block).
+ * moves its original bytes to {@code <topic>.dlq} with the reason in the headers. Liveness events come from the
+ * leader's own consumer ({@link LivenessEventsLoop}), in order on its thread (database and driver calls block).
  */
 @ApplicationScoped
 public class LivenessConsumer {
@@ -45,9 +44,10 @@ public class LivenessConsumer {
     ExecutorConfig config;
     @Inject
     ExecutorMetrics metrics;
+    @Inject
+    java.time.Clock clock;
 
-    @Incoming(Channels.LIVENESS_EVENTS)
-    @Blocking
+    /** One liveness event, from {@link LivenessEventsLoop} (the leader's consumer); a failure dead-letters it. */
     public void onLivenessEvent(ConsumerRecord<String, byte[]> record) throws InterruptedException {
         LivenessEvent e = keyed(record, decode(record, EVENTS, Topics.LIVENESS_EVENTS), LivenessEvent::hostId, "hostId",
                 Topics.LIVENESS_EVENTS);
@@ -67,16 +67,20 @@ public class LivenessConsumer {
 
     @Incoming(Channels.HOST_STATE)
     public void onHostState(ConsumerRecord<String, byte[]> record) {
-        states.apply(record.key(), keyed(record, decode(record, STATES, Topics.LIVENESS_STATE), HostState::hostId, "hostId",
-                Topics.LIVENESS_STATE));
+        HostState st = keyed(record, decode(record, STATES, Topics.LIVENESS_STATE), HostState::hostId, "hostId", Topics.LIVENESS_STATE);
+        java.time.Instant now = clock.instant(); // a record stamped ahead counts as received now
+        java.time.Instant stamped = java.time.Instant.ofEpochMilli(record.timestamp());
+        states.apply(record.key(), st, io.hangcheck.events.CloudEvents.header(record.headers(), io.hangcheck.events.CloudEvents.SOURCE).orElse(null),
+                stamped.isAfter(now) ? now : stamped);
     }
 
     @Incoming(Channels.FLEET_HEALTH)
     public void onFleetHealth(ConsumerRecord<String, byte[]> record) {
         FleetHealth f = keyed(record, decode(record, FLEET, Topics.FLEET_HEALTH), FleetHealth::evaluatorId, "evaluatorId",
                 Topics.FLEET_HEALTH);
-        if (f != null) {
-            fleet.update(f);
+        if (f != null && !fleet.update(f, java.time.Instant.ofEpochMilli(record.timestamp()))) {
+            metrics.rejectedEvents.labels(Topics.FLEET_HEALTH, "unknown_evaluator").inc();
+            LOG.warnf("fleet-health report of evaluator %s ignored: not one of hangcheck.executor.fleet.evaluator-ids", f.evaluatorId());
         }
     }
 
@@ -89,7 +93,7 @@ public class LivenessConsumer {
             return work.get();
         } catch (io.hangcheck.executor.store.StoreException | org.flywaydb.core.api.FlywayException e) {
             metrics.rejectedEvents.labels(Topics.LIVENESS_EVENTS, "database_unavailable").inc();
-            LOG.errorf("database unavailable, nothing rebooted; record to the DLQ: %s", e.getMessage());
+            LOG.errorf("database unavailable, nothing rebooted: %s", e.getMessage());
             throw e;
         }
     }

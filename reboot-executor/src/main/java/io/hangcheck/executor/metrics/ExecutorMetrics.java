@@ -17,6 +17,7 @@ public class ExecutorMetrics {
     public final Gauge quarantinedHosts;
     public final Gauge outboxUnsent;
     public final Gauge fleetFrozen;
+    public final Gauge leader;
     public final Histogram driverLatency;
     public final Counter driverFailures;
     public final Counter rejectedEvents;
@@ -38,13 +39,26 @@ public class ExecutorMetrics {
                 .register(registry);
         fleetFrozen = Gauge.build("hangcheck_executor_fleet_frozen", "1 while the fleet the executor acts under is FROZEN (nothing is rebooted).")
                 .register(registry);
+        leader = Gauge.build("hangcheck_executor_leader", "1 while this executor holds the leader lock (the one active executor); 0 on a standby.")
+                .register(registry);
         driverLatency = Histogram.build("hangcheck_executor_driver_latency_seconds", "Time a driver took to answer a reset.")
                 .labelNames("driver").buckets(0.01, 0.05, 0.1, 0.5, 1, 2, 5, 10, 30, 60).register(registry);
         driverFailures = Counter.build("hangcheck_executor_driver_failures_total", "Driver failures by driver and kind (retryable, fatal).")
                 .labelNames("driver", "kind").register(registry);
         rejectedEvents = Counter.build("hangcheck_executor_rejected_events_total", "Input records rejected, by topic and cause.")
                 .labelNames("topic", "cause").register(registry);
-        notifications = Counter.build("hangcheck_executor_notifications_total", "Notifications by channel and status (sent, failed, dropped).")
+        for (String topic : new String[]{"hangcheck.liveness.events.v1", "hangcheck.liveness.state.v1", "hangcheck.fleet.health.v1"}) {
+            for (String cause : new String[]{"invalid", "key_mismatch", "database_unavailable", "unknown_evaluator"}) {
+                rejectedEvents.labels(topic, cause);
+            }
+        }
+        notifications = Counter.build("hangcheck_executor_notifications_total",
+                        "Notification tries by channel and status (sent = delivered, failed = tried again later, dropped by the hourly cap, superseded by a newer message of its group before delivery).")
                 .labelNames("channel", "status").register(registry);
+        for (String channel : new String[]{"email", "webhook", "alertmanager"}) { // increase() sees the first failure
+            for (String status : new String[]{"sent", "failed", "dropped", "superseded"}) {
+                notifications.labels(channel, status);
+            }
+        }
     }
 }

@@ -13,7 +13,7 @@ import java.time.Instant;
  * resolved. The Grouper's group wait, group interval and repeat interval decide when a message goes out, so a
  * freeze reported every 10 s by every evaluator for hours is one message (plus a "still active" repeat every
  * repeat interval), and a freeze shorter than the group wait is no message at all (e.g. the moment after a
- * start when no fleet-health report has been read yet). Decides nothing about reboots. Thread-safe.
+ * start when no fleet-health report has been read yet is not even a freeze: {@link FleetStatus#unknown()}). Decides nothing about reboots. Thread-safe.
  */
 public final class FleetFreezeWatch {
     public static final String GROUP = "fleet-frozen";
@@ -30,6 +30,9 @@ public final class FleetFreezeWatch {
 
     /** Looks at the fleet now: raises (or refreshes) the freeze alert, or resolves it. */
     public synchronized void observe(FleetStatus status) {
+        if (status.unknown()) {
+            return; // the start, before any report: resets are held, but the fleet is not known to be frozen
+        }
         if (status.mode() == FleetMode.FROZEN) {
             if (frozenSince == null) {
                 frozenSince = clock.instant();

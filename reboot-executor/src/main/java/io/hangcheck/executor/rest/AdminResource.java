@@ -4,6 +4,7 @@ import io.hangcheck.events.RebootDecision;
 import io.hangcheck.events.RebootRecord;
 import io.hangcheck.executor.domain.InventoryEntry;
 import io.hangcheck.executor.domain.PauseState;
+import io.hangcheck.executor.domain.Policy;
 import io.hangcheck.executor.domain.Silence;
 import io.hangcheck.executor.domain.Verdict;
 import io.hangcheck.executor.service.Drivers;
@@ -274,19 +275,26 @@ public class AdminResource {
     @POST
     @Path("/hosts/{id}/reboot")
     @Tag(name = "hosts")
-    @Operation(summary = "Reboot a host through the chain; force=true skips the chain (not the ledger), with a required reason")
-    public Executor.Outcome reboot(@PathParam("id") String hostId, RebootRequest b, @Context SecurityContext sc) {
+    @Operation(summary = "Reboot a host through the chain; force=true skips the chain (not the ledger, not a reset in flight), with a required reason."
+            + " requestId is required: a retry with the same requestId is the same incident and never a second reset")
+    @APIResponse(responseCode = "200", description = "the chain's verdict and the ledger records it produced")
+    @APIResponse(responseCode = "409", description = "force=true while the host has an open reset attempt (named)")
+    public Response reboot(@PathParam("id") String hostId, RebootRequest b, @Context SecurityContext sc) {
         BadInput.hostId(hostId, "id");
         boolean force = b != null && Boolean.TRUE.equals(b.force());
         String reason = b == null ? null : b.reason();
+        // the incident id is derived from it: a client retrying a timed-out POST asks for the same incident
+        String requestId = BadInput.hostId(b == null ? null : b.requestId(), "requestId");
         if (force) {
             reason = BadInput.require(reason, "reason", 1000);
         }
-        String requestId = b == null ? null : b.requestId();
-        if (requestId != null) {
-            BadInput.hostId(requestId, "requestId");
+        Executor.Outcome o = executor.manual(hostId, requestId, force, author(b == null ? null : b.author(), sc), reason);
+        String open = o.verdict() == null ? null : o.verdict().detail().get(Policy.OPEN_ATTEMPT);
+        if (force && open != null) {
+            return Problem.response(Response.Status.CONFLICT, "host " + hostId + " has an open reset attempt " + open
+                    + " (in flight or waiting for its new boot); one reset per host at a time", "id");
         }
-        return executor.manual(hostId, requestId, force, author(b == null ? null : b.author(), sc), reason);
+        return Response.ok(o).build();
     }
 
     @GET

@@ -22,6 +22,12 @@ public class ErrorMappers {
     }
 
     @ServerExceptionMapper
+    public Response standby(io.hangcheck.executor.store.NotLeaderException e) {
+        return Problem.response(Response.Status.SERVICE_UNAVAILABLE, e.getMessage() + "; ask the leader (the replica whose"
+                + " readiness says role leader)", null);
+    }
+
+    @ServerExceptionMapper
     public Response flyway(org.flywaydb.core.api.FlywayException e) {
         LOG.warnf("admin API: %s", e.getMessage());
         return Problem.response(Response.Status.SERVICE_UNAVAILABLE, "the ledger database is unavailable; nothing is changed or rebooted", null);

@@ -40,7 +40,8 @@ public class Components {
     @Produces
     @Singleton
     FleetView fleetView(Clock clock, ExecutorConfig config) {
-        return new FleetView(clock, config.fleet().staleAfter(), config.fleet().forgetAfter());
+        return new FleetView(clock, config.fleet().staleAfter(), config.fleet().forgetAfter(), config.fleet().maxSkew(),
+                config.fleet().evaluatorIds().orElse(java.util.Set.of()));
     }
 
     @Produces
@@ -50,10 +51,10 @@ public class Components {
                 d -> Thread.sleep(d.toMillis()));
     }
 
-    /** Every driver by name. */
+    /** Every driver by name: the built-in ones, and any CDI bean that is a {@link RebootDriver} (a lab's own). */
     @Produces
     @Singleton
-    Drivers drivers(ExecutorConfig config, Clock clock) {
+    Drivers drivers(ExecutorConfig config, Clock clock, jakarta.enterprise.inject.Instance<RebootDriver> own) {
         Map<String, RebootDriver> drivers = new TreeMap<>();
         for (RebootDriver d : new RebootDriver[]{
                 new DryRunDriver(),
@@ -62,6 +63,7 @@ public class Components {
                 new WebhookDriver(config.webhook().timeout())}) {
             drivers.put(d.name(), d);
         }
+        own.forEach(d -> drivers.putIfAbsent(d.name(), d));
         return new Drivers(drivers);
     }
 }

@@ -29,6 +29,7 @@ import io.hangcheck.executor.notify.Notifier;
 import io.hangcheck.executor.store.ActionRow;
 import io.hangcheck.executor.store.IncidentStanding;
 import io.hangcheck.executor.store.LedgerRow;
+import io.hangcheck.executor.store.NotLeaderException;
 import io.hangcheck.executor.store.Store;
 import io.hangcheck.executor.store.StoreException;
 import io.quarkus.runtime.ShutdownEvent;
@@ -48,7 +49,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -100,15 +100,10 @@ public class Executor {
     }
 
     private record Decided(Verdict verdict, RebootRecord record, long actionId, InventoryEntry inventory,
-                           ResetType resetType, int attempt, String incidentId, String hostId) {
+                           ResetType resetType, int attempt, String incidentId, String hostId, String bootId) {
     }
 
     void start(@Observes StartupEvent ev) {
-        try {
-            ensureRecovered();
-        } catch (RuntimeException e) {
-            LOG.errorf("database unavailable at start-up; no reboots until it answers: %s", e.getMessage());
-        }
         sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "executor-sweeper");
             t.setDaemon(true);
@@ -132,7 +127,6 @@ public class Executor {
     public Optional<String> notReadyBecause() {
         try {
             store.ping();
-            ensureRecovered();
             lastDatabaseError = null;
             return Optional.empty();
         } catch (RuntimeException e) {
@@ -142,16 +136,26 @@ public class Executor {
     }
 
     /**
-     * Marks attempts left without an outcome (the executor stopped between intent and driver answer) as
-     * UNKNOWN, once, before any new decision. They are reported and never repeated by themselves.
+     * Run by {@link Leadership} once this process holds the leader lock, before any decision: migrates, then marks
+     * attempts left without an outcome (the previous leader stopped between intent and driver answer) as UNKNOWN.
+     * They are reported and never repeated by themselves.
      */
-    public synchronized void ensureRecovered() {
-        if (recovered) {
-            return;
-        }
+    public synchronized void recoverAsLeader() {
         flyway.migrate();
         markUnknown(null);
         recovered = true;
+    }
+
+    /** Leadership was lost: nothing is decided here until this process leads (and has recovered) again. */
+    public void forgetRecovery() {
+        recovered = false;
+    }
+
+    /** Fails unless this process leads and has recovered. */
+    private void ensureRecovered() {
+        if (!recovered) {
+            throw new NotLeaderException("this executor is a standby (not the leader, or not recovered yet); nothing is decided here");
+        }
     }
 
     /**
@@ -195,7 +199,7 @@ public class Executor {
     /** An operator's request; {@code force} skips the chain but duplicate and inventory. */
     public Outcome manual(String hostId, String requestId, boolean force, String author, String reason) {
         HostState st = hostStates.get(hostId);
-        String incident = "manual/" + hostId + "/" + (requestId == null ? UUID.randomUUID() : requestId);
+        String incident = "manual/" + hostId + "/" + Objects.requireNonNull(requestId, "requestId");
         Map<String, String> extra = new HashMap<>();
         extra.put("author", author);
         if (reason != null) {
@@ -299,7 +303,7 @@ public class Executor {
                 long actionId = store.insertAction(c, req.incidentId(), req.hostId(), 1, driver, type, req.bootId(), now);
                 RebootRecord r = store.append(c, new LedgerRow(req.incidentId(), req.hostId(), RebootDecision.INTENT,
                         v.reason(), driver, 1, now, detail));
-                return new Decided(v, r, actionId, s.inventory(), type, 1, req.incidentId(), req.hostId());
+                return new Decided(v, r, actionId, s.inventory(), type, 1, req.incidentId(), req.hostId(), req.bootId());
             }
             if (v.decision() == RebootDecision.QUARANTINED
                     && !store.quarantine(c, req.hostId(), v.reason().name(), req.incidentId(), now)) {
@@ -307,7 +311,7 @@ public class Executor {
             }
             RebootRecord r = store.append(c, new LedgerRow(req.incidentId(), req.hostId(), v.decision(), v.reason(),
                     driver, 0, now, detail));
-            return new Decided(v, r, 0, s.inventory(), null, 0, req.incidentId(), req.hostId());
+            return new Decided(v, r, 0, s.inventory(), null, 0, req.incidentId(), req.hostId(), req.bootId());
         });
         if (d == null) {
             return new Outcome(null, List.of());
@@ -317,7 +321,7 @@ public class Executor {
         List<RebootRecord> records = new ArrayList<>();
         records.add(d.record());
         if (d.verdict().acts()) {
-            records.add(execute(d));
+            records.addAll(execute(d));
         }
         return new Outcome(d.verdict(), records); // gauges: refreshed by the sweeper, not per decision
     }
@@ -343,16 +347,23 @@ public class Executor {
                 store.inFlight(c),
                 store.resetsSince(c, now.minus(bucketLookback)),
                 store.hostsResetSince(c, now.minus(java.time.Duration.ofHours(1)), hostId),
-                store.enabledHosts(c));
+                store.enabledHosts(c),
+                store.openAttempt(c, hostId));
     }
 
-    private RebootRecord execute(Decided d) {
+    /**
+     * Calls the driver and records its answer (nothing when the attempt was closed as UNKNOWN meanwhile). A driver
+     * that reports {@code NOT_ACCEPTED} (the BMC refused before accepting a reset: the host was certainly not reset)
+     * is recorded as FAILED and the next, harsher reset type is tried at once as the next attempt.
+     */
+    private List<RebootRecord> execute(Decided d) {
         RebootDriver driver = drivers.get(d.record().driver());
         Map<String, String> detail = new HashMap<>();
         detail.put("resetType", d.resetType().name());
         String outcome;
         RebootDecision decision;
         RebootReason reason;
+        Optional<ResetType> nextStep = Optional.empty();
         long t0 = System.nanoTime();
         if (driver == null) {
             decision = RebootDecision.FAILED;
@@ -374,6 +385,9 @@ public class Executor {
                 outcome = "FAILED";
                 detail.put("error", e.getMessage());
                 detail.put("errorKind", e.kind().name());
+                if (e.kind() == DriverException.Kind.NOT_ACCEPTED) {
+                    nextStep = d.resetType().next();
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 // Leave the attempt without an outcome: the next start marks it UNKNOWN.
@@ -390,16 +404,44 @@ public class Executor {
         RebootDecision dec = decision;
         RebootReason rea = reason;
         String out = outcome;
-        RebootRecord r = store.inTransaction(c -> {
-            store.setOutcome(c, d.actionId(), out, now, deadline, dec != RebootDecision.EXECUTED, dec == RebootDecision.EXECUTED ? null : out);
-            return store.append(c, new LedgerRow(d.incidentId(), d.hostId(), dec, rea, d.record().driver(), d.attempt(), now, detail));
+        Optional<ResetType> next = nextStep;
+        List<Decided> then = new ArrayList<>();
+        List<RebootRecord> records = store.inTransaction(c -> {
+            store.lockDecisions(c); // fenced: a replaced leader does not write over its successor's UNKNOWN
+            if (!store.setOutcome(c, d.actionId(), out, now, deadline, dec != RebootDecision.EXECUTED,
+                    dec == RebootDecision.EXECUTED ? null : next.isPresent() ? "NOT_ACCEPTED" : out)) {
+                return List.<RebootRecord>of();
+            }
+            List<RebootRecord> rs = new ArrayList<>();
+            rs.add(store.append(c, new LedgerRow(d.incidentId(), d.hostId(), dec, rea, d.record().driver(), d.attempt(), now, detail)));
+            if (next.isPresent()) { // not reset for sure: the next step now, as the next attempt
+                rs.add(store.append(c, new LedgerRow(d.incidentId(), d.hostId(), RebootDecision.ESCALATED, RebootReason.DRIVER_ERROR,
+                        d.record().driver(), d.attempt(), now, Map.of("from", d.resetType().name(), "to", next.get().name(),
+                        "errorKind", DriverException.Kind.NOT_ACCEPTED.name()))));
+                long id = store.insertAction(c, d.incidentId(), d.hostId(), d.attempt() + 1, d.record().driver(), next.get(), d.bootId(), now);
+                RebootRecord intent = store.append(c, new LedgerRow(d.incidentId(), d.hostId(), RebootDecision.INTENT,
+                        d.record().reason(), d.record().driver(), d.attempt() + 1, now, Map.of("resetType", next.get().name())));
+                rs.add(intent);
+                then.add(new Decided(d.verdict(), intent, id, d.inventory(), next.get(), d.attempt() + 1, d.incidentId(), d.hostId(), d.bootId()));
+            }
+            return rs;
         });
-        counted(r);
+        if (records.isEmpty()) {
+            LOG.warnf("attempt %d of %s on %s: the driver answered %s after the attempt was closed as UNKNOWN; not recorded over it",
+                    d.attempt(), d.incidentId(), d.hostId(), out);
+            return records;
+        }
+        records.forEach(this::counted);
         if (dec == RebootDecision.FAILED) {
             notifier.alert(new Alert("driver-failures", d.incidentId() + "#" + d.attempt(),
-                    "host " + d.hostId() + ": " + d.record().driver() + " failed: " + detail.get("error")));
+                    "host " + d.hostId() + ": " + d.record().driver() + " failed: " + detail.get("error")
+                            + next.map(t -> "; not reset, trying " + t + " now").orElse("")));
         }
-        return r;
+        List<RebootRecord> all = new ArrayList<>(records);
+        for (Decided n : then) {
+            all.addAll(execute(n));
+        }
+        return all;
     }
 
     // ---- unanswered hangs ----
@@ -407,6 +449,9 @@ public class Executor {
     private long lastRecheckWarning = System.nanoTime() - 120_000_000_000L;
 
     private void recheckSafely() {
+        if (!recovered) {
+            return; // a standby re-checks nothing
+        }
         try {
             recheck();
         } catch (RuntimeException e) {
@@ -420,20 +465,23 @@ public class Executor {
 
     /**
      * Looks again at every host the evaluator still reports HUNG (its compacted state: the same evidence a HUNG
-     * event is corroborated with) for at least {@code recheck.after}: an incident the ledger never saw (the
+     * event is corroborated with; only records whose {@code ce_source} is the evaluator's) for at least
+     * {@code recheck.after} since this executor first received that incident: an incident the ledger never saw (the
      * database was down when its HUNG came, so the event went to the DLQ) is decided now; one held or skipped
      * for a reason that can pass ({@link IncidentStanding#CAN_PASS}) goes through the whole chain again, caps
      * and buckets included. Nothing with an attempt is decided again. Returns the records written.
      */
     public List<RebootRecord> recheck() {
-        Instant hungBefore = clock.instant().minus(config.recheck().after());
+        Instant receivedBefore = clock.instant().minus(config.recheck().after());
         List<RebootRecord> out = new ArrayList<>();
-        for (HostState st : hostStates.hung()) {
-            if (st.incidentId() == null || st.since().isAfter(hungBefore)) {
+        for (HostStateView.Seen seen : hostStates.hungSeen()) {
+            HostState st = seen.state();
+            // only an evaluator's record, HUNG for the re-check delay by our own receive time (its "since" may be forged)
+            if (st.incidentId() == null || !seen.fromEvaluator() || seen.incidentReceivedAt().isAfter(receivedBefore)) {
                 continue;
             }
             Map<String, String> extra = Map.of("recheck", "true", "hungSince", st.since().toString(),
-                    "evaluatorId", String.valueOf(st.evaluatorId()));
+                    "receivedAt", seen.incidentReceivedAt().toString(), "evaluatorId", String.valueOf(st.evaluatorId()));
             Outcome o = handle(new Request(st.incidentId(), st.hostId(), st.bootId(), st.labels(), Situation.Origin.HUNG,
                     Evidence.CORROBORATED, extra), true);
             for (RebootRecord r : o.records()) {
@@ -449,6 +497,9 @@ public class Executor {
     private long lastSweepWarning = System.nanoTime() - 120_000_000_000L;
 
     private void sweepSafely() {
+        if (!recovered) {
+            return; // a standby sweeps nothing
+        }
         try {
             sweep();
             refreshGauges();
@@ -463,9 +514,7 @@ public class Executor {
 
     /** Escalates (once) or quarantines executed resets whose host did not come back in time. */
     public List<RebootRecord> sweep() {
-        if (!recovered) {
-            ensureRecovered();
-        }
+        ensureRecovered();
         Instant now = clock.instant();
         markUnknown(now.minus(config.confirmation().outcomeTimeout()));
         FleetStatus fleet = fleetView.status();
@@ -496,7 +545,7 @@ public class Executor {
                             RebootReason.BOOT_TIMEOUT, driver, a.attempt() + 1, now, Map.of("resetType", next.get().name())));
                     out.add(intent);
                     toExecute.add(new Decided(Verdict.of(RebootDecision.INTENT, RebootReason.BOOT_TIMEOUT, Map.of()), intent,
-                            id, inv.get(), next.get(), a.attempt() + 1, a.incidentId(), a.hostId()));
+                            id, inv.get(), next.get(), a.attempt() + 1, a.incidentId(), a.hostId(), a.bootId()));
                 } else {
                     store.closeAction(c, a.id(), "QUARANTINED");
                     boolean first = store.quarantine(c, a.hostId(), RebootReason.BOOT_TIMEOUT.name(), a.incidentId(), now);
@@ -514,7 +563,7 @@ public class Executor {
         }
         List<RebootRecord> all = new ArrayList<>(records);
         for (Decided d : toExecute) {
-            all.add(execute(d));
+            all.addAll(execute(d));
         }
         return all;
     }

@@ -21,8 +21,47 @@ class FleetViewTest {
     }
 
     @Test
-    void noReportAtAllIsFrozen() {
+    void noReportAtAllIsFrozenAndUnknownUntilStaleAfterThenAFreeze() {
         assertThat(view.status().mode()).isEqualTo(FleetMode.FROZEN);
+        assertThat(view.status().unknown()).as("right after the start").isTrue();
+        clock.step(Duration.ofSeconds(90));
+        assertThat(view.status().unknown()).isTrue();
+        clock.step(Duration.ofSeconds(1));
+        assertThat(view.status().mode()).isEqualTo(FleetMode.FROZEN);
+        assertThat(view.status().unknown()).as("no report for stale-after since the start").isFalse();
+    }
+
+    @Test
+    void aReportDatedAheadIsJudgedByItsReceiveTimeAndCannotPinAMode() {
+        view.update(report("ev-1", FleetMode.NORMAL, T0));
+        // a forged FROZEN for the real evaluator id, dated 150 s ahead, on a record stamped now
+        view.update(report("ev-1", FleetMode.FROZEN, T0.plusSeconds(150)), T0);
+        assertThat(view.status().mode()).isEqualTo(FleetMode.FROZEN);
+        clock.step(Duration.ofSeconds(10));
+        view.update(report("ev-1", FleetMode.NORMAL, clock.instant()), clock.instant()); // the evaluator's next report
+        assertThat(view.status().mode()).as("the real report is newer than the forged one's receive time").isEqualTo(FleetMode.NORMAL);
+    }
+
+    @Test
+    void onlyConfiguredEvaluatorIdsCount() {
+        FleetView strict = new FleetView(clock, Duration.ofSeconds(90), Duration.ofMinutes(15), Duration.ofSeconds(5), java.util.Set.of("ev-1"));
+        assertThat(strict.update(report("ev-1", FleetMode.NORMAL, T0))).isTrue();
+        assertThat(strict.update(report("intruder", FleetMode.NORMAL, T0))).isFalse();
+        clock.step(Duration.ofSeconds(60));
+        strict.update(report("ev-1", FleetMode.NORMAL, clock.instant()));
+        clock.step(Duration.ofSeconds(60));
+        strict.update(report("ev-1", FleetMode.NORMAL, clock.instant()));
+        assertThat(strict.status().mode()).as("the unknown id's report goes stale nowhere").isEqualTo(FleetMode.NORMAL);
+        assertThat(strict.reports()).containsOnlyKeys("ev-1");
+    }
+
+    @Test
+    void theFirstReportEndsTheUnknownStartForGood() {
+        view.update(report("ev-1", FleetMode.NORMAL, T0));
+        assertThat(view.status()).isEqualTo(new io.hangcheck.executor.domain.FleetStatus(FleetMode.NORMAL, List.of()));
+        clock.step(Duration.ofMinutes(16)); // forgotten: FROZEN, and a freeze now, not an unknown start
+        assertThat(view.status().mode()).isEqualTo(FleetMode.FROZEN);
+        assertThat(view.status().unknown()).isFalse();
     }
 
     @Test

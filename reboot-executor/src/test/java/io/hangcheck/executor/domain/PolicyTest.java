@@ -41,10 +41,11 @@ class PolicyTest {
         List<Instant> recentResets = List.of();
         int hostsResetLastHour;
         int fleetSize = 113;
+        String openAttempt;
 
         Verdict decide() {
             return policy.decide(new Situation("h1", Map.of("pool", "win"), origin, duplicate, pause, silence, inventory,
-                    evidence, fleet, quarantined, hostResets, inFlight, recentResets, hostsResetLastHour, fleetSize));
+                    evidence, fleet, quarantined, hostResets, inFlight, recentResets, hostsResetLastHour, fleetSize, openAttempt));
         }
     }
 
@@ -250,5 +251,21 @@ class PolicyTest {
         b.inventory = HOST;
         b.duplicate = true;
         assertVerdict(b.decide(), RebootDecision.SKIPPED, RebootReason.DUPLICATE_INCIDENT);
+    }
+
+    @Test
+    void aHostWithAnOpenActionIsNotResetAgainWhateverAsks() {
+        for (Situation.Origin origin : Situation.Origin.values()) {
+            Builder b = ok();
+            b.origin = origin;
+            b.openAttempt = "h1/b1/7#1";
+            Verdict v = b.decide();
+            assertVerdict(v, RebootDecision.SKIPPED, RebootReason.HOST_COOL_DOWN);
+            assertThat(v.detail()).as(origin.name()).containsEntry(Policy.OPEN_ATTEMPT, "h1/b1/7#1");
+        }
+        Builder frozen = ok();
+        frozen.openAttempt = "h1/b1/7#1";
+        frozen.fleet = new FleetStatus(FleetMode.FROZEN, List.of());
+        assertVerdict(frozen.decide(), RebootDecision.HELD, RebootReason.FLEET_FROZEN); // the freeze still speaks first
     }
 }

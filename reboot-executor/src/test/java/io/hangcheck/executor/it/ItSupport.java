@@ -35,9 +35,14 @@ final class ItSupport implements AutoCloseable {
             new KafkaProducer<>(TestKafka.shared().producerProps(), new StringSerializer(), new ByteArraySerializer());
 
     void send(String topic, String key, Object value, EventType type, String id) {
+        // host states as the evaluator writes them (the re-check trusts only its ce_source)
+        send(topic, key, value, type, id, type == EventType.HOST_STATE ? "/hangcheck/liveness-evaluator/test" : "test");
+    }
+
+    void send(String topic, String key, Object value, EventType type, String id, String source) {
         ProducerRecord<String, byte[]> r = new ProducerRecord<>(topic, key, value == null ? null : EventCodec.toBytes(value));
         if (type != null) {
-            CloudEvents.apply(r.headers(), id, type, "test", Instant.now());
+            CloudEvents.apply(r.headers(), id, type, source, Instant.now());
         }
         // asynchronous (order per host key is kept by the producer); failures surface in flush()
         pending.add(producer.send(r));
@@ -86,10 +91,15 @@ final class ItSupport implements AutoCloseable {
     }
 
     void state(String host, HostStatus status, String incident, String boot, long seq) {
+        stateFrom("/hangcheck/liveness-evaluator/test", host, status, incident, boot, seq);
+    }
+
+    /** A host state record with this {@code ce_source} (a forger's, or the evaluator's). */
+    void stateFrom(String source, String host, HostStatus status, String incident, String boot, long seq) {
         Instant now = Instant.now();
         HostState s = new HostState(host, status, boot, seq, now.minusSeconds(300), now, incident, "ingest-0",
                 Map.of("pool", "it"), now, "ev-1");
-        send(Topics.LIVENESS_STATE, host, s, EventType.HOST_STATE, host + "@" + now);
+        send(Topics.LIVENESS_STATE, host, s, EventType.HOST_STATE, host + "@" + now, source);
     }
 
     void rebooted(String host, String oldBoot, long seq, String newBoot) {

@@ -6,9 +6,8 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.util.Map;
 
 /**
- * Points the executor at a PostgreSQL port where nothing listens, and its liveness channel at a topic of this
- * test alone (each record takes seconds to fail without a database; the shared topic holds hundreds from
- * the other test classes).
+ * Points the executor at a PostgreSQL port where nothing listens, and its liveness events at a topic of this
+ * test alone (the shared topic holds hundreds of records from the other test classes).
  */
 public class NoDatabaseResource implements QuarkusTestResourceLifecycleManager {
     public static final String TOPIC = "hangcheck.liveness.events.v1.nodb-test";
@@ -17,7 +16,7 @@ public class NoDatabaseResource implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         TestKafka.shared().createTopics(1, TOPIC);
         return Map.of("quarkus.datasource.jdbc.url", "jdbc:postgresql://127.0.0.1:" + PeersResource.freePort() + "/nothing",
-                "mp.messaging.incoming.liveness-events.topic", TOPIC,
+                "hangcheck.executor.events-topic", TOPIC,
                 "quarkus.datasource.jdbc.acquisition-timeout", "2s",
                 "quarkus.datasource.jdbc.login-timeout", "2s");
     }

@@ -59,7 +59,7 @@ public class PeersResource implements QuarkusTestResourceLifecycleManager {
         c.put("hangcheck.executor.recheck.after", "0s");
         c.put("hangcheck.executor.outbox.poll-interval", "200ms");
         // a group of its own per start: reads the (shared) topic from the beginning; other classes' hosts are not in this inventory
-        c.put("mp.messaging.incoming.liveness-events.group.id", "executor-test-" + UUID.randomUUID());
+        c.put("hangcheck.executor.events-group", "executor-test-" + UUID.randomUUID());
         return c;
     }
 

@@ -56,11 +56,16 @@ class FleetFreezeWatchTest {
     }
 
     List<Notification> firing() {
-        return sent.stream().filter(Notification::firing).toList();
+        return firing(sent);
     }
 
     List<Notification> resolved() {
         return sent.stream().filter(n -> !n.firing()).toList();
+    }
+
+    /** The messages of {@code messages} that say something is firing (not only resolved). */
+    static List<Notification> firing(List<Notification> messages) {
+        return messages.stream().filter(Notification::firing).toList();
     }
 
     @Test
@@ -126,14 +131,30 @@ class FleetFreezeWatchTest {
 
     @Test
     void aFreezeShorterThanTheGroupWaitIsNoMessage() {
-        // the moment after a start: no report read yet → FROZEN; the first fresh reports arrive within seconds
-        for (int s = 0; s < 5; s++) {
-            tick();
-        }
+        run(FleetMode.NORMAL, 60, 0);
+        run(FleetMode.FROZEN, 20, 0);
         assertThat(watch.frozen()).isTrue();
         run(FleetMode.NORMAL, 3600, 0);
         assertThat(sent).isEmpty();
         assertThat(grouper.groups()).isZero();
+    }
+
+    @Test
+    void theStartBeforeAnyReportIsNoFreezeAndNoMessage() {
+        for (int s = 0; s < 80; s++) { // no report read for 80 s after the start (stale-after is 90 s): longer than the group wait
+            tick();
+        }
+        assertThat(watch.frozen()).isFalse();
+        run(FleetMode.NORMAL, 600, 0);
+        assertThat(sent).isEmpty();
+        // a start with no report at all past stale-after is a freeze, and told
+        FleetView lonely = new FleetView(clock, Duration.ofSeconds(90), Duration.ofMinutes(15));
+        for (int s = 0; s < 200; s++) {
+            watch.observe(lonely.status());
+            sent.addAll(grouper.due());
+            clock.step(Duration.ofSeconds(1));
+        }
+        assertThat(firing()).singleElement().satisfies(n -> assertThat(n.lines().get(0)).contains("no fleet-health report from any evaluator"));
     }
 
     @Test
