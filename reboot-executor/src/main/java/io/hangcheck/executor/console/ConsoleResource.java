@@ -21,6 +21,7 @@ import io.hangcheck.executor.rest.BearerAuthFilter;
 import io.hangcheck.executor.service.Executor;
 import io.hangcheck.executor.service.HostStateView;
 import io.hangcheck.executor.store.Store;
+import io.hangcheck.support.Problem;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.inject.Inject;
@@ -419,7 +420,11 @@ public class ConsoleResource {
             case REBOOT -> {
                 BadInput.hostId(f.get("host"), "host");
                 boolean force = f.get("force") != null;
-                Executor.Outcome o = admin.reboot(f.get("host"), new AdminResource.RebootRequest(force, f.get("reason"), name, f.get("requestId")), sc);
+                Response r = admin.reboot(f.get("host"), new AdminResource.RebootRequest(force, f.get("reason"), name, f.get("requestId")), sc);
+                if (!(r.getEntity() instanceof Executor.Outcome o) || o.verdict() == null) {
+                    // 409: a forced reboot while the host has an open attempt; the problem names it
+                    throw new BadInput("host", r.getEntity() instanceof Problem p ? p.detail() : "refused (" + r.getStatus() + ")");
+                }
                 Verdict v = o.verdict();
                 yield "reboot of " + f.get("host") + ": " + v.decision() + " " + v.reason() + " — " + v.reason().sentence();
             }

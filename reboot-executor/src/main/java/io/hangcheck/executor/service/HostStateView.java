@@ -59,9 +59,9 @@ public class HostStateView {
         return latest.values().stream().filter(s -> s.state().status() == HostStatus.HUNG).toList();
     }
 
-    /** Every host's latest state (a live view for the console's table; it keeps changing). */
+    /** Every host's latest state (a snapshot for the console's table). */
     public java.util.Collection<HostState> all() {
-        return java.util.Collections.unmodifiableCollection(latest.values());
+        return latest.values().stream().map(Seen::state).toList(); // a snapshot: 100,000 references, copied per page
     }
 
     public HostState get(String hostId) {
