@@ -78,8 +78,10 @@ public class SocketScanService {
                 clock, config.dns().cacheSize(), config.dns().ttl(), config.dns().negativeTtl(), config.dns().timeout());
         monitor = new SocketMonitor(settings(), clock, namer);
         for (String url : config.pg().urls().orElse(List.of())) {
-            pgReaders.add(new PgClientsReader(url, config.pg().user(), config.pg().password().orElse(""),
-                    config.pg().timeout()));
+            PgClientsReader reader = new PgClientsReader(url, config.pg().user(), config.pg().password().orElse(""),
+                    config.pg().timeout());
+            pgReaders.add(reader);
+            metrics.pgWatched(reader.server()); // its error counter at 0, so increase() sees the first failure
         }
         LOG.infof("socket monitor %s watching %s/net/tcp{,6} every %s; %d PostgreSQL server(s)", config.monitorId(),
                 config.procRoot(), config.interval(), pgReaders.size());

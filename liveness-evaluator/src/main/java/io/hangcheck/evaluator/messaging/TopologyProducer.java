@@ -23,8 +23,12 @@ public class TopologyProducer {
 
     @Produces
     @Singleton
-    EvaluatorMetrics metrics(CollectorRegistry registry, FleetAggregator fleet) {
-        return new EvaluatorMetrics(registry, fleet);
+    EvaluatorMetrics metrics(CollectorRegistry registry, FleetAggregator fleet, EvaluatorConfig config) {
+        EvaluatorMetrics metrics = new EvaluatorMetrics(registry, fleet);
+        // the consumed topics' dead-letter series at 0 from the start, so increase() sees the first one
+        metrics.deadLetters.labels(config.topicNames().heartbeats());
+        metrics.deadLetters.labels(config.topicNames().reboots());
+        return metrics;
     }
 
     @Produces

@@ -23,6 +23,9 @@ public class ExecutorMetrics {
     public final Counter rejectedEvents;
     public final Counter notifications;
 
+    /** The drivers every executor has (a lab's own drivers appear with their first use). */
+    static final String[] BUILT_IN_DRIVERS = {"dry-run", "redfish", "exec", "webhook"};
+
     @Inject
     public ExecutorMetrics(CollectorRegistry registry) {
         decisions = Counter.build("hangcheck_executor_decisions_total", "Reboot decisions by decision and reason.")
@@ -50,6 +53,19 @@ public class ExecutorMetrics {
         for (String topic : new String[]{"hangcheck.liveness.events.v1", "hangcheck.liveness.state.v1", "hangcheck.fleet.health.v1"}) {
             for (String cause : new String[]{"invalid", "key_mismatch", "database_unavailable", "unknown_evaluator"}) {
                 rejectedEvents.labels(topic, cause);
+            }
+        }
+        // every decision, reason, driver and failure kind at 0 from the start, so increase() sees the first one
+        // (HangcheckRebootRateAboveCap must count the first resets after an executor start)
+        for (io.hangcheck.events.RebootDecision d : io.hangcheck.events.RebootDecision.values()) {
+            for (io.hangcheck.events.RebootReason r : io.hangcheck.events.RebootReason.values()) {
+                decisions.labels(d.name(), r.name());
+            }
+        }
+        for (String driver : BUILT_IN_DRIVERS) {
+            driverLatency.labels(driver);
+            for (io.hangcheck.executor.driver.DriverException.Kind k : io.hangcheck.executor.driver.DriverException.Kind.values()) {
+                driverFailures.labels(driver, k.name().toLowerCase());
             }
         }
         notifications = Counter.build("hangcheck_executor_notifications_total",

@@ -97,6 +97,11 @@ public class SocketMetrics extends Collector {
         pgLatest = Map.copyOf(latest);
     }
 
+    /** A watched server: its poll-error series exists from the start. */
+    public void pgWatched(String server) {
+        pgErrors.labels(server);
+    }
+
     public void pgFailed(String server) {
         pgErrors.labels(server).inc();
     }
@@ -132,6 +137,11 @@ public class SocketMetrics extends Collector {
                 "Sockets in closing states by peer, state and age bucket (upper bound; each socket in one bucket).",
                 List.of("peer", "state", "age"));
         s.stuck().forEach(c -> stuck.addMetric(List.of(c.peer(), c.state(), c.ageBucket()), c.count()));
+        if (s.stuck().isEmpty()) {
+            // none stuck is a value, not an absence: a series at 0 (the "other" peer, the last age bucket) keeps the
+            // panels and rules from reading "no data" on a healthy machine
+            stuck.addMetric(List.of("other", "CLOSE_WAIT", "+Inf"), 0);
+        }
         out.add(stuck);
 
         GaugeMetricFamily used = new GaugeMetricFamily("hangcheck_sockets_used_sockets",
