@@ -10,7 +10,7 @@ import java.time.Duration;
 
 /**
  * Every setting of the liveness evaluator ({@code hangcheck.evaluator.*}; environment variables override,
- * e.g. {@code HANGCHECK_EVALUATOR_HANG_AFTER=10m}). Defaults from DESIGN.md, Numbers.
+ * e.g. {@code HANGCHECK_EVALUATOR_HANG_AFTER=10m}). Defaults from docs/design.md, Numbers behind the defaults.
  */
 @ConfigMapping(prefix = "hangcheck.evaluator")
 public interface EvaluatorConfig {

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The fleet guard's mode with hysteresis (DESIGN.md, Liveness verdicts; Numbers). Plain logic over the
+ * The fleet guard's mode with hysteresis (docs/design.md, Liveness verdicts; Numbers behind the defaults). Plain logic over the
  * figures of one evaluator instance; time (wall clock, ms) is passed in.
  *
  * <ul>

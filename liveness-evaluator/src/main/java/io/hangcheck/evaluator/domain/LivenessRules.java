@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The per-host state machine (DESIGN.md, Liveness verdicts). Plain logic: times are milliseconds of partition
+ * The per-host state machine (docs/design.md, Liveness verdicts). Plain logic: times are milliseconds of partition
  * time, passed in; nothing here reads a clock.
  *
  * <pre>

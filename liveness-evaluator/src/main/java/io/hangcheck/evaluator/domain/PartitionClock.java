@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The clock of one heartbeat partition (DESIGN.md, Time): the latest tick time seen on it, plus what the
+ * The clock of one heartbeat partition (docs/design.md, Time): the latest tick time seen on it, plus what the
  * ticks say about each ingest instance. Plain logic; the wall-clock time of the last tick is passed in.
  *
  * <ul>

@@ -5,7 +5,7 @@ import java.time.Duration;
 /**
  * Every threshold of the detector and the fleet guard, as plain values (durations in milliseconds) so the
  * decision logic needs no framework types. Built from {@code EvaluatorConfig} in the service and directly
- * in tests; {@link #defaults()} equals the documented configuration defaults (DESIGN.md, Numbers).
+ * in tests; {@link #defaults()} equals the documented configuration defaults (docs/design.md, Numbers behind the defaults).
  *
  * @param expectedIntervalMs  heartbeat interval assumed before a host has history (first-heartbeat estimate)
  * @param suspectAfterMs      UP → SUSPECT once silent this long (or φ ≥ phiSuspect)
@@ -96,7 +96,7 @@ public record Thresholds(
         }
     }
 
-    /** The documented defaults (DESIGN.md, Numbers): one heartbeat a minute, hang after 5 minutes. */
+    /** The documented defaults (docs/design.md, Numbers behind the defaults): one heartbeat a minute, hang after 5 minutes. */
     public static Thresholds defaults() {
         return new Thresholds(
                 60_000, 120_000, 300_000, Duration.ofMinutes(15).toMillis(),

@@ -19,7 +19,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 
 import java.util.Locale;
 
-/** Current liveness of hosts and of the fleet (DESIGN.md, HTTP APIs). */
+/** Current liveness of hosts and of the fleet (docs/design.md, Operator surfaces). */
 @Path("/v1")
 @Produces(MediaType.APPLICATION_JSON)
 public class HostsResource {

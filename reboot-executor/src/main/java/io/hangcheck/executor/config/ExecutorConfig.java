@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Every setting of the reboot executor. Defaults follow DESIGN.md's "Numbers" table; environment variables
+ * Every setting of the reboot executor. Defaults follow docs/design.md's "Numbers behind the defaults" table; environment variables
  * override (e.g. {@code HANGCHECK_EXECUTOR_LIMITS_IN_FLIGHT=1}).
  */
 @ConfigMapping(prefix = "hangcheck.executor")

@@ -54,7 +54,7 @@ public final class Policy {
             }
         }
 
-        /** DESIGN.md's defaults. */
+        /** The documented defaults (docs/design.md, Numbers behind the defaults). */
         public static Limits defaults() {
             return new Limits(3, 6, Duration.ofMinutes(10), 1, Duration.ofMinutes(10), 0.10,
                     Duration.ofMinutes(30), 3, Duration.ofHours(24));
