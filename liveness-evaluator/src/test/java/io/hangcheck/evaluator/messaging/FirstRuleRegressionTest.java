@@ -134,7 +134,9 @@ class FirstRuleRegressionTest {
 
     @Test
     void forgedHeartbeatsOfD1CannotSilenceALiveHost() {
-        // issue 22 D1, replayed exactly: a forged seq=999999999999999999 for the live boot, and boot=x1 seq=1 up=999999
+        // issue 22 D1: a forged seq for the live boot, and boot=x1 seq=1 up=999999. The exact seq=999999999999999999
+        // is refused by the contract now (seq <= 2^53, ContractBoundsTest); the largest seq it lets through must not
+        // silence the host either
         try (Lab lab = new Lab(DEFAULTS, stateDir)) {
             seconds(lab, 1, 1500, s -> {
                 bystanders(lab, s);
@@ -142,7 +144,7 @@ class FirstRuleRegressionTest {
                     send(lab, hb("host-d1", "b-live", s / 60, at(s), "ingest-0", 86_400L + s));
                 }
                 if (s == 200) {
-                    send(lab, hb("host-d1", "b-live", 999999999999999999L, at(s), "ingest-0", null));
+                    send(lab, hb("host-d1", "b-live", Heartbeat.SEQ_MAX, at(s), "ingest-0", null));
                 }
                 if (s == 500) {
                     send(lab, hb("host-d1", "x1", 1, at(s), "ingest-0", 999999L));
@@ -158,12 +160,13 @@ class FirstRuleRegressionTest {
 
     @Test
     void aForgedUptimeCannotStretchTheBootGrace() {
-        // D6: uptimeSeconds 13835058055282164 (× 1000 overflows); the host then stops: judged on time, not in year +146M
+        // D6: uptimeSeconds 13835058055282164 (× 1000 overflowed) is refused by the contract now (<= 10 years,
+        // ContractBoundsTest); with the largest uptime it lets through the host that then stops is judged on time
         try (Lab lab = new Lab(DEFAULTS, stateDir)) {
             seconds(lab, 1, 1000, s -> {
                 bystanders(lab, s);
                 if (s == 10) {
-                    send(lab, hb("host-d6", "boot-1", 1, at(s), "ingest-0", 13835058055282164L));
+                    send(lab, hb("host-d6", "boot-1", 1, at(s), "ingest-0", Heartbeat.UPTIME_MAX_SECONDS));
                 }
             });
             assertThat(stored(lab, "host-d6").bootGraceUntil()).isLessThanOrEqualTo(at(10) + DEFAULTS.bootGraceMs());
