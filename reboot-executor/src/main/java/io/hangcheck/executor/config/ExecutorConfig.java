@@ -37,6 +37,13 @@ public interface ExecutorConfig {
     @WithDefault("hangcheck.liveness.events.v1")
     String eventsTopic();
 
+    /**
+     * Where a consumer group without committed offsets starts reading the liveness events: {@code earliest} (the
+     * default: a new group misses no HUNG) or {@code latest} (tests on a shared broker that must not see earlier hangs).
+     */
+    @WithDefault("earliest")
+    String eventsOffsetReset();
+
     Leadership leadership();
 
     Limits limits();

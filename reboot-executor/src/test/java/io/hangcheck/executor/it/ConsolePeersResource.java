@@ -72,7 +72,7 @@ public class ConsolePeersResource implements QuarkusTestResourceLifecycleManager
         // The broker is shared by the JVM's test classes: this class's executor answers the hangs it publishes,
         // not every HUNG other classes left on the topic (whose hosts it does not know).
         return Map.of("hangcheck.console.evaluator-url", url, "hangcheck.console.socket-monitor-url", url,
-                "hangcheck.console.peer-timeout", "1s", "mp.messaging.incoming.liveness-events.auto.offset.reset", "latest");
+                "hangcheck.console.peer-timeout", "1s", "hangcheck.executor.events-offset-reset", "latest");
     }
 
     private record Answer(int status, String json) {
