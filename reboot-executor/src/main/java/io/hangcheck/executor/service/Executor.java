@@ -88,6 +88,7 @@ public class Executor {
 
     private volatile boolean recovered;
     private volatile String lastDatabaseError;
+    private volatile boolean schemaReady;
     private ScheduledExecutorService sweeper;
 
     /** A request for a reset, before the chain. */
@@ -128,6 +129,14 @@ public class Executor {
         try {
             store.ping();
             lastDatabaseError = null;
+            // the leader migrates when it takes the lock: until the schema is there, nothing (an inventory PUT
+            // included) can be served, so a replica is not ready before it, whether it leads or stands by
+            if (!schemaReady) {
+                if (flyway.info().pending().length > 0) {
+                    return Optional.of("the ledger's schema is not migrated yet (the leader migrates it when it takes the lock)");
+                }
+                schemaReady = true;
+            }
             return Optional.empty();
         } catch (RuntimeException e) {
             lastDatabaseError = e.getMessage();
@@ -142,6 +151,7 @@ public class Executor {
      */
     public synchronized void recoverAsLeader() {
         flyway.migrate();
+        schemaReady = true;
         markUnknown(null);
         recovered = true;
     }
