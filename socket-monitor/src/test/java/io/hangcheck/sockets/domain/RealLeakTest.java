@@ -119,6 +119,9 @@ class RealLeakTest {
         // given: the leak
         ServerSocket v4 = server("127.0.0.1");
         ServerSocket v6 = server("::1");
+        while (v6.getLocalPort() == v4.getLocalPort()) {   // two addresses may get the same ephemeral port
+            v6 = server("::1");
+        }
         int p4 = v4.getLocalPort();
         int p6 = v6.getLocalPort();
         for (int i = 0; i < 3; i++) {
