@@ -9,7 +9,7 @@ import io.hangcheck.sockets.domain.PeerNamer;
 import io.hangcheck.sockets.domain.SocketMonitor;
 import io.hangcheck.sockets.messaging.SocketPublisher;
 import io.hangcheck.sockets.metrics.SocketMetrics;
-import io.hangcheck.sockets.pg.PgActivity;
+import io.hangcheck.sockets.domain.PgActivity;
 import io.hangcheck.sockets.pg.PgClientsReader;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;

@@ -664,66 +664,17 @@ public final class ProcNetTcpParser {
             return false;
         }
         p = skipSpaces(b, p + 1, end);
-        // local address: words x 8 hex digits, ':', 4 hex digits of port
-        if (p + words * 8 + 5 > end || b[p + words * 8] != ':') {
+        // local, then remote address: words x 8 hex digits, ':', 4 hex digits of port
+        long[] local = new long[3];
+        long[] remote = new long[3];
+        p = endpoint(b, p, end, words, local);
+        if (p < 0) {
             return false;
         }
-        long lHi;
-        long lLo;
-        if (words == 1) {
-            long w = hex(b, p, 8);
-            if (w < 0) {
-                return false;
-            }
-            lHi = 0;
-            lLo = Addresses.v4Lo(Integer.reverseBytes((int) w));
-        } else {
-            long w0 = hex(b, p, 8);
-            long w1 = hex(b, p + 8, 8);
-            long w2 = hex(b, p + 16, 8);
-            long w3 = hex(b, p + 24, 8);
-            if ((w0 | w1 | w2 | w3) < 0) {
-                return false;
-            }
-            lHi = word(w0) << 32 | word(w1);
-            lLo = word(w2) << 32 | word(w3);
-        }
-        p += words * 8 + 1;
-        long lPort = hex(b, p, 4);
-        if (lPort < 0) {
+        p = endpoint(b, p, end, words, remote);
+        if (p < 0) {
             return false;
         }
-        p = skipSpaces(b, p + 4, end);
-        // remote address
-        if (p + words * 8 + 5 > end || b[p + words * 8] != ':') {
-            return false;
-        }
-        long rHi;
-        long rLo;
-        if (words == 1) {
-            long w = hex(b, p, 8);
-            if (w < 0) {
-                return false;
-            }
-            rHi = 0;
-            rLo = Addresses.v4Lo(Integer.reverseBytes((int) w));
-        } else {
-            long w0 = hex(b, p, 8);
-            long w1 = hex(b, p + 8, 8);
-            long w2 = hex(b, p + 16, 8);
-            long w3 = hex(b, p + 24, 8);
-            if ((w0 | w1 | w2 | w3) < 0) {
-                return false;
-            }
-            rHi = word(w0) << 32 | word(w1);
-            rLo = word(w2) << 32 | word(w3);
-        }
-        p += words * 8 + 1;
-        long rPort = hex(b, p, 4);
-        if (rPort < 0) {
-            return false;
-        }
-        p = skipSpaces(b, p + 4, end);
         // st: 2 hex digits
         if (p + 2 > end) {
             return false;
@@ -758,8 +709,43 @@ public final class ProcNetTcpParser {
         if (p == start) {
             return false;
         }
-        table.add(family, (int) st, lHi, lLo, (int) lPort, rHi, rLo, (int) rPort, (int) uid, inode);
+        table.add(family, (int) st, local[0], local[1], (int) local[2], remote[0], remote[1], (int) remote[2], (int) uid, inode);
         return true;
+    }
+
+    /**
+     * One address and port as the kernel prints it ({@code words} 32-bit words of hex, ':', 4 hex digits) at
+     * {@code p}: into {@code out} as {high, low, port}; returns where the next field starts, or -1 when it is not one.
+     */
+    private static int endpoint(byte[] b, int p, int end, int words, long[] out) {
+        if (p + words * 8 + 5 > end || b[p + words * 8] != ':') {
+            return -1;
+        }
+        if (words == 1) {
+            long w = hex(b, p, 8);
+            if (w < 0) {
+                return -1;
+            }
+            out[0] = 0;
+            out[1] = Addresses.v4Lo(Integer.reverseBytes((int) w));
+        } else {
+            long w0 = hex(b, p, 8);
+            long w1 = hex(b, p + 8, 8);
+            long w2 = hex(b, p + 16, 8);
+            long w3 = hex(b, p + 24, 8);
+            if ((w0 | w1 | w2 | w3) < 0) {
+                return -1;
+            }
+            out[0] = word(w0) << 32 | word(w1);
+            out[1] = word(w2) << 32 | word(w3);
+        }
+        p += words * 8 + 1;
+        long port = hex(b, p, 4);
+        if (port < 0) {
+            return -1;
+        }
+        out[2] = port;
+        return skipSpaces(b, p + 4, end);
     }
 
     /** A printed 32-bit word in network order. */

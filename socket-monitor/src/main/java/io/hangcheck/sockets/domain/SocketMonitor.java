@@ -2,7 +2,6 @@ package io.hangcheck.sockets.domain;
 
 import io.hangcheck.events.LeakAlert;
 import io.hangcheck.events.SocketSnapshot;
-import io.hangcheck.sockets.pg.PgActivity;
 
 import java.io.IOException;
 import java.time.Clock;

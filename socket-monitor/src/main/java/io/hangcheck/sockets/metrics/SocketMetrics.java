@@ -4,7 +4,7 @@ import io.hangcheck.events.LeakAlert;
 import io.hangcheck.events.SocketSnapshot;
 import io.hangcheck.sockets.domain.LeakDetector;
 import io.hangcheck.sockets.domain.SocketMonitor;
-import io.hangcheck.sockets.pg.PgActivity;
+import io.hangcheck.sockets.domain.PgActivity;
 import io.prometheus.client.Collector;
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.Counter;

@@ -1,5 +1,6 @@
 package io.hangcheck.sockets.pg;
 
+import io.hangcheck.sockets.domain.PgActivity;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;

@@ -1,5 +1,6 @@
 package io.hangcheck.sockets.pg;
 
+import io.hangcheck.sockets.domain.PgActivity;
 import io.hangcheck.events.LeakAlert;
 import io.hangcheck.events.SocketSnapshot;
 import io.hangcheck.sockets.domain.LeakRules;

@@ -1,7 +1,6 @@
-package io.hangcheck.sockets.pg;
+package io.hangcheck.sockets.domain;
 
 import io.hangcheck.events.SocketSnapshot;
-import io.hangcheck.sockets.domain.LeakDetector;
 
 import java.util.ArrayList;
 import java.util.Comparator;
