@@ -5,7 +5,7 @@ import io.hangcheck.executor.config.ExecutorConfig;
 import io.hangcheck.executor.domain.FleetStatus;
 import io.hangcheck.executor.domain.FleetView;
 import io.hangcheck.executor.metrics.ExecutorMetrics;
-import io.hangcheck.executor.store.Store;
+import io.hangcheck.executor.store.NotificationLog;
 import io.quarkus.mailer.Mail;
 import io.quarkus.mailer.Mailer;
 import io.quarkus.runtime.ShutdownEvent;
@@ -45,7 +45,7 @@ public class Notifier {
     @Inject
     Mailer mailer;
     @Inject
-    Store store;
+    NotificationLog notificationLog;
     @Inject
     ExecutorMetrics metrics;
     @Inject
@@ -263,7 +263,7 @@ public class Notifier {
         }
         metrics.notifications.labels(channel, status.toLowerCase(java.util.Locale.ROOT)).inc();
         try {
-            store.logNotification(channel, n.group(), n.subject(), n.body(), n.lines().size() + n.resolved().size(), status, error, clock.instant());
+            notificationLog.log(channel, n.group(), n.subject(), n.body(), n.lines().size() + n.resolved().size(), status, error, clock.instant());
         } catch (RuntimeException e) {
             LOG.warnf("notification log not written: %s", e.getMessage());
         }
