@@ -10,17 +10,7 @@ import io.hangcheck.executor.driver.RebootDriver;
 import io.hangcheck.executor.driver.RedfishCredentials;
 import io.hangcheck.executor.driver.Retrier;
 import io.hangcheck.executor.driver.WebhookDriver;
-import io.hangcheck.executor.store.Actions;
 import io.hangcheck.executor.store.Database;
-import io.hangcheck.executor.store.Incidents;
-import io.hangcheck.executor.store.Inventory;
-import io.hangcheck.executor.store.KillSwitch;
-import io.hangcheck.executor.store.LeaderLock;
-import io.hangcheck.executor.store.LedgerRows;
-import io.hangcheck.executor.store.NotificationLog;
-import io.hangcheck.executor.store.Outbox;
-import io.hangcheck.executor.store.Quarantines;
-import io.hangcheck.executor.store.Silences;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
@@ -36,67 +26,6 @@ public class Components {
     @Singleton
     Database database(AgroalDataSource dataSource) {
         return new Database(dataSource);
-    }
-
-    /** Holds this process's fencing token: one for the process. */
-    @Produces
-    @Singleton
-    LeaderLock leaderLock() {
-        return new LeaderLock();
-    }
-
-    @Produces
-    @Singleton
-    Incidents incidents() {
-        return new Incidents();
-    }
-
-    @Produces
-    @Singleton
-    Actions actions() {
-        return new Actions();
-    }
-
-    @Produces
-    @Singleton
-    LedgerRows ledgerRows(Database db, ExecutorConfig config) {
-        return new LedgerRows(db, config.outbox().topic());
-    }
-
-    @Produces
-    @Singleton
-    Quarantines quarantines(Database db) {
-        return new Quarantines(db);
-    }
-
-    @Produces
-    @Singleton
-    KillSwitch killSwitch(Database db) {
-        return new KillSwitch(db);
-    }
-
-    @Produces
-    @Singleton
-    Silences silences(Database db) {
-        return new Silences(db);
-    }
-
-    @Produces
-    @Singleton
-    Inventory inventory(Database db) {
-        return new Inventory(db);
-    }
-
-    @Produces
-    @Singleton
-    Outbox outbox(Database db) {
-        return new Outbox(db);
-    }
-
-    @Produces
-    @Singleton
-    NotificationLog notificationLog(Database db) {
-        return new NotificationLog(db);
     }
 
     @Produces

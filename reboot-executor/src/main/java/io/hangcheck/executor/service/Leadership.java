@@ -18,7 +18,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -59,11 +58,7 @@ public class Leadership {
     void start(@Observes StartupEvent ev) {
         metrics.leader.set(0);
         tick(); // at once: a single executor leads (and has recovered) before it reads any event
-        timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "executor-leadership");
-            t.setDaemon(true);
-            return t;
-        });
+        timer = Daemons.timer("executor-leadership", 1);
         long every = config.leadership().retryInterval().toMillis();
         timer.scheduleWithFixedDelay(this::tick, every, every, TimeUnit.MILLISECONDS);
     }

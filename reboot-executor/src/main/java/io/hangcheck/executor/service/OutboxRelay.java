@@ -25,7 +25,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -67,11 +66,7 @@ public class OutboxRelay {
         p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "hangcheck-executor-outbox-" + config.instanceId());
         producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
-        timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "executor-outbox");
-            t.setDaemon(true);
-            return t;
-        });
+        timer = Daemons.timer("executor-outbox", 1);
         long every = config.outbox().pollInterval().toMillis();
         timer.scheduleWithFixedDelay(this::relaySafely, every, every, TimeUnit.MILLISECONDS);
     }

@@ -9,7 +9,6 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -38,11 +37,7 @@ public class Sweeper {
     private ScheduledExecutorService thread;
 
     void start(@Observes StartupEvent ev) {
-        thread = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "executor-sweeper");
-            t.setDaemon(true);
-            return t;
-        });
+        thread = Daemons.timer("executor-sweeper", 1);
         long every = config.confirmation().sweepInterval().toMillis();
         thread.scheduleWithFixedDelay(this::sweepSafely, every, every, TimeUnit.MILLISECONDS);
         if (config.recheck().enabled()) {

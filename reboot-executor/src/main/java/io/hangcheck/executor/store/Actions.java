@@ -1,6 +1,7 @@
 package io.hangcheck.executor.store;
 
 import io.hangcheck.executor.domain.ResetType;
+import jakarta.inject.Singleton;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -20,6 +21,7 @@ import static io.hangcheck.executor.store.Sql.ts;
  * Table {@code action}: the reset attempts, open until confirmed, failed, escalated, quarantined or UNKNOWN. The
  * unique index {@code action_one_open_per_host} allows one open attempt per host.
  */
+@Singleton
 public class Actions {
 
     private static final String COLUMNS =

@@ -2,6 +2,7 @@ package io.hangcheck.executor.store;
 
 import io.hangcheck.events.RebootDecision;
 import io.hangcheck.events.RebootReason;
+import jakarta.inject.Singleton;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -12,6 +13,7 @@ import java.time.Instant;
 import static io.hangcheck.executor.store.Sql.ts;
 
 /** Table {@code incident}: the claim that makes every incident decided once. */
+@Singleton
 public class Incidents {
 
     /** Claims an incident; false when it was claimed before (a duplicate). */

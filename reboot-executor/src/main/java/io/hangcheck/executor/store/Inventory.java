@@ -1,6 +1,7 @@
 package io.hangcheck.executor.store;
 
 import io.hangcheck.executor.domain.InventoryEntry;
+import jakarta.inject.Singleton;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -17,16 +18,11 @@ import static io.hangcheck.executor.store.Sql.map;
 import static io.hangcheck.executor.store.Sql.ts;
 
 /** Table {@code inventory}: the hosts that may be reset, with their driver, its parameters and labels. */
-public class Inventory {
+@Singleton
+public class Inventory extends Table {
 
     private static final String SELECT =
             "SELECT host_id, driver, params::text, labels::text, enabled, updated_at, updated_by FROM inventory";
-
-    private final Database db;
-
-    public Inventory(Database db) {
-        this.db = db;
-    }
 
     public Optional<InventoryEntry> get(Connection c, String hostId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(SELECT + " WHERE host_id = ?")) {

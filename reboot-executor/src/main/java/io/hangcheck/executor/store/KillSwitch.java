@@ -1,6 +1,7 @@
 package io.hangcheck.executor.store;
 
 import io.hangcheck.executor.domain.PauseState;
+import jakarta.inject.Singleton;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -12,13 +13,8 @@ import static io.hangcheck.executor.store.Sql.instant;
 import static io.hangcheck.executor.store.Sql.ts;
 
 /** Table {@code pause}: the operators' kill switch, one row. */
-public class KillSwitch {
-
-    private final Database db;
-
-    public KillSwitch(Database db) {
-        this.db = db;
-    }
+@Singleton
+public class KillSwitch extends Table {
 
     public PauseState pause(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT paused, author, reason, since FROM pause WHERE id = 1");

@@ -1,11 +1,14 @@
 package io.hangcheck.executor.store;
 
+import jakarta.inject.Singleton;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 
 /** The two advisory locks: the leader's, held for a process's life, and the one that serialises decisions. */
+@Singleton
 public class LeaderLock {
 
     /** Key of the advisory lock that serialises decisions across executor replicas. */

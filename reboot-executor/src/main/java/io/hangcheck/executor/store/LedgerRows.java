@@ -4,6 +4,9 @@ import io.hangcheck.events.EventCodec;
 import io.hangcheck.events.RebootDecision;
 import io.hangcheck.events.RebootReason;
 import io.hangcheck.events.RebootRecord;
+import io.hangcheck.executor.config.ExecutorConfig;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -20,14 +23,14 @@ import static io.hangcheck.executor.store.Sql.map;
 import static io.hangcheck.executor.store.Sql.ts;
 
 /** Table {@code ledger}, the record: every row is appended together with its {@code outbox} row. */
-public class LedgerRows {
+@Singleton
+public class LedgerRows extends Table {
 
-    private final Database db;
     private final String rebootsTopic;
 
-    public LedgerRows(Database db, String rebootsTopic) {
-        this.db = db;
-        this.rebootsTopic = rebootsTopic;
+    @Inject
+    public LedgerRows(ExecutorConfig config) {
+        this.rebootsTopic = config.outbox().topic();
     }
 
     /** Appends a ledger row and its outbox row; returns the record as published. */

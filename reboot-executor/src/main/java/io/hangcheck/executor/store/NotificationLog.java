@@ -1,18 +1,15 @@
 package io.hangcheck.executor.store;
 
+import jakarta.inject.Singleton;
+
 import java.sql.PreparedStatement;
 import java.time.Instant;
 
 import static io.hangcheck.executor.store.Sql.ts;
 
 /** Table {@code notification_log}: every message sent, failed, dropped or superseded. */
-public class NotificationLog {
-
-    private final Database db;
-
-    public NotificationLog(Database db) {
-        this.db = db;
-    }
+@Singleton
+public class NotificationLog extends Table {
 
     public void log(String channel, String groupKey, String subject, String body, int alerts,
                     String status, String error, Instant now) {

@@ -1,5 +1,7 @@
 package io.hangcheck.executor.store;
 
+import jakarta.inject.Singleton;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,13 +15,8 @@ import static io.hangcheck.executor.store.Sql.instant;
 import static io.hangcheck.executor.store.Sql.ts;
 
 /** Table {@code outbox}: ledger rows waiting to be relayed to their topic ({@link LedgerRows#append} writes them). */
-public class Outbox {
-
-    private final Database db;
-
-    public Outbox(Database db) {
-        this.db = db;
-    }
+@Singleton
+public class Outbox extends Table {
 
     /** One unsent outbox row. */
     public record Row(long id, String topic, String key, byte[] payload, Instant createdAt, long ledgerId) {

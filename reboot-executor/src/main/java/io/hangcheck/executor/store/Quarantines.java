@@ -1,5 +1,7 @@
 package io.hangcheck.executor.store;
 
+import jakarta.inject.Singleton;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -9,13 +11,8 @@ import java.time.Instant;
 import static io.hangcheck.executor.store.Sql.ts;
 
 /** Table {@code quarantine}: hosts that wait for a person. */
-public class Quarantines {
-
-    private final Database db;
-
-    public Quarantines(Database db) {
-        this.db = db;
-    }
+@Singleton
+public class Quarantines extends Table {
 
     public boolean isQuarantined(Connection c, String hostId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM quarantine WHERE host_id = ?")) {

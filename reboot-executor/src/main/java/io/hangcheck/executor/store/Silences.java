@@ -1,6 +1,7 @@
 package io.hangcheck.executor.store;
 
 import io.hangcheck.executor.domain.Silence;
+import jakarta.inject.Singleton;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -14,16 +15,11 @@ import static io.hangcheck.executor.store.Sql.instant;
 import static io.hangcheck.executor.store.Sql.ts;
 
 /** Table {@code silence}: hosts or labels not to reset for a while; an ended silence is kept for the record. */
-public class Silences {
+@Singleton
+public class Silences extends Table {
 
     private static final String SELECT =
             "SELECT id, host_id, label_key, label_value, starts_at, ends_at, author, reason, created_at FROM silence";
-
-    private final Database db;
-
-    public Silences(Database db) {
-        this.db = db;
-    }
 
     public List<Silence> active(Connection c, Instant now) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(SELECT + " WHERE starts_at <= ? AND ends_at > ? ORDER BY id")) {
