@@ -18,9 +18,12 @@ import io.hangcheck.executor.domain.Verdict;
 import io.hangcheck.executor.rest.AdminResource;
 import io.hangcheck.executor.rest.BadInput;
 import io.hangcheck.executor.rest.BearerAuthFilter;
-import io.hangcheck.executor.service.Executor;
+import io.hangcheck.executor.service.Decider;
 import io.hangcheck.executor.service.HostStateView;
-import io.hangcheck.executor.store.Store;
+import io.hangcheck.executor.store.Inventory;
+import io.hangcheck.executor.store.KillSwitch;
+import io.hangcheck.executor.store.Quarantines;
+import io.hangcheck.executor.store.Silences;
 import io.hangcheck.support.Problem;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
@@ -109,9 +112,15 @@ public class ConsoleResource {
     @Inject
     FleetView fleetView;
     @Inject
-    Store store;
+    KillSwitch killSwitch;
     @Inject
-    Executor executor;
+    Silences silenceTable;
+    @Inject
+    Inventory inventoryTable;
+    @Inject
+    Quarantines quarantines;
+    @Inject
+    Decider decider;
     @Inject
     AdminResource admin;
     @Inject
@@ -198,8 +207,8 @@ public class ConsoleResource {
             List<EvaluatorLine> evs = fleetView.reports().values().stream().sorted(Comparator.comparing(FleetHealth::evaluatorId))
                     .map(r -> new EvaluatorLine(r.evaluatorId(), r.mode().name(), r.reasons(), r.trackedHosts(), r.silentHosts(), ago(r.at(), now)))
                     .toList();
-            int quarantined = safe(() -> store.quarantinedHosts(), -1);
-            int silences = safe(() -> store.silences(now).size(), -1);
+            int quarantined = safe(() -> quarantines.count(), -1);
+            int silences = safe(() -> silenceTable.notEnded(now).size(), -1);
             int pg = p.page();
             Fleet m = new Fleet(counts, p.fleet(), fs.mode().name(), fs.reasons(), evs, quarantined, silences, rows, p.matched(),
                     pg + 1, p.pages(), pg > 0 ? href("/", with(base, "page", Integer.toString(pg - 1))) : null,
@@ -252,7 +261,7 @@ public class ConsoleResource {
                         .map(n -> new NotificationView(n.id(), TIME.format(n.at()), n.channel(), n.groupKey(), n.subject(), n.alerts(),
                                 n.status(), nz(n.error()))).toList();
                 audit = consoleStore.audit(null, limit).stream().map(ConsoleResource::auditView).toList();
-                silences = store.silences(now).stream().map(x -> silenceView(x, now)).toList();
+                silences = silenceTable.notEnded(now).stream().map(x -> silenceView(x, now)).toList();
             } catch (RuntimeException e) {
                 failure = "database unavailable: " + e.getMessage();
             }
@@ -421,7 +430,7 @@ public class ConsoleResource {
                 BadInput.hostId(f.get("host"), "host");
                 boolean force = f.get("force") != null;
                 Response r = admin.reboot(f.get("host"), new AdminResource.RebootRequest(force, f.get("reason"), name, f.get("requestId")), sc);
-                if (!(r.getEntity() instanceof Executor.Outcome o) || o.verdict() == null) {
+                if (!(r.getEntity() instanceof Decider.Outcome o) || o.verdict() == null) {
                     // 409: a forced reboot while the host has an open attempt; the problem names it
                     throw new BadInput("host", r.getEntity() instanceof Problem p ? p.detail() : "refused (" + r.getStatus() + ")");
                 }
@@ -458,7 +467,7 @@ public class ConsoleResource {
                         : "The request goes through the policy chain; it is reset only if the chain allows it. Reason: " + nz(f.get("reason")));
                 lines.add("What the chain would decide now for " + h + " (nothing has been written yet):");
                 try {
-                    whatIf = verdicts(executor.whatIf(BadInput.hostId(h, "host")));
+                    whatIf = verdicts(decider.whatIf(BadInput.hostId(h, "host")));
                 } catch (RuntimeException e) {
                     lines.add("what-if unavailable: " + e.getMessage());
                 }
@@ -497,13 +506,13 @@ public class ConsoleResource {
         String dbFailure = null;
         try {
             ledger = consoleStore.ledger(id, null, null, null, 50).stream().map(this::ledgerView).toList();
-            inv = store.inventory(id);
+            inv = inventoryTable.get(id);
             Map<String, String> labels = new HashMap<>(inv.map(InventoryEntry::labels).orElse(Map.of()));
             if (st != null) {
                 labels.putAll(st.labels());
             }
-            silences = store.silences(now).stream().filter(x -> x.matches(id, labels, now)).map(x -> silenceView(x, now)).toList();
-            quarantined = store.inTransaction(c -> store.isQuarantined(c, id));
+            silences = silenceTable.notEnded(now).stream().filter(x -> x.matches(id, labels, now)).map(x -> silenceView(x, now)).toList();
+            quarantined = quarantines.isQuarantined(id);
         } catch (RuntimeException e) {
             dbFailure = "database unavailable: " + e.getMessage();
         }
@@ -519,7 +528,7 @@ public class ConsoleResource {
         String whatIfFailure = dbFailure;
         if (dbFailure == null) {
             try {
-                whatIf = verdicts(executor.whatIf(id));
+                whatIf = verdicts(decider.whatIf(id));
             } catch (RuntimeException e) {
                 whatIfFailure = "what-if unavailable: " + e.getMessage();
             }
@@ -560,7 +569,7 @@ public class ConsoleResource {
 
     private Frame frame(Sessions.Session s, String title, String active, String flash, String error) {
         String role = sessions.roleOf(s.token()).orElse("unknown");
-        PauseState p = safe(() -> store.pause(), null);
+        PauseState p = safe(() -> killSwitch.pause(), null);
         FleetStatus fs = fleetView.status();
         String pauseText = p == null ? "pause state unknown: database unavailable"
                 : p.paused() ? "Reboots are PAUSED by " + nz(p.author()) + (p.since() == null ? "" : " since " + TIME.format(p.since())) + ": " + nz(p.reason())

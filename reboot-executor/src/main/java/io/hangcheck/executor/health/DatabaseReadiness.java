@@ -1,7 +1,7 @@
 package io.hangcheck.executor.health;
 
-import io.hangcheck.executor.service.Executor;
 import io.hangcheck.executor.service.Leadership;
+import io.hangcheck.executor.service.StartupRecovery;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -18,13 +18,13 @@ import java.util.Optional;
 @ApplicationScoped
 public class DatabaseReadiness implements HealthCheck {
     @Inject
-    Executor executor;
+    StartupRecovery recovery;
     @Inject
     Leadership leadership;
 
     @Override
     public HealthCheckResponse call() {
-        Optional<String> why = executor.notReadyBecause();
+        Optional<String> why = recovery.notReadyBecause();
         String standby = leadership.standbyBecause();
         var b = HealthCheckResponse.named("ledger-database").withData("role", standby == null ? "leader" : "standby");
         if (standby != null) {

@@ -12,7 +12,8 @@ import io.hangcheck.executor.config.ExecutorConfig;
 import io.hangcheck.executor.domain.Evidence;
 import io.hangcheck.executor.domain.FleetView;
 import io.hangcheck.executor.metrics.ExecutorMetrics;
-import io.hangcheck.executor.service.Executor;
+import io.hangcheck.executor.service.Confirmations;
+import io.hangcheck.executor.service.Decider;
 import io.hangcheck.executor.service.HostStateView;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -35,7 +36,9 @@ public class LivenessConsumer {
     private static final FleetHealthSerde FLEET = new FleetHealthSerde();
 
     @Inject
-    Executor executor;
+    Decider decider;
+    @Inject
+    Confirmations confirmations;
     @Inject
     HostStateView states;
     @Inject
@@ -57,10 +60,10 @@ public class LivenessConsumer {
         switch (e.type()) {
             case HUNG -> {
                 Evidence evidence = corroborate(e);
-                var outcome = withDatabase(() -> executor.onHung(e, evidence));
+                var outcome = withDatabase(() -> decider.onHung(e, evidence));
                 LOG.infof("HUNG %s on %s: %s %s", e.incidentId(), e.hostId(), outcome.verdict().decision(), outcome.verdict().reason());
             }
-            case REBOOTED, RECOVERED -> withDatabase(() -> executor.onReturn(e));
+            case REBOOTED, RECOVERED -> withDatabase(() -> confirmations.onReturn(e));
             default -> { } // SUSPECT and HELD are never acted on
         }
     }

@@ -5,7 +5,8 @@ import io.hangcheck.executor.config.ExecutorConfig;
 import io.hangcheck.executor.domain.FleetStatus;
 import io.hangcheck.executor.domain.FleetView;
 import io.hangcheck.executor.metrics.ExecutorMetrics;
-import io.hangcheck.executor.store.Store;
+import io.hangcheck.executor.service.Daemons;
+import io.hangcheck.executor.store.NotificationLog;
 import io.quarkus.mailer.Mail;
 import io.quarkus.mailer.Mailer;
 import io.quarkus.runtime.ShutdownEvent;
@@ -23,7 +24,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -45,7 +45,7 @@ public class Notifier {
     @Inject
     Mailer mailer;
     @Inject
-    Store store;
+    NotificationLog notificationLog;
     @Inject
     ExecutorMetrics metrics;
     @Inject
@@ -81,11 +81,7 @@ public class Notifier {
     void start(@Observes StartupEvent ev) {
         ExecutorConfig.Notify n = config.notifications();
         // two threads: a channel slow to answer (an SMTP server timing out) never stops the look at the fleet
-        timer = Executors.newScheduledThreadPool(2, r -> {
-            Thread t = new Thread(r, "executor-notifier");
-            t.setDaemon(true);
-            return t;
-        });
+        timer = Daemons.timer("executor-notifier", 2);
         long every = n.tick().toMillis();
         timer.scheduleWithFixedDelay(this::lookSafely, every, every, TimeUnit.MILLISECONDS);
         timer.scheduleWithFixedDelay(this::flushSafely, every, every, TimeUnit.MILLISECONDS);
@@ -263,7 +259,7 @@ public class Notifier {
         }
         metrics.notifications.labels(channel, status.toLowerCase(java.util.Locale.ROOT)).inc();
         try {
-            store.logNotification(channel, n.group(), n.subject(), n.body(), n.lines().size() + n.resolved().size(), status, error, clock.instant());
+            notificationLog.log(channel, n.group(), n.subject(), n.body(), n.lines().size() + n.resolved().size(), status, error, clock.instant());
         } catch (RuntimeException e) {
             LOG.warnf("notification log not written: %s", e.getMessage());
         }

@@ -8,8 +8,13 @@ import io.hangcheck.executor.domain.Policy;
 import io.hangcheck.executor.domain.Silence;
 import io.hangcheck.executor.domain.Verdict;
 import io.hangcheck.executor.service.Drivers;
-import io.hangcheck.executor.service.Executor;
-import io.hangcheck.executor.store.Store;
+import io.hangcheck.executor.service.Decider;
+import io.hangcheck.executor.service.Gauges;
+import io.hangcheck.executor.store.Inventory;
+import io.hangcheck.executor.store.KillSwitch;
+import io.hangcheck.executor.store.LedgerRows;
+import io.hangcheck.executor.store.Quarantines;
+import io.hangcheck.executor.store.Silences;
 import io.hangcheck.support.Problem;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -53,9 +58,19 @@ import java.util.Map;
 public class AdminResource {
 
     @Inject
-    Store store;
+    KillSwitch killSwitch;
     @Inject
-    Executor executor;
+    Silences silenceTable;
+    @Inject
+    LedgerRows ledgerRows;
+    @Inject
+    Inventory inventoryTable;
+    @Inject
+    Quarantines quarantines;
+    @Inject
+    Decider decider;
+    @Inject
+    Gauges gauges;
     @Inject
     Drivers drivers;
     @Inject
@@ -72,7 +87,7 @@ public class AdminResource {
     @Tag(name = "pause")
     @Operation(summary = "Is remediation paused? (detection keeps running)")
     public PauseState getPause() {
-        return store.pause();
+        return killSwitch.pause();
     }
 
     @POST
@@ -84,8 +99,8 @@ public class AdminResource {
             throw new BadInput("reason", "reason is required");
         }
         String reason = BadInput.require(body.reason(), "reason", 1000);
-        PauseState p = store.setPause(true, author(body.author(), sc), reason, clock.instant());
-        executor.refreshGauges();
+        PauseState p = killSwitch.set(true, author(body.author(), sc), reason, clock.instant());
+        gauges.refresh();
         return p;
     }
 
@@ -94,8 +109,8 @@ public class AdminResource {
     @Tag(name = "pause")
     @Operation(summary = "Resume reboots")
     public PauseState resume(@Context SecurityContext sc) {
-        PauseState p = store.setPause(false, author(null, sc), "resumed", clock.instant());
-        executor.refreshGauges();
+        PauseState p = killSwitch.set(false, author(null, sc), "resumed", clock.instant());
+        gauges.refresh();
         return p;
     }
 
@@ -111,7 +126,7 @@ public class AdminResource {
     @Tag(name = "silences")
     @Operation(summary = "Silences not yet ended")
     public List<Silence> silences() {
-        return store.silences(clock.instant());
+        return silenceTable.notEnded(clock.instant());
     }
 
     @POST
@@ -151,7 +166,7 @@ public class AdminResource {
         if (!end.isAfter(start)) {
             throw new BadInput("endsAt", "endsAt must be after startsAt");
         }
-        Silence s = store.addSilence(byHost ? b.hostId() : null, byHost ? null : b.labelKey(), byHost ? null : b.labelValue(),
+        Silence s = silenceTable.add(byHost ? b.hostId() : null, byHost ? null : b.labelKey(), byHost ? null : b.labelValue(),
                 start, end, author(b.author(), sc), reason, now);
         return Response.status(Response.Status.CREATED).entity(s).build();
     }
@@ -169,7 +184,7 @@ public class AdminResource {
         } catch (NumberFormatException e) {
             throw new BadInput("id", "id must be a number");
         }
-        return store.expireSilence(n, clock.instant()) ? Response.noContent().build()
+        return silenceTable.expire(n, clock.instant()) ? Response.noContent().build()
                 : Problem.response(Response.Status.NOT_FOUND, "no active silence " + n, "id");
     }
 
@@ -197,7 +212,7 @@ public class AdminResource {
         if (host != null) {
             BadInput.hostId(host, "host");
         }
-        return store.ledger(host, instant(from, "from"), instant(to, "to"), d, lim);
+        return ledgerRows.ledger(host, instant(from, "from"), instant(to, "to"), d, lim);
     }
 
     // ---- inventory ----
@@ -211,7 +226,7 @@ public class AdminResource {
     @Tag(name = "inventory")
     @Operation(summary = "All inventory entries")
     public List<InventoryEntry> inventory(@QueryParam("limit") Integer limit) {
-        return store.inventoryList(limit == null ? 10_000 : Math.max(1, Math.min(limit, 100_000)));
+        return inventoryTable.list(limit == null ? 10_000 : Math.max(1, Math.min(limit, 100_000)));
     }
 
     @GET
@@ -221,7 +236,7 @@ public class AdminResource {
     @APIResponse(responseCode = "404", description = "not in the inventory")
     public Response inventory(@PathParam("hostId") String hostId) {
         BadInput.hostId(hostId, "hostId");
-        return store.inventory(hostId).map(e -> Response.ok(e).build())
+        return inventoryTable.get(hostId).map(e -> Response.ok(e).build())
                 .orElseGet(() -> Problem.response(Response.Status.NOT_FOUND, "host " + hostId + " is not in the inventory", "hostId"));
     }
 
@@ -251,7 +266,7 @@ public class AdminResource {
         }
         InventoryEntry e = new InventoryEntry(hostId, driver, b.params(), b.labels(), b.enabled() == null || b.enabled(),
                 clock.instant(), author(b.author(), sc));
-        boolean created = store.putInventory(e);
+        boolean created = inventoryTable.put(e);
         return Response.status(created ? Response.Status.CREATED : Response.Status.OK).entity(e).build();
     }
 
@@ -262,7 +277,7 @@ public class AdminResource {
     @APIResponse(responseCode = "204", description = "removed")
     public Response deleteInventory(@PathParam("hostId") String hostId) {
         BadInput.hostId(hostId, "hostId");
-        return store.deleteInventory(hostId) ? Response.noContent().build()
+        return inventoryTable.delete(hostId) ? Response.noContent().build()
                 : Problem.response(Response.Status.NOT_FOUND, "host " + hostId + " is not in the inventory", "hostId");
     }
 
@@ -288,7 +303,7 @@ public class AdminResource {
         if (force) {
             reason = BadInput.require(reason, "reason", 1000);
         }
-        Executor.Outcome o = executor.manual(hostId, requestId, force, author(b == null ? null : b.author(), sc), reason);
+        Decider.Outcome o = decider.manual(hostId, requestId, force, author(b == null ? null : b.author(), sc), reason);
         String open = o.verdict() == null ? null : o.verdict().detail().get(Policy.OPEN_ATTEMPT);
         if (force && open != null) {
             return Problem.response(Response.Status.CONFLICT, "host " + hostId + " has an open reset attempt " + open
@@ -303,7 +318,7 @@ public class AdminResource {
     @Operation(summary = "What the chain would decide now for this host, for a HUNG and for an operator's request (nothing is written)")
     public Map<String, Verdict> whatIf(@PathParam("id") String hostId) {
         BadInput.hostId(hostId, "id");
-        return executor.whatIf(hostId);
+        return decider.whatIf(hostId);
     }
 
     @DELETE
@@ -313,10 +328,10 @@ public class AdminResource {
     @APIResponse(responseCode = "204", description = "released")
     public Response release(@PathParam("id") String hostId) {
         BadInput.hostId(hostId, "id");
-        if (!store.releaseQuarantine(hostId)) {
+        if (!quarantines.release(hostId)) {
             return Problem.response(Response.Status.NOT_FOUND, "host " + hostId + " is not quarantined", "id");
         }
-        executor.refreshGauges();
+        gauges.refresh();
         return Response.noContent().build();
     }
 

@@ -10,7 +10,7 @@ import io.hangcheck.executor.driver.RebootDriver;
 import io.hangcheck.executor.driver.RedfishCredentials;
 import io.hangcheck.executor.driver.Retrier;
 import io.hangcheck.executor.driver.WebhookDriver;
-import io.hangcheck.executor.store.Store;
+import io.hangcheck.executor.store.Database;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
@@ -24,8 +24,8 @@ public class Components {
 
     @Produces
     @Singleton
-    Store store(AgroalDataSource dataSource, ExecutorConfig config) {
-        return new Store(dataSource, config.outbox().topic());
+    Database database(AgroalDataSource dataSource) {
+        return new Database(dataSource);
     }
 
     @Produces
@@ -64,6 +64,6 @@ public class Components {
             drivers.put(d.name(), d);
         }
         own.forEach(d -> drivers.putIfAbsent(d.name(), d));
-        return new Drivers(drivers);
+        return new Drivers(drivers, config.defaultDriver());
     }
 }

@@ -3,7 +3,7 @@ package io.hangcheck.executor.service;
 import io.hangcheck.executor.config.ExecutorConfig;
 import io.hangcheck.executor.messaging.LivenessEventsLoop;
 import io.hangcheck.executor.metrics.ExecutorMetrics;
-import io.hangcheck.executor.store.Store;
+import io.hangcheck.executor.store.LeaderLock;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,15 +18,14 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
  * One active executor, enforced by PostgreSQL: the leader holds a session-level advisory lock
- * ({@link Store#LEADER_LOCK}) on a connection it keeps for its life. Only the leader recovers interrupted attempts
+ * ({@link LeaderLock#LEADER_LOCK}) on a connection it keeps for its life. Only the leader recovers interrupted attempts
  * (after it holds the lock, never before), consumes the liveness events, decides, sweeps, re-checks and notifies;
- * every decision transaction checks that the lock session is still alive ({@link Store#lockDecisions}). A standby
+ * every decision transaction checks that the lock session is still alive ({@link LeaderLock#lockDecisions}). A standby
  * is ready but passive and tries the lock every {@code leadership.retry-interval}: when the leader dies its session
  * ends, the lock is free, and the standby takes over within about one interval.
  */
@@ -41,9 +40,9 @@ public class Leadership {
     @ConfigProperty(name = "quarkus.datasource.password")
     Optional<String> password;
     @Inject
-    Store store;
+    LeaderLock lock;
     @Inject
-    Executor executor;
+    StartupRecovery recovery;
     @Inject
     LivenessEventsLoop events;
     @Inject
@@ -59,11 +58,7 @@ public class Leadership {
     void start(@Observes StartupEvent ev) {
         metrics.leader.set(0);
         tick(); // at once: a single executor leads (and has recovered) before it reads any event
-        timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "executor-leadership");
-            t.setDaemon(true);
-            return t;
-        });
+        timer = Daemons.timer("executor-leadership", 1);
         long every = config.leadership().retryInterval().toMillis();
         timer.scheduleWithFixedDelay(this::tick, every, every, TimeUnit.MILLISECONDS);
     }
@@ -111,15 +106,15 @@ public class Leadership {
         Connection c = null;
         try {
             c = openSession();
-            int pid = Store.tryLeaderLock(c);
+            int pid = LeaderLock.tryLeaderLock(c);
             if (pid == 0) {
                 c.close();
                 standbyBecause = "standby: another executor holds the leader lock";
                 return;
             }
             session = c;
-            store.fenceTo(pid);
-            executor.recoverAsLeader(); // start-up recovery only once the lock is held
+            lock.fenceTo(pid);
+            recovery.recoverAsLeader(); // start-up recovery only once the lock is held
             leader = true;
             metrics.leader.set(1);
             events.start();
@@ -155,8 +150,8 @@ public class Leadership {
         boolean was = leader;
         leader = false;
         metrics.leader.set(0);
-        store.fenceTo(0);
-        executor.forgetRecovery();
+        lock.fenceTo(0);
+        recovery.forgetRecovery();
         events.stop();
         Connection c = session;
         session = null;

@@ -4,7 +4,8 @@ import io.hangcheck.events.CloudEvents;
 import io.hangcheck.events.EventType;
 import io.hangcheck.executor.config.ExecutorConfig;
 import io.hangcheck.executor.metrics.ExecutorMetrics;
-import io.hangcheck.executor.store.Store;
+import io.hangcheck.executor.store.Database;
+import io.hangcheck.executor.store.Outbox;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,7 +25,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -41,7 +41,9 @@ public class OutboxRelay {
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
 
     @Inject
-    Store store;
+    Database db;
+    @Inject
+    Outbox outbox;
     @Inject
     ExecutorConfig config;
     @Inject
@@ -64,11 +66,7 @@ public class OutboxRelay {
         p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "hangcheck-executor-outbox-" + config.instanceId());
         producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
-        timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "executor-outbox");
-            t.setDaemon(true);
-            return t;
-        });
+        timer = Daemons.timer("executor-outbox", 1);
         long every = config.outbox().pollInterval().toMillis();
         timer.scheduleWithFixedDelay(this::relaySafely, every, every, TimeUnit.MILLISECONDS);
     }
@@ -87,32 +85,28 @@ public class OutboxRelay {
         }
     }
 
-    private long lastWarning = System.nanoTime() - 120_000_000_000L;
+    private final ThrottledWarning warning = new ThrottledWarning(LOG, java.time.Duration.ofMinutes(1)); // one line a minute during an outage
 
     private void relaySafely() {
         try {
             while (relay() == config.outbox().batchSize()) {
                 // a full batch: more may be waiting
             }
-            metrics.outboxUnsent.set(store.unsent());
+            metrics.outboxUnsent.set(outbox.unsent());
         } catch (RuntimeException e) {
-            long now = System.nanoTime();
-            if (now - lastWarning > 60_000_000_000L) { // at most one warning a minute during an outage
-                lastWarning = now;
-                LOG.warnf("outbox relay: %s (rows stay unsent and are retried)", e.getMessage());
-            }
+            warning.warn("outbox relay: %s (rows stay unsent and are retried)", e.getMessage());
         }
     }
 
     /** Relays one batch; returns how many rows were sent. */
     public int relay() {
-        return store.inTransaction(c -> {
-            List<Store.OutboxRow> rows = store.lockUnsent(c, config.outbox().batchSize());
+        return db.inTransaction(c -> {
+            List<Outbox.Row> rows = outbox.lockUnsent(c, config.outbox().batchSize());
             if (rows.isEmpty()) {
                 return 0;
             }
             List<Future<RecordMetadata>> acks = new ArrayList<>(rows.size());
-            for (Store.OutboxRow row : rows) {
+            for (Outbox.Row row : rows) {
                 ProducerRecord<String, byte[]> rec = new ProducerRecord<>(row.topic(), row.key(), row.payload());
                 CloudEvents.apply(rec.headers(), Long.toString(row.ledgerId()), EventType.REBOOT_RECORD,
                         "hangcheck-reboot-executor/" + config.instanceId(), row.createdAt());
@@ -132,7 +126,7 @@ public class OutboxRelay {
                 }
             }
             if (!ids.isEmpty()) {
-                store.markSent(c, ids, clock.instant());
+                outbox.markSent(c, ids, clock.instant());
             }
             return ids.size();
         });

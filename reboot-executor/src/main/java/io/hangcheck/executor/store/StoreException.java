@@ -7,9 +7,4 @@ public class StoreException extends RuntimeException {
     public StoreException(SQLException cause) {
         super("database: " + cause.getMessage(), cause);
     }
-
-    /** True for a unique-key violation (SQLState 23505). */
-    public boolean uniqueViolation() {
-        return getCause() instanceof SQLException s && "23505".equals(s.getSQLState());
-    }
 }

@@ -73,7 +73,7 @@ class ExecutorKafkaTest {
     }
 
     @jakarta.inject.Inject
-    io.hangcheck.executor.service.Executor executor;
+    io.hangcheck.executor.service.Recheck recheck;
     @jakarta.inject.Inject
     io.hangcheck.executor.service.HostStateView hostStates;
 
@@ -233,16 +233,16 @@ class ExecutorKafkaTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> ItSupport.ledger("rck-1").contains("HELD FLEET_FROZEN"));
 
         // still frozen: the same answer, so nothing is written (no ledger row, no record, no message)
-        assertThat(decisions(executor.recheck(), "rck-1")).isEmpty();
+        assertThat(decisions(recheck.run(), "rck-1")).isEmpty();
         assertThat(ItSupport.ledger("rck-1")).containsExactly("HELD FLEET_FROZEN");
 
         fleetSettledNormal();
-        assertThat(decisions(executor.recheck(), "rck-1")).containsExactly("INTENT POLICY_PASSED", "EXECUTED POLICY_PASSED");
+        assertThat(decisions(recheck.run(), "rck-1")).containsExactly("INTENT POLICY_PASSED", "EXECUTED POLICY_PASSED");
         assertThat(bmc.resets("rck-1")).containsExactly(new FakeBmc.Reset("rck-1", "GracefulRestart"));
 
         // an incident with an attempt is never decided again, however often it is looked at
-        assertThat(decisions(executor.recheck(), "rck-1")).isEmpty();
-        assertThat(decisions(executor.recheck(), "rck-1")).isEmpty();
+        assertThat(decisions(recheck.run(), "rck-1")).isEmpty();
+        assertThat(decisions(recheck.run(), "rck-1")).isEmpty();
         assertThat(ItSupport.ledger("rck-1")).containsExactly("HELD FLEET_FROZEN", "INTENT POLICY_PASSED", "EXECUTED POLICY_PASSED");
         assertThat(bmc.resets("rck-1")).hasSize(1);
         await().atMost(Duration.ofSeconds(20)).until(() -> ItSupport.count("SELECT count(*) FROM outbox WHERE sent_at IS NULL") == 0);
@@ -273,14 +273,14 @@ class ExecutorKafkaTest {
                 && ItSupport.ledger("rck-quarantined").contains("SKIPPED HOST_QUARANTINED"));
         await().atMost(Duration.ofSeconds(20)).until(() -> executorSees("rck-missed", HostStatus.HUNG) && executorSees("rck-forged", HostStatus.HUNG));
 
-        List<RebootRecord> first = executor.recheck();
+        List<RebootRecord> first = recheck.run();
         assertThat(decisions(first, "rck-missed")).containsExactly("INTENT POLICY_PASSED", "EXECUTED POLICY_PASSED");
         assertThat(first).filteredOn(r -> r.hostId().equals("rck-missed") && r.decision() == io.hangcheck.events.RebootDecision.INTENT)
                 .singleElement().satisfies(r -> assertThat(r.detail()).containsEntry("recheck", "true"));
         assertThat(decisions(first, "rck-up")).isEmpty();
         assertThat(decisions(first, "rck-quarantined")).isEmpty();
         assertThat(decisions(first, "rck-forged")).isEmpty();
-        assertThat(decisions(executor.recheck(), "rck-missed")).isEmpty();
+        assertThat(decisions(recheck.run(), "rck-missed")).isEmpty();
         assertThat(bmc.resets("rck-forged")).isEmpty();
         assertThat(bmc.resets("rck-missed")).hasSize(1);
         assertThat(bmc.resets("rck-up")).isEmpty();

@@ -54,7 +54,7 @@ public class PeersResource implements QuarkusTestResourceLifecycleManager {
         c.put("hangcheck.executor.confirmation.driver-back-off", "100ms");
         c.put("hangcheck.executor.confirmation.boot-timeout", bootTimeout);
         c.put("hangcheck.executor.confirmation.sweep-interval", "300ms");
-        // the tests call Executor.recheck() themselves, at the moments they choose
+        // the tests call Recheck.run() themselves, at the moments they choose
         c.put("hangcheck.executor.recheck.interval", "1h");
         c.put("hangcheck.executor.recheck.after", "0s");
         c.put("hangcheck.executor.outbox.poll-interval", "200ms");

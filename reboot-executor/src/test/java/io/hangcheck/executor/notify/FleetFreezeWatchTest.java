@@ -39,7 +39,7 @@ class FleetFreezeWatchTest {
                 report("ev-1", mode);
                 report("ev-2", mode);
                 for (int i = 0; i < heldHungPerReport; i++) {
-                    watch.observe(view.status()); // what Executor.alertFor does for each HUNG held by the freeze
+                    watch.observe(view.status()); // what Alerts.decided does for each HUNG held by the freeze
                 }
             }
             tick();
