@@ -76,7 +76,7 @@ resets_logged() { grep -c "\"POST $SYSTEM/Actions/ComputerSystem.Reset" "$LOGS/s
 
 phase "1. $HOST: its BMC is the emulator ($SUSHY$SYSTEM); the executor knows only the address and a login"
 line "inventory: $(get -H "Authorization: Bearer $TOKEN" "$EXEC/v1/inventory/$HOST" | jq -c '{driver, params}')"
-up() { [[ "$(host_json | jq -r '.state // empty')" == UP ]]; }
+up() { [[ "$(host_json | jq -r '.status // empty')" == UP ]]; }
 deadline=$(( $(date +%s) + 90 ))
 until up; do (( $(date +%s) < deadline )) || die "$HOST not UP within 90 s"; sleep 1; done
 BOOT_BEFORE="$(host_json | jq -r '.bootId // "?"')"
@@ -89,7 +89,7 @@ HUNG_AT="" EXEC_AT="" CONF_AT="" LAST_POWER="" LAST_STATE="" OFF_SEEN=no
 declare -A SEEN=()
 watch() {
   local st p
-  st="$(host_json | jq -r '.state // empty')"
+  st="$(host_json | jq -r '.status // empty')"
   if [[ -n "$st" && "$st" != "$LAST_STATE" ]]; then
     line "evaluator: $HOST ${B}$st${N}"; LAST_STATE="$st"
     [[ "$st" == HUNG && -z "$HUNG_AT" ]] && HUNG_AT=$(date +%s)

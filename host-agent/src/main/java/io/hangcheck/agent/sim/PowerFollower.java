@@ -139,7 +139,8 @@ final class PowerFollower implements AutoCloseable {
                 }
                 String state = json.readTree(r.body()).path("PowerState").asText("");
                 trouble(l, null);
-                if (notifiedAt.getOrDefault(l.hostId(), Long.MIN_VALUE) - started > 0) {
+                Long notified = notifiedAt.get(l.hostId());
+                if (notified != null && notified - started > 0) {
                     continue; // a notification came while this read was under way: it is the newer word
                 }
                 observe(l.hostId(), state, "read");

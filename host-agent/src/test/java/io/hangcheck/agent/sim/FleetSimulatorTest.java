@@ -220,6 +220,8 @@ class FleetSimulatorTest {
                 "http://127.0.0.1:" + sim.controlPort() + "/bmc-notify", "lab", "lab-pw")) {
             await(() -> !from("bmc-001", 0).isEmpty());
             String oldBoot = from("bmc-001", 0).get(0).bootId();
+            await(() -> powerSeen(sim).equals("On"));
+            assertThat(powerSeen(sim)).as("the follower reads the system's PowerState").isEqualTo("On");
 
             HttpResponse<String> reset = http.send(HttpRequest.newBuilder(URI.create(sushy.url() + system + "/Actions/ComputerSystem.Reset"))
                     .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString("lab:lab-pw".getBytes()))
@@ -245,6 +247,14 @@ class FleetSimulatorTest {
             assertThat(JSON.readTree(after.body()).get("PowerState").asText()).isEqualTo("On");
             // the emulator told the simulator (its external notifier), not only answered the follower's reads
             assertThat(get(sim, "/status").get("followBmc").get("notifications").asLong()).isPositive();
+        }
+    }
+
+    private String powerSeen(FleetSimulator sim) {
+        try {
+            return get(sim, "/status").path("followBmc").path("hosts").path("bmc-001").path("power").asText();
+        } catch (Exception e) {
+            return e.toString();
         }
     }
 
