@@ -92,19 +92,21 @@ watch() {
   st="$(host_json | jq -r '.status // empty')"
   if [[ -n "$st" && "$st" != "$LAST_STATE" ]]; then
     line "evaluator: $HOST ${B}$st${N}"; LAST_STATE="$st"
-    [[ "$st" == HUNG && -z "$HUNG_AT" ]] && HUNG_AT=$(date +%s)
+    if [[ "$st" == HUNG && -z "$HUNG_AT" ]]; then HUNG_AT=$(date +%s); fi
   fi
   p="$(power)"
   if [[ "$p" != "$LAST_POWER" ]]; then
     line "emulator: PowerState ${B}$p${N}"; LAST_POWER="$p"
-    [[ "$p" == Off ]] && OFF_SEEN=yes
+    if [[ "$p" == Off ]]; then OFF_SEEN=yes; fi
   fi
   while IFS=$'\t' read -r id h dec reason drv att detail; do
     [[ -z "$id" || -n "${SEEN[$id]:-}" ]] && continue
     SEEN[$id]=1
     line "executor: ${B}$dec${N} $h ($reason, driver $drv, attempt $att)${detail:+ — $detail}"
-    [[ "$h" == "$HOST" && "$dec" == EXECUTED && -z "$EXEC_AT" ]] && EXEC_AT=$(date +%s)
-    [[ "$h" == "$HOST" && "$dec" == CONFIRMED && -z "$CONF_AT" ]] && CONF_AT=$(date +%s)
+    # the HUNG verdict is what the executor's INTENT answers (the state may pass between two reads)
+    if [[ "$h" == "$HOST" && "$dec" == INTENT && -z "$HUNG_AT" ]]; then HUNG_AT=$(date +%s); fi
+    if [[ "$h" == "$HOST" && "$dec" == EXECUTED && -z "$EXEC_AT" ]]; then EXEC_AT=$(date +%s); fi
+    if [[ "$h" == "$HOST" && "$dec" == CONFIRMED && -z "$CONF_AT" ]]; then CONF_AT=$(date +%s); fi
   done < <(ledger | jq -r 'reverse | .[] | [.recordId, .hostId, .decision, .reason, (.driver // "-"), .attempt,
       ((.detail // {}) | to_entries | map(select(.key | test("outcome|driver|message|result"))) | map(.value) | join("; ") | .[0:160])] | @tsv' 2>/dev/null)
 }
