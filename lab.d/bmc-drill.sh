@@ -72,7 +72,10 @@ get() { curl -sf -m 8 "$@" 2>/dev/null || true; }
 power() { get -u "$BMC_LOGIN" "$SUSHY$SYSTEM" | jq -r '.PowerState // "?"'; }
 host_json() { get -L "$EVAL/v1/hosts/$HOST"; }
 ledger() { get -H "Authorization: Bearer $TOKEN" "$EXEC/v1/ledger?from=$START_ISO&limit=1000"; }
-resets_logged() { grep -c "\"POST $SYSTEM/Actions/ComputerSystem.Reset" "$LOGS/sushy.log" 2>/dev/null || true; }
+resets_logged() {  # in this run's part of the emulator's log (./lab appends a header per start)
+  awk -v p="\"POST $SYSTEM/Actions/ComputerSystem.Reset" '/^===== sushy: started/ {n = 0} index($0, p) {n++} END {print n + 0}' \
+    "$LOGS/sushy.log" 2>/dev/null || echo 0
+}
 
 phase "1. $HOST: its BMC is the emulator ($SUSHY$SYSTEM); the executor knows only the address and a login"
 line "inventory: $(get -H "Authorization: Bearer $TOKEN" "$EXEC/v1/inventory/$HOST" | jq -c '{driver, params}')"
