@@ -23,6 +23,7 @@ HOOK_PORT="${DEMO_WEBHOOK_PORT:-18099}"
 TOKEN=demo-operator
 INGEST=http://127.0.0.1:8081 EVAL=http://127.0.0.1:8082 EXEC=http://127.0.0.1:8083 SOCK=http://127.0.0.1:8084
 SIM=http://127.0.0.1:$SIM_PORT
+AM="http://127.0.0.1:${LAB_ALERTMANAGER_PORT:-9095}"   # the local Alertmanager ./lab up starts (LAB_MONITORING)
 BUDGET=40           # ingest's connection budget (demo size)
 LEAK_RATE=2         # leaked connections per second
 LEAK_MAX=60         # more than the budget: the budget is what runs out
@@ -51,6 +52,7 @@ export HANGCHECK_EXECUTOR_CONFIRMATION_BOOT_TIMEOUT=90s HANGCHECK_EXECUTOR_FLEET
 export HANGCHECK_EXECUTOR_NOTIFICATIONS_GROUP_WAIT=5s HANGCHECK_EXECUTOR_NOTIFICATIONS_WEBHOOK_URL="http://127.0.0.1:$HOOK_PORT/hook"
 export HANGCHECK_SOCKETS_INTERVAL=1s HANGCHECK_SOCKETS_WINDOW=30s HANGCHECK_SOCKETS_HORIZON=2m HANGCHECK_SOCKETS_MIN_SAMPLES=4
 export HANGCHECK_SOCKETS_OPEN_AFTER=2 HANGCHECK_SOCKETS_RESOLVE_AFTER=3 HANGCHECK_SOCKETS_WATCH_PORTS="8081:$BUDGET"
+export LAB_SUSHY=no   # the sushy-emulated BMC has its own drill (./lab bmc); here the simulator is every BMC
 export HANGCHECK_SOCKETS_DNS_ENABLED=false HANGCHECK_SOCKETS_WARN_SHARE=0.5 HANGCHECK_SOCKETS_RESOLVE_SHARE=0.4
 
 # ---- start, and stop everything on exit -----------------------------------------------------------------
@@ -129,7 +131,8 @@ auth=(-H "Authorization: Bearer $TOKEN")
 metric() { awk -v m="$1" '$1 == m {print int($2); exit}' <<<"$2"; }
 count_state() { get "$EVAL/v1/hosts?state=$1&limit=1000" | jq -r '.hosts | length' 2>/dev/null || echo "?"; }
 
-declare -A SEEN=()
+declare -A SEEN=() AM_SEEN=()
+AM_ORDER=()
 LAST_MODE="" LAST_DEG="" NOTES=0 ALERT_AT="" BUDGET_AT="" DEGRADED_AT="" FROZEN_SEEN=no
 LEAK_AT=0 THAW_AT=0 POST_THAW_VERDICTS=0 NAMED_AT="" NAMED_KIND="" FAILED_AT_LEAK=0 ALERTS_BEFORE_LEAK=0
 poll() {
@@ -181,6 +184,16 @@ poll() {
       if [[ -z "$ALERT_AT" && "$kind" == EXHAUSTION_FORECAST ]] && (( LEAK_AT > 0 )); then ALERT_AT=$(date +%s); fi
       if [[ -z "$NAMED_AT" && "$summary" == *127.0.0.2* ]] && (( LEAK_AT > 0 )); then NAMED_AT=$(date +%s); NAMED_KIND="$kind"; fi
     done < <(jq -r '.[] | [.alertId + ":" + .status + ":" + .at, .kind, (.summary | gsub("[\t\n]"; " ")), .status] | @tsv' <<<"$alerts" 2>/dev/null)
+  fi
+  # alerts of the project's rules, as the local Alertmanager received them from the local Prometheus
+  local am name sev state
+  am="$(get "$AM/api/v2/alerts")"
+  if [[ -n "$am" ]]; then
+    while IFS=$'\t' read -r name sev state; do
+      [[ -z "$name" || -n "${AM_SEEN[$name]:-}" ]] && continue
+      AM_SEEN[$name]="$(ts) $sev"; AM_ORDER+=("$name")
+      line "alertmanager: ${Y}$name${N} ($sev, $state)"
+    done < <(jq -r '.[] | [.labels.alertname, (.labels.severity // "-"), .status.state] | @tsv' <<<"$am" 2>/dev/null)
   fi
   local n; n="$(wc -l <"$HOOK_FILE")"
   if (( n > NOTES )); then
@@ -295,6 +308,16 @@ row "leak start -> forecast alert (s)" "$(( ${ALERT_AT:-0} > 0 ? ALERT_AT - LEAK
 row "alert before budget reached (lead, s)" "$LEAD" "$(chk "[[ -n '$ALERT_AT' && -n '$BUDGET_AT' && $LEAD -gt 0 ]]")" "> 0"
 NAMED_LEAD=$(( ${BUDGET_AT:-0} > 0 && ${NAMED_AT:-0} > 0 ? BUDGET_AT - NAMED_AT : 0 ))
 row "alert naming 127.0.0.2 (changelist) before budget (s)" "$NAMED_LEAD" "$(chk "[[ -n '$NAMED_AT' && -n '$BUDGET_AT' && $NAMED_LEAD -gt 0 ]]")" "> 0"
+if curl -sf -m 3 "$AM/-/ready" >/dev/null 2>&1; then
+  WATCHDOG=no
+  for name in "${AM_ORDER[@]}"; do [[ "$name" == *Watchdog ]] && WATCHDOG=yes; done
+  # The Watchdog proves the path rules -> Prometheus -> Alertmanager; the other rules' for: windows (minutes) are
+  # longer than this demo's outage, so which of them fire depends on the run and is listed, not expected.
+  row "alerts Alertmanager received (:${AM##*:}), whole demo" "${#AM_ORDER[@]}" "$(chk "[[ $WATCHDOG == yes ]]")" "Watchdog+"
+  for name in "${AM_ORDER[@]}"; do printf '    %-50s first seen %s\n' "$name" "${AM_SEEN[$name]}"; done
+else
+  echo "  (no local Alertmanager answered on $AM: LAB_MONITORING=no, or prometheus-alertmanager not installed)"
+fi
 echo "  (notifications: one fleet-frozen message for the whole outage, and at most one 'resolved' after it)"
 [[ -n "$NAMED_KIND" ]] && echo "  (the first alert naming 127.0.0.2 was $NAMED_KIND, $(( NAMED_AT - LEAK_AT )) s after the leak started)"
 echo

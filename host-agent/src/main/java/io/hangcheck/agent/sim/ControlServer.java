@@ -109,6 +109,9 @@ final class ControlServer {
                 byte[] body = readBody(ex.getRequestBody());
                 if (path.equals("/redfish") || path.startsWith("/redfish/") || path.startsWith("/bmc/")) {
                     r = bmc.handle(ex, method, path, body);
+                } else if (path.equals("/bmc-notify")) { // sushy-tools' external notifier (PowerFollower)
+                    r = !method.equals("PUT") && !method.equals("POST") ? problem(405, "method", method + " not allowed on " + path)
+                            : sim.follower() == null ? problem(404, "path", "no --follow-bmc") : sim.follower().notified(body);
                 } else {
                     String action = path.replaceFirst("^/+", "").replaceFirst("/+$", "");
                     if (action.equals("status") ? !method.equals("GET") : !method.equals("POST")) {
@@ -366,6 +369,9 @@ final class ControlServer {
                 }
             }
             s.put("silent", byState);
+            if (sim.follower() != null && sim.follower().active()) {
+                s.put("followBmc", sim.follower().status());
+            }
             s.put("slow", slow);
             s.put("skewed", skewed);
             s.put("flapping", flapping);

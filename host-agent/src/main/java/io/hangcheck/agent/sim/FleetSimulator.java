@@ -61,6 +61,7 @@ public final class FleetSimulator implements Closeable {
 
     private final SimConfig config;
     private final Clock clock;
+    private volatile PowerFollower follower;
     private final RandomGenerator random;
     private final long tickNanos;
     private final long intervalNanos;
@@ -152,10 +153,17 @@ public final class FleetSimulator implements Closeable {
             statusThread.setDaemon(true);
             statusThread.start();
         }
+        follower = new PowerFollower(this, config.followBmc());
+        follower.start();
         if (config.scenario() != null) {
             scenario = Scenario.load(config.scenario());
             scenario.start(control);
         }
+    }
+
+    /** The hosts whose power follows a Redfish system elsewhere ({@code --follow-bmc}). */
+    PowerFollower follower() {
+        return follower;
     }
 
     public int controlPort() {
@@ -508,6 +516,9 @@ public final class FleetSimulator implements Closeable {
         httpClients.forEach(OneConnectionHttpClient::close);
         if (control != null) {
             control.stop();
+        }
+        if (follower != null) {
+            follower.close();
         }
         leaker.close();
         if (udp != null) {

@@ -59,6 +59,8 @@ import java.util.Set;
  *                         reset types, busy answers); see {@link BmcProfile}
  * @param bmcTlsPort       {@code --bmc-tls-port}: also serve the BMCs over HTTPS on this port (0 = any free port),
  *                         with a self-signed certificate without subject alternative names, as BMCs ship; -1 = no
+ * @param followBmc        {@code --follow-bmc HOST=URL,…}: these hosts' power follows a Redfish system elsewhere (a BMC
+ *                         with no agent behind it, e.g. sushy-tools' emulator); see {@link PowerFollower}
  */
 public record SimConfig(
         List<PoolSpec> pools,
@@ -87,7 +89,8 @@ public record SimConfig(
         String bmcPassword,
         boolean hungIgnoresGraceful,
         BmcProfile bmcProfile,
-        int bmcTlsPort) {
+        int bmcTlsPort,
+        List<PowerFollower.Link> followBmc) {
 
     public static final int MAX_HOSTS = 1_000_000;
     public static final Set<String> SWITCHES = Set.of("--simulate", "--help", "--quiet", "--hung-ignores-graceful");
@@ -114,6 +117,8 @@ public record SimConfig(
               --hung-ignores-graceful                          hung hosts ignore graceful resets
               --bmc-profile hangcheck|sushy|idrac|ilo          BMC behaviour: system ids, reset types, busy  (hangcheck)
               --bmc-tls-port N                                 the BMCs over HTTPS too, SAN-less cert (-1 = no; 0 = any)
+              --follow-bmc HOST=URL[,…]                        HOST's power follows that Redfish system (user:pw@ in
+                                                               the URL; PUT /bmc-notify takes sushy's notifications)
               --leak-cap 1000                                  most leaked connections held at once
               --scenario FILE                                  timed actions: "<at> <action> [query]" per line
               --status-every 5s --tick 50ms --duration 0 --seed N --quiet
@@ -216,7 +221,8 @@ public record SimConfig(
                 a.get("--bmc-password"),
                 a.has("--hung-ignores-graceful") && bool(a.get("--hung-ignores-graceful"), "--hung-ignores-graceful"),
                 BmcProfile.parse(or(a.get("--bmc-profile"), "hangcheck"), "--bmc-profile"),
-                (int) integer(or(a.get("--bmc-tls-port"), "-1"), "--bmc-tls-port"));
+                (int) integer(or(a.get("--bmc-tls-port"), "-1"), "--bmc-tls-port"),
+                PowerFollower.Link.parseAll(a.get("--follow-bmc"), "--follow-bmc"));
         a.rejectUnknown();
         return c;
     }

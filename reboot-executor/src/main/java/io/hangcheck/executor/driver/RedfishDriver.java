@@ -363,7 +363,7 @@ public class RedfishDriver implements RebootDriver {
                     headers.put("Authorization", "Basic " + Base64.getEncoder().encodeToString(
                             (login.user() + ":" + login.password()).getBytes(StandardCharsets.UTF_8)));
                 }
-                BmcHttp.Response res = send(method, uri, headers, body);
+                BmcHttp.Response res = send(method, uri, headers, body, !method.equals("GET"));
                 int s = res.status();
                 if (s == 401 && token != null && !relogged) {
                     tokens.remove(tokenKey, token);
@@ -398,7 +398,8 @@ public class RedfishDriver implements RebootDriver {
             Map<String, String> body = Map.of("UserName", login.user(), "Password", login.password());
             BmcHttp.Response res;
             try {
-                res = send("POST", resolve(bmc.baseUri, sessionsPath), Map.of(), json.writeValueAsBytes(body));
+                // a login acts on nothing: without an answer it is retried like a read
+                res = send("POST", resolve(bmc.baseUri, sessionsPath), Map.of(), json.writeValueAsBytes(body), false);
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
@@ -415,7 +416,9 @@ public class RedfishDriver implements RebootDriver {
             return token;
         }
 
-        private BmcHttp.Response send(String method, URI uri, Map<String, String> headers, byte[] body) throws DriverException {
+        /** @param acts whether the request may change the system (the reset): then no answer means it may have happened */
+        private BmcHttp.Response send(String method, URI uri, Map<String, String> headers, byte[] body, boolean acts)
+                throws DriverException {
             try {
                 return http.send(method, uri, headers, body);
             } catch (BmcHttp.NotSent e) {
@@ -430,11 +433,11 @@ public class RedfishDriver implements RebootDriver {
                 }
                 throw new DriverException(DriverException.Kind.RETRYABLE, who() + ": request not sent: " + cause, e);
             } catch (BmcHttp.NoAnswer e) {
-                if (!method.equals("GET")) {
+                if (acts) {
                     throw new DriverException(DriverException.Kind.FATAL, who() + " did not answer " + method + " "
                             + uri.getRawPath() + " in " + timeout + " (" + e.getMessage() + "); the reset may have happened", e);
                 }
-                throw new DriverException(DriverException.Kind.RETRYABLE, who() + " did not answer GET " + uri.getRawPath()
+                throw new DriverException(DriverException.Kind.RETRYABLE, who() + " did not answer " + method + " " + uri.getRawPath()
                         + " (" + e.getMessage() + "); nothing was reset", e);
             }
         }

@@ -129,6 +129,19 @@ class DriverTest {
     }
 
     @Test
+    void aLoginWithoutAnswerIsRetryableForNothingWasReset() {
+        RedfishDriver impatient = new RedfishDriver(name -> new RedfishDriver.Login("admin", "s3cret"), true, Duration.ofMillis(500));
+        bmc.sessions(true);
+        bmc.stallLogins(2000);
+        assertThatThrownBy(() -> impatient.reset(request(ResetType.ForceRestart)))
+                .isInstanceOfSatisfying(DriverException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(DriverException.Kind.RETRYABLE);
+                    assertThat(e.getMessage()).contains("POST /redfish/v1/SessionService/Sessions", "nothing was reset");
+                });
+        assertThat(bmc.count(RESET_H1)).isZero();
+    }
+
+    @Test
     void sessionsAreOpenedOnceReusedAndRenewedOn401() throws Exception {
         bmc.sessions(true);
         redfish.reset(request(ResetType.GracefulRestart));

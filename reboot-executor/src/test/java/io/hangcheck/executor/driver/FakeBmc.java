@@ -45,6 +45,7 @@ public final class FakeBmc implements AutoCloseable {
     private volatile List<String> allowable = List.of("On", "ForceOff", "GracefulRestart", "ForceRestart", "PowerCycle");
     private volatile boolean sessions;
     private volatile long stallMillis;
+    private volatile long stallLoginMillis;
     private final Set<String> tokens = ConcurrentHashMap.newKeySet();
     private final AtomicInteger calls = new AtomicInteger();
 
@@ -123,6 +124,11 @@ public final class FakeBmc implements AutoCloseable {
         stallMillis = millis;
     }
 
+    /** Session logins wait this long before being answered. */
+    public void stallLogins(long millis) {
+        stallLoginMillis = millis;
+    }
+
     public void clear() {
         resets.clear();
         requests.clear();
@@ -137,6 +143,13 @@ public final class FakeBmc implements AutoCloseable {
         headers.add(String.valueOf(ex.getRequestHeaders().getFirst("Connection")) + "|" + ex.getRequestHeaders().getFirst("Upgrade"));
         try (ex) {
             if (sessions && method.equals("POST") && path.equals("/redfish/v1/SessionService/Sessions")) {
+                if (stallLoginMillis > 0) {
+                    try {
+                        Thread.sleep(stallLoginMillis);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
                 String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
                 if (!body.contains("\"UserName\":\"" + user + "\"") || !body.contains("\"Password\":\"" + password + "\"")) {
                     reply(ex, 401, "{\"error\":{\"message\":\"bad login\"}}");
