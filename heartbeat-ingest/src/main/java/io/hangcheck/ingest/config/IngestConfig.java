@@ -75,8 +75,20 @@ public interface IngestConfig {
         @WithDefault("262144")
         int maxBodyBytes();
 
-        /** Bearer tokens accepted on POST /v1/heartbeats; none configured means no authentication. */
+        /**
+         * Fleet-wide bearer tokens, each speaking for any host (relays such as the simulator); a host's own token and a
+         * pool's token come from {@code auth.secrets}.
+         */
         Optional<List<String>> bearerTokens();
+
+        /**
+         * Longest a request's headers may take to arrive: from the connection's accept, or from the first byte of a
+         * later request on a kept-alive connection. A slower connection is closed and counted (slowloris: a client
+         * sending one header byte every few seconds would otherwise hold its slot of the connection budget until the
+         * idle timeout, since every byte resets that).
+         */
+        @WithDefault("10s")
+        java.time.Duration headerTimeout();
 
         /**
          * Longest a request's body may take to arrive once its headers are in; a slower one is answered 408 and its
