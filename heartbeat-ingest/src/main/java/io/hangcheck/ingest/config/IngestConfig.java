@@ -111,6 +111,15 @@ public interface IngestConfig {
         Optional<List<String>> secrets();
 
         /**
+         * Pools: a pool's name to the host ids its credentials speak for (a Java regular expression the whole id must
+         * match), {@code hangcheck.ingest.auth.pools.nightly=nightly-[0-9]+}. A pool's token and UDP key are derived from
+         * the lab secrets under its name ({@code HostCredentials.poolHttpToken}, {@code poolUdpKey}), so a lab of many
+         * hosts may hand one credential to a whole pool instead of one per host; a heartbeat from a pool credential for
+         * a host outside the pool is refused and counted. Needs {@code auth.secrets}.
+         */
+        Map<String, String> pools();
+
+        /**
          * Take unauthenticated heartbeats (no secret, token or key configured): anyone who can reach ingest can
          * then speak for any host. Logged loudly at start and exported as {@code hangcheck_ingest_insecure 1}.
          */
