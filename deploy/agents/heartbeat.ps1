@@ -20,7 +20,8 @@ param(
     [string]$HostId = $(if ($env:HANGCHECK_HOST_ID) { $env:HANGCHECK_HOST_ID } else { $env:COMPUTERNAME.ToLowerInvariant() }),
     # labels k=v,k=v (env HANGCHECK_LABELS); os=windows is added if absent
     [string]$Labels = $env:HANGCHECK_LABELS,
-    # HMAC key (env HANGCHECK_HMAC_KEY): hex:..., base64:... or text (its UTF-8 bytes)
+    # HMAC key (env HANGCHECK_HMAC_KEY): hex:..., base64:... or text (its UTF-8 bytes); the host's own key or its pool's
+    # (`./lab credentials HOST` prints HANGCHECK_HMAC_KEY=hex:...); without one the datagram is unsigned
     [string]$HmacKey = $env:HANGCHECK_HMAC_KEY,
     # state file for the sequence number
     [string]$StatePath = $(Join-Path $env:ProgramData 'hangcheck\heartbeat.seq'),
@@ -74,7 +75,15 @@ if ($Labels) {
     }
 }
 if (-not $hasOs) { $labelTokens.Add('l.os=windows') }
-$key = Get-KeyBytes $HmacKey
+try {
+    $key = Get-KeyBytes $HmacKey
+} catch {
+    Fail 2 "HMAC key is not valid: $($_.Exception.Message)"
+}
+if ($null -eq $key) {
+    # Ingest requires signatures by default and drops an unsigned datagram without an answer: say so on every run.
+    [Console]::Error.WriteLine('hangcheck-heartbeat: no HMAC key (-HmacKey / HANGCHECK_HMAC_KEY): the datagram goes unsigned, and an ingest that requires signatures (the default) drops it')
+}
 $Epoch = New-Object DateTime 1970, 1, 1, 0, 0, 0, ([DateTimeKind]::Utc)
 
 function Get-Boot {

@@ -17,7 +17,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
-import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -60,13 +60,15 @@ class ConnectionBudgetTest {
         Instant before = Instant.now();
         List<Socket> held = new ArrayList<>();
         try {
-            // Given: the budget filled with idle connections (a pooled client connection may hold a slot already)
+            // Given: the budget filled with idle kept-alive connections, each after one request as the seed's leaking
+            // clients did (a pooled client connection may hold a slot already; a connection that never sends a
+            // request is cut at the header timeout)
             // When: one more connects
             // Then: that one is closed at once, while the others stay open
             boolean refused = false;
             for (int i = 0; i <= BUDGET && !refused; i++) {
                 Socket s = connect();
-                if (closedByPeer(s, 500)) {
+                if (!answered(s)) {
                     refused = true;
                     s.close();
                 } else {
@@ -105,15 +107,53 @@ class ConnectionBudgetTest {
         return s;
     }
 
-    private static boolean closedByPeer(Socket s, int waitMillis) throws IOException {
-        s.setSoTimeout(waitMillis);
+    /** Sends one kept-alive request; false when the server closed the connection instead of answering. */
+    private static boolean answered(Socket s) throws IOException {
         try {
-            return s.getInputStream().read() == -1;
+            s.getOutputStream().write("GET /q/health/live HTTP/1.1\r\nHost: ingest\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            s.setSoTimeout(5000);
+            return s.getInputStream().read(new byte[8192]) > 0;
         } catch (SocketException reset) {
-            return true;
-        } catch (SocketTimeoutException stillOpen) {
             return false;
         }
+    }
+
+    @Test
+    void slowClientsHoldingTheBudgetMakeIngestDegradedUntilTheHeaderTimeoutCutsThem() throws Exception {
+        await().atMost(Duration.ofSeconds(30)).until(() -> given().header("Connection", "close").get("/q/health/ready").statusCode() == 200);
+        await().atMost(Duration.ofSeconds(30)).until(() -> openConnections() <= 1);
+        double cutBefore = MetricsText.rejected("http", "slow_headers");
+        Instant before = Instant.now();
+        List<SlowClient> slow = new ArrayList<>();
+        try {
+            // Given: as many slowloris clients as the budget holds, each trickling a request head
+            for (int i = 0; i < BUDGET; i++) {
+                slow.add(new SlowClient().trickle(300));
+            }
+            // Then: while they hold it, ticks say DEGRADED with the reason
+            assertThat(TopicReader.await(bootstrap, Topics.HEARTBEATS, r -> isTick(r, before) && tick(r).health().degraded()
+                    && tick(r).health().reasons().stream().anyMatch(x -> x.startsWith("connections ")), 1, Duration.ofSeconds(20)))
+                    .isNotEmpty();
+            // And: the header timeout cuts every one of them, counted
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+                for (SlowClient c : slow) {
+                    assertThat(c.closedByServer()).isTrue();
+                }
+            });
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                    assertThat(MetricsText.rejected("http", "slow_headers") - cutBefore).isGreaterThanOrEqualTo(BUDGET - 1.0));
+        } finally {
+            for (SlowClient c : slow) {
+                c.close();
+            }
+        }
+        // And: the budget is free again, hosts are served and the instance is OK
+        given().header("Connection", "close").contentType("application/json")
+                .body(Fixtures.json(Fixtures.heartbeat(Fixtures.uniqueHost("after-slowloris"), 1))).post("/v1/heartbeats")
+                .then().statusCode(202);
+        Instant after = Instant.now().plusMillis(500);
+        assertThat(TopicReader.await(bootstrap, Topics.HEARTBEATS,
+                r -> isTick(r, after) && !tick(r).health().degraded(), 1, Duration.ofSeconds(20))).isNotEmpty();
     }
 
     private static boolean isTick(ConsumerRecord<String, byte[]> r, Instant notBefore) {

@@ -29,7 +29,8 @@ import static org.hamcrest.Matchers.equalTo;
 /**
  * D1 against the real broker: with lab secrets configured (the authenticated default), a host's derived token and
  * key speak for that host alone, both secrets work during a rotation, and a forged or unsigned heartbeat for a live
- * host is refused and counted by cause, never published.
+ * host is refused and counted by cause, never published. A pool's token and key speak for the hosts of the pool and for
+ * no other.
  */
 @QuarkusTest
 @TestProfile(HostBoundCredentialsTest.Secrets.class)
@@ -45,6 +46,7 @@ class HostBoundCredentialsTest {
             return Map.of("hangcheck.ingest.instance-id", "ingest-bound",
                     "hangcheck.ingest.auth.secrets", "lab-secret-new,lab-secret-old",
                     "hangcheck.ingest.auth.insecure", "false",
+                    "hangcheck.ingest.auth.pools.nightly", "nightly-[0-9a-f]{8}",
                     "hangcheck.ingest.raw.enabled", "false");
         }
     }
@@ -57,7 +59,7 @@ class HostBoundCredentialsTest {
 
     @BeforeEach
     void ready() {
-        await().atMost(Duration.ofSeconds(30)).until(() -> given().get("/q/health/ready").statusCode() == 200);
+        await().atMost(Duration.ofSeconds(90)).until(() -> given().get("/q/health/ready").statusCode() == 200);
     }
 
     private static io.restassured.response.Response post(String token, String body) {
@@ -116,6 +118,39 @@ class HostBoundCredentialsTest {
         });
         assertThat(on(host, 99, Duration.ofSeconds(2))).extracting(r -> TopicReader.value(r).contains("\"bootId\":\"boot-u\""))
                 .containsOnly(true);
+    }
+
+    @Test
+    void aPoolsCredentialsSpeakForItsHostsAndNoOther() {
+        String in1 = Fixtures.uniqueHost("nightly");
+        String in2 = Fixtures.uniqueHost("nightly");
+        String out = Fixtures.uniqueHost("changelist");
+        String token = HostCredentials.poolHttpToken(NEW, "nightly");
+        double notAllowedBefore = MetricsText.rejected("http", "host_not_allowed");
+
+        // one token, one batch, two hosts of the pool; the old secret's pool token too, mid-rotation
+        post(token, "[" + Fixtures.json(Fixtures.heartbeat(in1, 1)) + "," + Fixtures.json(Fixtures.heartbeat(in2, 1)) + "]")
+                .then().statusCode(202);
+        post(HostCredentials.poolHttpToken(OLD, "nightly"), Fixtures.json(Fixtures.heartbeat(in1, 2))).then().statusCode(202);
+        // a host outside the pool: refused naming it, alone or in a batch, and nothing of the batch is published
+        post(token, Fixtures.json(Fixtures.heartbeat(out, 1))).then().statusCode(403).body("field", equalTo("hostId"));
+        post(token, "[" + Fixtures.json(Fixtures.heartbeat(in1, 3)) + "," + Fixtures.json(Fixtures.heartbeat(out, 2)) + "]")
+                .then().statusCode(403).body("field", equalTo("[1].hostId"));
+        // a pool name is no host: the host token derived from the pool's name speaks for nobody of the pool
+        post(HostCredentials.httpToken(NEW, "nightly"), Fixtures.json(Fixtures.heartbeat(in1, 4))).then().statusCode(401);
+
+        // UDP: the pool's key signs for its hosts, not for others
+        int port = udp.port(5000);
+        double badBefore = MetricsText.rejected("udp", "bad_signature");
+        Fixtures.udp(port, hb(in2, 5), HostCredentials.poolUdpKey(NEW, "nightly"));
+        Fixtures.udp(port, hb(out, 5), HostCredentials.poolUdpKey(NEW, "nightly"));
+
+        assertThat(on(in1, 2, Duration.ofSeconds(15))).hasSize(2);
+        assertThat(on(in2, 2, Duration.ofSeconds(15))).hasSize(2);
+        assertThat(on(out, 1, Duration.ofSeconds(2))).as("nothing for the host outside the pool").isEmpty();
+        assertThat(MetricsText.rejected("http", "host_not_allowed") - notAllowedBefore).isEqualTo(3.0);
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(MetricsText.rejected("udp", "bad_signature") - badBefore).isEqualTo(1.0));
     }
 
     private static Heartbeat hb(String host, long seq) {

@@ -15,6 +15,8 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,7 +26,8 @@ import static org.hamcrest.Matchers.equalTo;
 /**
  * D3 and the low findings, on raw sockets (what a hostile client does, not what a polite HTTP client allows): a 413
  * closes the connection even while a chunked body keeps coming; a trickled body gets 408 and a close; an
- * {@code Expect: 100-continue} is answered; a duplicated JSON key is a 400 naming it.
+ * {@code Expect: 100-continue} is answered; a duplicated JSON key is a 400 naming it; a client trickling its request
+ * headers (slowloris) is cut at the header timeout (2 s in tests) while other clients are served.
  */
 @QuarkusTest
 @QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = true)
@@ -129,6 +132,51 @@ class HttpHardeningTest {
         given().contentType("application/json")
                 .body("{\"hostId\":\"dup-1\",\"bootId\":\"b\",\"seq\":1,\"seq\":999999,\"sentAt\":\"" + java.time.Instant.now() + "\"}")
                 .post("/v1/heartbeats").then().statusCode(400).body("field", equalTo("seq"));
+    }
+
+    @Test
+    void clientsTricklingTheirHeadersAreCutAtTheHeaderTimeoutWhileOthersAreServed() throws Exception {
+        double before = MetricsText.rejected("http", "slow_headers");
+        List<SlowClient> slow = new ArrayList<>();
+        try {
+            // Given: five clients sending a request head one byte every 300 ms, and one that sends nothing at all
+            for (int i = 0; i < 5; i++) {
+                slow.add(new SlowClient().trickle(300));
+            }
+            slow.add(new SlowClient());
+            // When: a host posts meanwhile, it is served
+            String host = Fixtures.uniqueHost("beside-slowloris");
+            for (int seq = 1; seq <= 3; seq++) {
+                given().contentType("application/json").body(Fixtures.json(Fixtures.heartbeat(host, seq)))
+                        .post("/v1/heartbeats").then().statusCode(202);
+            }
+            // Then: every slow connection is closed by the server within the header timeout (plus scheduling slack)
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+                for (SlowClient c : slow) {
+                    assertThat(c.closedByServer()).as("slow client closed").isTrue();
+                }
+            });
+            assertThat(slow.subList(0, 5)).allMatch(c -> c.sent() < SlowClient.HEAD.length() - 4, "none finished its head");
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                    assertThat(MetricsText.rejected("http", "slow_headers") - before).isEqualTo(6.0));
+        } finally {
+            for (SlowClient c : slow) {
+                c.close();
+            }
+        }
+    }
+
+    @Test
+    void aKeptAliveConnectionMayWaitBetweenRequestsButNotTrickleTheNextOne() throws Exception {
+        try (SlowClient c = new SlowClient()) {
+            assertThat(c.request("/q/health/live")).startsWith("HTTP/1.1 200");
+            // idle between requests for longer than the header timeout: not cut (that is the idle timeout's job)
+            await().during(Duration.ofMillis(3000)).atMost(Duration.ofSeconds(5)).until(() -> !c.closedByServer());
+            assertThat(c.request("/q/health/live")).startsWith("HTTP/1.1 200");
+            // the next request trickled: cut, its deadline counted from its first byte
+            c.trickle(300);
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).until(c::closedByServer);
+        }
     }
 
     private static String readLine(InputStream in) throws IOException {

@@ -45,6 +45,7 @@ public final class Main {
 
     private static int agent(String[] argv, Map<String, String> env) throws InterruptedException {
         AgentConfig config = AgentConfig.from(argv, env);
+        config.missingCredentials().forEach(Log::warn);
         HeartbeatAgent agent = HeartbeatAgent.create(config);
         Thread main = Thread.currentThread();
         Thread hook = new Thread(() -> {

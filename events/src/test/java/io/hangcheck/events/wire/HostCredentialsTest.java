@@ -22,6 +22,17 @@ class HostCredentialsTest {
     }
 
     @Test
+    void poolCredentialsMatchOpensslsHmacAndDifferFromAHostsOfTheSameName() {
+        // printf 'hangcheck-http-pool-v1:nightly' | openssl dgst -sha256 -hmac s3cret -r
+        assertThat(HostCredentials.poolHttpToken(SECRET, "nightly"))
+                .isEqualTo("6b40e5d1c5ddccf5cf593699f9604498ea1ca51ac0f8e75b6deefaec666aa464");
+        assertThat(HexFormat.of().formatHex(HostCredentials.poolUdpKey(SECRET, "nightly")))
+                .isEqualTo("e03e5b39403fe4e66c5cd91b7cbd5242f6d7ac41f00acee04b791bd044f6b617");
+        assertThat(HostCredentials.poolHttpToken(SECRET, "nightly")).isNotEqualTo(HostCredentials.httpToken(SECRET, "nightly"));
+        assertThat(HostCredentials.poolUdpKey(SECRET, "nightly")).isNotEqualTo(HostCredentials.udpKey(SECRET, "nightly"));
+    }
+
+    @Test
     void eachHostGetsItsOwn() {
         assertThat(HostCredentials.httpToken(SECRET, "lab-07")).isNotEqualTo(HostCredentials.httpToken(SECRET, "lab-08"));
         assertThat(HostCredentials.udpKey(SECRET, "lab-07")).isNotEqualTo(HostCredentials.udpKey(SECRET, "lab-08"));

@@ -32,7 +32,16 @@ public class AuthSetup {
         Map<String, List<byte[]>> hostKeys = new HashMap<>();
         config.udp().hostKeys().forEach((host, keys) -> hostKeys.put(host, bytes(List.of(keys.split(",")))));
         byte[] fleetKey = config.udp().fleetKey().map(k -> k.getBytes(StandardCharsets.UTF_8)).orElse(null);
-        this.credentials = new Credentials(secrets, fleetTokens, fleetKey, hostKeys);
+        List<Credentials.Pool> pools = new ArrayList<>();
+        config.auth().pools().forEach((name, hosts) -> pools.add(Credentials.Pool.derive(name, pattern(name, hosts), secrets)));
+        if (!pools.isEmpty() && secrets.isEmpty()) {
+            throw new IllegalStateException("hangcheck.ingest.auth.pools needs hangcheck.ingest.auth.secrets: a pool's "
+                    + "credentials are derived from the lab secret");
+        }
+        this.credentials = new Credentials(secrets, fleetTokens, fleetKey, hostKeys, pools);
+        for (Credentials.Pool p : pools) {
+            LOG.infof("credential pool %s speaks for host ids matching %s", p.name(), p.hosts().pattern());
+        }
         boolean none = !credentials.httpAuthenticated() && !credentials.udpKeyed();
         if (none && !config.auth().insecure()) {
             throw new IllegalStateException("no heartbeat credentials are configured: set hangcheck.ingest.auth.secrets "
@@ -56,6 +65,14 @@ public class AuthSetup {
     /** Whether every datagram must be signed: asked for, or implied by any key configured outside insecure mode. */
     public boolean signaturesRequired(IngestConfig config) {
         return config.udp().requireSignature() || (!insecure && credentials.udpKeyed());
+    }
+
+    private static java.util.regex.Pattern pattern(String pool, String hosts) {
+        try {
+            return java.util.regex.Pattern.compile(hosts);
+        } catch (java.util.regex.PatternSyntaxException e) {
+            throw new IllegalStateException("hangcheck.ingest.auth.pools." + pool + ": not a regular expression: " + e.getDescription());
+        }
     }
 
     private static List<byte[]> bytes(List<String> values) {

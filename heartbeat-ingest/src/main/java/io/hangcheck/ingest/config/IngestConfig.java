@@ -75,8 +75,20 @@ public interface IngestConfig {
         @WithDefault("262144")
         int maxBodyBytes();
 
-        /** Bearer tokens accepted on POST /v1/heartbeats; none configured means no authentication. */
+        /**
+         * Fleet-wide bearer tokens, each speaking for any host (relays such as the simulator); a host's own token and a
+         * pool's token come from {@code auth.secrets}.
+         */
         Optional<List<String>> bearerTokens();
+
+        /**
+         * Longest a request's headers may take to arrive: from the connection's accept, or from the first byte of a
+         * later request on a kept-alive connection. A slower connection is closed and counted (slowloris: a client
+         * sending one header byte every few seconds would otherwise hold its slot of the connection budget until the
+         * idle timeout, since every byte resets that).
+         */
+        @WithDefault("10s")
+        java.time.Duration headerTimeout();
 
         /**
          * Longest a request's body may take to arrive once its headers are in; a slower one is answered 408 and its
@@ -97,6 +109,15 @@ public interface IngestConfig {
          * every heartbeat must be authenticated as its own host.
          */
         Optional<List<String>> secrets();
+
+        /**
+         * Pools: a pool's name to the host ids its credentials speak for (a Java regular expression the whole id must
+         * match), {@code hangcheck.ingest.auth.pools.nightly=nightly-[0-9]+}. A pool's token and UDP key are derived from
+         * the lab secrets under its name ({@code HostCredentials.poolHttpToken}, {@code poolUdpKey}), so a lab of many
+         * hosts may hand one credential to a whole pool instead of one per host; a heartbeat from a pool credential for
+         * a host outside the pool is refused and counted. Needs {@code auth.secrets}.
+         */
+        Map<String, String> pools();
 
         /**
          * Take unauthenticated heartbeats (no secret, token or key configured): anyone who can reach ingest can

@@ -8,22 +8,49 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Who may speak for which host. Each host's HTTP token and UDP key are derived from a lab secret
  * ({@link HostCredentials}), so a host's credential speaks for that host alone, ingest keeps no per-host table, and one leaked host credential forges no
  * other host (D1). Rotation: ingest accepts every secret of its list (new first, old second) while agents move to
  * the new one; then the old one is removed. Explicit per-host UDP keys (two during rotation) and fleet-wide tokens
- * and keys (for relays that speak for many hosts) are accepted as before. Plain logic; comparisons in constant time.
+ * and keys (for relays that speak for many hosts) are accepted as before. A <em>pool</em> (a name bound to a host-id
+ * pattern) has one token and one key, derived from the lab secrets under the pool's name, that speak for the hosts
+ * whose id matches its pattern and for no other. Plain logic; comparisons in constant time.
  */
 public final class Credentials {
+
+    /** A pool: the hosts its credentials speak for, and its token and key under each lab secret. */
+    public record Pool(String name, Pattern hosts, List<byte[]> tokens, List<byte[]> keys) {
+        public static Pool derive(String name, Pattern hosts, List<byte[]> secrets) {
+            List<byte[]> tokens = new ArrayList<>();
+            List<byte[]> keys = new ArrayList<>();
+            for (byte[] secret : secrets) {
+                tokens.add(HostCredentials.poolHttpToken(secret, name).getBytes(StandardCharsets.US_ASCII));
+                keys.add(HostCredentials.poolUdpKey(secret, name));
+            }
+            return new Pool(name, hosts, List.copyOf(tokens), List.copyOf(keys));
+        }
+
+        boolean covers(String hostId) {
+            return hosts.matcher(hostId).matches();
+        }
+    }
 
     private final List<byte[]> secrets;
     private final List<byte[]> fleetTokens;
     private final byte[] fleetKey;
     private final Map<String, List<byte[]>> hostKeys;
+    private final List<Pool> pools;
 
     public Credentials(List<byte[]> secrets, List<byte[]> fleetTokens, byte[] fleetKey, Map<String, List<byte[]>> hostKeys) {
+        this(secrets, fleetTokens, fleetKey, hostKeys, List.of());
+    }
+
+    public Credentials(List<byte[]> secrets, List<byte[]> fleetTokens, byte[] fleetKey, Map<String, List<byte[]>> hostKeys,
+                       List<Pool> pools) {
+        this.pools = List.copyOf(pools);
         this.secrets = List.copyOf(secrets);
         this.fleetTokens = List.copyOf(fleetTokens);
         this.fleetKey = fleetKey == null || fleetKey.length == 0 ? null : fleetKey.clone();
@@ -50,16 +77,39 @@ public final class Credentials {
         return !secrets.isEmpty() || fleetKey != null || !hostKeys.isEmpty();
     }
 
-    /** True when {@code token} may speak for {@code hostId}: the host's own token, or a fleet token. */
+    /** True when {@code token} may speak for {@code hostId}: the host's own token, its pool's, or a fleet token. */
     public boolean mayPost(byte[] token, String hostId) {
         boolean ok = false;
         for (byte[] fleet : fleetTokens) {
             ok |= MessageDigest.isEqual(fleet, token);
         }
+        for (Pool pool : pools) {
+            if (pool.covers(hostId)) {
+                for (byte[] t : pool.tokens()) {
+                    ok |= MessageDigest.isEqual(t, token);
+                }
+            }
+        }
         for (byte[] secret : secrets) {
             ok |= MessageDigest.isEqual(httpToken(secret, hostId).getBytes(StandardCharsets.US_ASCII), token);
         }
         return ok;
+    }
+
+    /**
+     * The pool whose token this is, whatever the hosts: a valid pool token posting for a host outside its pool is
+     * refused as such (403 naming the host), not as an unknown token.
+     */
+    public String poolOf(byte[] token) {
+        String found = null;
+        for (Pool pool : pools) {
+            for (byte[] t : pool.tokens()) {
+                if (MessageDigest.isEqual(t, token)) {
+                    found = pool.name();
+                }
+            }
+        }
+        return found;
     }
 
     /** Whether the host has a key of its own (explicit or derived): then it must always sign. */
@@ -73,6 +123,11 @@ public final class Credentials {
         List<byte[]> keys = new ArrayList<>(hostKeys.getOrDefault(host, List.of()));
         for (byte[] secret : secrets) {
             keys.add(udpKey(secret, host));
+        }
+        for (Pool pool : pools) {
+            if (pool.covers(host)) {
+                keys.addAll(pool.keys());
+            }
         }
         if (keys.isEmpty() && fleetKey != null) {
             keys.add(fleetKey); // the fleet key speaks only for hosts without a key of their own

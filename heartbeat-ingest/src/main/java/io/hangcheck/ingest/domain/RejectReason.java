@@ -9,6 +9,7 @@ public enum RejectReason {
     INVALID("invalid", 400, "A field breaks the heartbeat contract (pattern, length, range, label count)."),
     TOO_LARGE("too_large", 413, "The body or datagram is larger than allowed."),
     TOO_SLOW("too_slow", 408, "The body did not arrive within the body timeout (a trickling client); the connection is closed."),
+    HEADERS_TOO_SLOW("slow_headers", 408, "The request's headers did not arrive within the header timeout (slowloris); the connection is closed."),
     BATCH_TOO_LARGE("batch_too_large", 413, "The array holds more heartbeats than one batch may."),
     UNSUPPORTED_MEDIA_TYPE("unsupported_media_type", 415, "The body is not application/json."),
     UNAUTHORIZED("unauthorized", 401, "Authentication is on and the bearer token is missing or wrong."),

@@ -36,6 +36,7 @@ public class IngestMetrics {
     public final Counter udpKernelDrops;
     public final Gauge udpReceiveBuffer;
     public final Gauge insecure;
+    public final Gauge requestDeadline;
 
     @Inject
     public IngestMetrics(CollectorRegistry registry) {
@@ -66,6 +67,7 @@ public class IngestMetrics {
         rawLoopErrors = Counter.build("hangcheck_ingest_raw_forwarder_errors_total", "Raw-topic polls that failed as a whole (retried from their first offsets; the loop goes on).").register(registry);
         udpKernelDrops = Counter.build("hangcheck_ingest_udp_kernel_drops_total", "UDP datagrams the kernel dropped on ingest's socket (receive buffer full), from /proc/net/udp.").register(registry);
         udpReceiveBuffer = Gauge.build("hangcheck_ingest_udp_receive_buffer_bytes", "SO_RCVBUF the kernel granted ingest's UDP socket.").register(registry);
+        requestDeadline = Gauge.build("hangcheck_ingest_http_request_deadline", "1 when the HTTP header/body read deadline is installed on the listening socket, else 0.").register(registry);
         insecure = Gauge.build("hangcheck_ingest_insecure", "1 when ingest runs with auth.insecure=true (unauthenticated heartbeats accepted), else 0.").register(registry);
         cacheChildren();
     }

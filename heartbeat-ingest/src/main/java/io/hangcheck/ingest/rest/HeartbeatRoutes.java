@@ -227,12 +227,13 @@ public class HeartbeatRoutes {
         if (firstRefused < 0) {
             return null;
         }
-        if (!anyAllowed) {
+        String pool = credentials.poolOf(token);
+        if (!anyAllowed && pool == null) {
             return new Rejection(RejectReason.UNAUTHORIZED, "Authorization", "a valid bearer token is required");
         }
         String field = heartbeats.size() == 1 ? "hostId" : "[" + firstRefused + "].hostId";
-        return new Rejection(RejectReason.HOST_NOT_ALLOWED, field,
-                "this token may not speak for host " + heartbeats.get(firstRefused).hostId());
+        return new Rejection(RejectReason.HOST_NOT_ALLOWED, field, "this token may not speak for host "
+                + heartbeats.get(firstRefused).hostId() + (pool == null ? "" : " (outside pool " + pool + ")"));
     }
 
     /** The bearer token's bytes, or null when there is none. */

@@ -140,6 +140,24 @@ public record AgentConfig(
         return c;
     }
 
+    /**
+     * What is sent without a credential: ingest requires them by default and drops unsigned datagrams silently (UDP has
+     * no answer) and answers 401 to a POST without a token, so a host without its credentials looks dead. Logged as
+     * warnings at start; `./lab credentials HOST` prints both.
+     */
+    public java.util.List<String> missingCredentials() {
+        java.util.List<String> missing = new java.util.ArrayList<>();
+        if (mode.udp() && hmacKey == null) {
+            missing.add("no HMAC key (--hmac-key / HANGCHECK_HMAC_KEY): datagrams go unsigned, and an ingest that requires "
+                    + "signatures (the default) drops them without an answer");
+        }
+        if (mode.http() && token == null) {
+            missing.add("no bearer token (--token / HANGCHECK_TOKEN): an ingest that requires credentials (the default) "
+                    + "answers 401");
+        }
+        return missing;
+    }
+
     /** The host name, reduced to the characters a host id may hold. */
     static String defaultHostId(Map<String, String> env) {
         String name = env.get("HOSTNAME");

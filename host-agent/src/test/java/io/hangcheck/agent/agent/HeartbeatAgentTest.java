@@ -48,7 +48,11 @@ class HeartbeatAgentTest {
     }
 
     private HeartbeatAgent agent(String... flags) {
-        AgentConfig c = AgentConfig.from(flags, Map.of());
+        return agent(Map.of(), flags);
+    }
+
+    private HeartbeatAgent agent(Map<String, String> env, String... flags) {
+        AgentConfig c = AgentConfig.from(flags, env);
         Random random = new Random(7);
         HeartbeatAgent a = new HeartbeatAgent(c, BootInfo.detect(c.hostId(), Clock.systemUTC()), Clock.systemUTC(),
                 c.mode().udp() ? new UdpSender(c.udpTarget()) : null,
@@ -91,6 +95,34 @@ class HeartbeatAgentTest {
             assertThat(got.stream().map(p -> p.heartbeat().seq()).toList())
                     .containsExactly(first.seq(), first.seq() + 1, first.seq() + 2);
             assertThat(agent.stats().udpSent.get()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void theCredentialsLabCredentialsHandsOutAreUsedFromTheEnvironmentAsIngestChecksThem() throws Exception {
+        // Given: the host's environment file as `./lab credentials lab-lnx-042` prints it (derived from the lab secret)
+        byte[] secret = "the-lab-secret".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Map<String, String> env = Map.of(
+                "HANGCHECK_TOKEN", io.hangcheck.events.wire.HostCredentials.httpToken(secret, "lab-lnx-042"),
+                "HANGCHECK_HMAC_KEY", "hex:" + java.util.HexFormat.of().formatHex(io.hangcheck.events.wire.HostCredentials.udpKey(secret, "lab-lnx-042")));
+        TestHttpServer s = server(Answer.of(202));
+        try (DatagramSocket receiver = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            receiver.setSoTimeout(5_000);
+            HeartbeatAgent agent = agent(env, "--mode", "udp+http", "--ingest", "127.0.0.1:" + s.port(),
+                    "--udp", "127.0.0.1:" + receiver.getLocalPort(), "--host-id", "lab-lnx-042", "--http-every", "2", "--interval", "5s");
+            agent.beat();
+            agent.beat();
+            // Then: the datagram verifies under the host's own key, as ingest verifies it, and under no other host's
+            DatagramPacket p = new DatagramPacket(new byte[2048], 2048);
+            receiver.receive(p);
+            UdpLine.Parsed line = UdpLine.parse(p.getData(), p.getLength());
+            assertThat(line.signature()).isNotNull();
+            assertThat(UdpLine.verify(line, io.hangcheck.events.wire.HostCredentials.udpKey(secret, "lab-lnx-042"))).isTrue();
+            assertThat(UdpLine.verify(line, io.hangcheck.events.wire.HostCredentials.udpKey(secret, "lab-lnx-043"))).isFalse();
+            // And: the HTTP beat carries the host's own token
+            assertThat(s.requests()).hasSize(1);
+            assertThat(s.requests().get(0).headers()).containsEntry("authorization",
+                    "Bearer " + io.hangcheck.events.wire.HostCredentials.httpToken(secret, "lab-lnx-042"));
         }
     }
 

@@ -11,6 +11,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class AgentConfigTest {
 
     @Test
+    void aMissingCredentialIsNamedForThePathThatNeedsIt() {
+        assertThat(AgentConfig.from(new String[]{"--host-id", "h1"}, Map.of()).missingCredentials())
+                .hasSize(2).anyMatch(w -> w.contains("HANGCHECK_HMAC_KEY")).anyMatch(w -> w.contains("HANGCHECK_TOKEN"));
+        assertThat(AgentConfig.from(new String[]{"--host-id", "h1", "--mode", "udp"}, Map.of("HANGCHECK_HMAC_KEY", "hex:0a")).missingCredentials())
+                .isEmpty();
+        assertThat(AgentConfig.from(new String[]{"--host-id", "h1", "--mode", "http"}, Map.of()).missingCredentials())
+                .singleElement().asString().contains("HANGCHECK_TOKEN");
+    }
+
+    @Test
     void environmentConfiguresAndFlagsWin() {
         Map<String, String> env = Map.of("HANGCHECK_INGEST", "ingest.lab:9000", "HANGCHECK_HOST_ID", "lab-001",
                 "HANGCHECK_LABELS", "pool=nightly,os=windows", "HANGCHECK_INTERVAL", "30s",

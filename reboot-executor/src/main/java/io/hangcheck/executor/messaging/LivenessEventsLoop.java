@@ -52,6 +52,7 @@ public class LivenessEventsLoop {
     private volatile boolean running;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private volatile Thread thread;
+    private volatile String stoppedBecause;
 
     /** Joins the group and starts consuming (the leader only). */
     public synchronized void start() {
@@ -59,6 +60,7 @@ public class LivenessEventsLoop {
             return;
         }
         running = true;
+        stoppedBecause = null;
         thread = new Thread(this::run, "executor-liveness-events");
         thread.setDaemon(true);
         thread.start();
@@ -90,6 +92,41 @@ public class LivenessEventsLoop {
 
     /** While leading: a consumer that failed (e.g. the broker went away) is replaced, never left dead. */
     private void run() {
+        try {
+            loop();
+        } catch (Throwable e) {
+            stoppedBecause = e.toString();
+            LOG.errorf("liveness events loop stopped: %s; readiness is DOWN", e.toString());
+            throw e;
+        }
+        if (running) {
+            stoppedBecause = "interrupted while leading";
+            LOG.error("liveness events loop stopped: interrupted while leading; readiness is DOWN");
+        }
+    }
+
+    /**
+     * Why the loop is not running although this process leads (its thread died or ended), or null while it runs or
+     * while this process does not lead: readiness is DOWN with this reason, for no HUNG is acted on meanwhile.
+     */
+    public String failure() {
+        if (!running) {
+            return null;
+        }
+        Thread t = thread;
+        if (t != null && t.isAlive() && stoppedBecause == null) {
+            return null;
+        }
+        String why = stoppedBecause;
+        return "liveness events loop stopped: " + (why == null ? "its thread is not alive" : why);
+    }
+
+    /** The loop's thread (tests kill it to see readiness go DOWN). */
+    Thread thread() {
+        return thread;
+    }
+
+    private void loop() {
         try (KafkaProducer<String, byte[]> dlq = deadLetterProducer()) {
             while (running) {
                 try (KafkaConsumer<String, byte[]> c = consumer()) {
