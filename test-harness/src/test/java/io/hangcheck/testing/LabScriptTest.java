@@ -22,18 +22,31 @@ class LabScriptTest {
 
     @Test
     void scriptsParse() throws Exception {
-        assertThat(run("bash", "-n", LAB.toString()).exit()).isZero();
-        assertThat(run("bash", "-n", ROOT.resolve(".ci/run").toString()).exit()).isZero();
+        for (String script : scripts()) {
+            Result r = run("bash", "-n", script);
+            assertThat(r.exit()).as(script + ": " + r.out()).isZero();
+        }
         assertThat(Files.isExecutable(LAB)).isTrue();
         assertThat(Files.isExecutable(ROOT.resolve(".ci/run"))).isTrue();
     }
 
-    @Test
-    void shellcheckFindsNoWarningsWhereInstalled() throws Exception {
-        if (onPath("shellcheck")) {
-            Result r = run("shellcheck", "-S", "warning", LAB.toString(), ROOT.resolve(".ci/run").toString());
-            assertThat(r.exit()).as(r.out()).isZero();
+    /** {@code ./lab}, {@code .ci/run} and every script of {@code lab.d/}: the scripts {@code ./lab} runs. */
+    private static List<String> scripts() throws IOException {
+        List<String> scripts = new ArrayList<>(List.of(LAB.toString(), ROOT.resolve(".ci/run").toString()));
+        try (var labD = Files.list(ROOT.resolve("lab.d"))) {
+            labD.filter(p -> p.getFileName().toString().endsWith(".sh")).sorted().forEach(p -> scripts.add(p.toString()));
         }
+        return scripts;
+    }
+
+    @Test
+    void shellcheckFindsNoWarnings() throws Exception {
+        Path shellcheck = RequiredTools.require("shellcheck", "the shell scripts' lint (LabScriptTest)", "apt-get install -y shellcheck");
+        List<String> command = new ArrayList<>(List.of(shellcheck.toString(), "-x", "-S", "warning"));
+        command.addAll(scripts());
+        assertThat(command).anyMatch(s -> s.endsWith("lab.d/demo.sh"));
+        Result r = run(command.toArray(String[]::new));
+        assertThat(r.exit()).as(r.out()).isZero();
     }
 
     @Test
@@ -63,10 +76,6 @@ class LabScriptTest {
         assertThat(r.exit()).isZero();
         assertThat(r.out()).contains("kafka", "postgresql", "heartbeat-ingest", "liveness-evaluator",
                 "reboot-executor", "socket-monitor", "host-agent");
-    }
-
-    private static boolean onPath(String command) throws Exception {
-        return run("bash", "-c", "command -v " + command).exit() == 0;
     }
 
     private static Result run(String... command) throws IOException, InterruptedException {
