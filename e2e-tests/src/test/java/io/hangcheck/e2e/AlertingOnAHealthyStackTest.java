@@ -53,12 +53,8 @@ class AlertingOnAHealthyStackTest {
         for (String tool : List.of("prometheus", "prometheus-alertmanager")) {
             RequiredTools.require(tool, "alerting on a healthy stack", "apt-get install -y prometheus prometheus-alertmanager");
         }
-        stack = Stack.start("alerting");
-        sockets = ServiceProcess.quarkus("socket-monitor", "sockets-alerting", Map.of(
-                "HANGCHECK_KAFKA", stack.kafka.bootstrapServers(),
-                "HANGCHECK_SOCKETS_INTERVAL", "1s",
-                "HANGCHECK_SOCKETS_PG_URLS", stack.dbUrl)).start();
-        sockets.awaitReady(Duration.ofMinutes(3));
+        stack = Stack.builder("alerting").socketMonitor(Map.of("HANGCHECK_SOCKETS_INTERVAL", "1s")).start();
+        sockets = stack.sockets;
         fleet = new Fleet(stack.ingest, "alerting", 12);
         fleet.start(Duration.ofMillis(500));
 
@@ -105,10 +101,7 @@ class AlertingOnAHealthyStackTest {
                 p.destroyForcibly();
             }
         }
-        if (sockets != null) {
-            sockets.close();
-        }
-        Stack.close(fleet, stack);
+        Stack.close(fleet, stack); // the socket monitor with it
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.hangcheck.e2e;
 
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -41,6 +42,19 @@ class ExecutorKillTest {
     @AfterAll
     static void stop() throws InterruptedException {
         Stack.close(fleet, stack);
+    }
+
+    /** Whatever a test left behind when it failed half-way: its host still hung, the executor dead. */
+    @AfterEach
+    void putBack() throws Exception {
+        for (String h : fleet.hosts()) {
+            if (fleet.isHung(h)) {
+                fleet.reboot(h);
+            }
+        }
+        if (!stack.executor.alive()) {
+            restartExecutor();
+        }
     }
 
     @Test

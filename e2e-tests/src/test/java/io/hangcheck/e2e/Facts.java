@@ -12,7 +12,7 @@ import java.util.Map;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Waits for facts the services report, each with a deadline: a counter that advanced, the evaluator's own clock.
+ * Waits for facts the services report, each with a deadline: the re-check's counters, the evaluator's own clock.
  * A scenario that asserts "nothing happened" first waits here for a sign that the system looked (the re-check
  * ran twice over the host, every host has been silent past hang-after on the evaluator's clock), so it cannot
  * pass merely because the system was slower than a fixed sleep.
@@ -28,41 +28,61 @@ final class Facts {
     private Facts() {
     }
 
-    /** Waits until {@code metric} (summed over the lines containing {@code labels}) is at least {@code by} above now. */
-    static double advanced(ServiceProcess service, String metric, String labels, double by, Duration atMost) {
-        double from = service.metric(metric, labels);
-        double[] now = {from};
-        await(service.name() + ": " + metric + " +" + by).atMost(atMost).pollInterval(Duration.ofMillis(250))
-                .until(() -> (now[0] = service.metric(metric, labels)) >= from + by);
-        return now[0];
+    /** Says on the test's output how long a fact took to come (CI time is read from these lines too). */
+    private static void took(String what, long startNanos) {
+        System.out.printf("FACT %s after %.1f s%n", what, (System.nanoTime() - startNanos) / 1e9);
     }
 
     /**
      * Waits until the executor's re-check has looked at due incidents at least {@code looks} times in at least
-     * {@code passes} passes, counted from now. An executor that does not report the re-check yet is waited for the
-     * re-check's own rule instead ({@code recheck.after} since {@code dueFrom}, then {@code passes} intervals),
-     * and the test says so on its output.
+     * {@code passes} passes, counted from now ({@link #recheck}).
      */
     static void recheckLooked(ServiceProcess executor, int passes, int looks, Instant dueFrom, Duration after,
                               Duration interval) {
-        if (executor.get("/metrics").body().contains(RECHECK + "_count")) {
-            double passesFrom = executor.metric(RECHECK + "_count", "");
-            double looksFrom = executor.metric(RECHECK + "_sum", "");
-            Duration atMost = after.plus(interval.multipliedBy(passes + 2L)).plusSeconds(30);
-            await(executor.name() + ": re-check passes and looks").atMost(atMost).pollInterval(Duration.ofMillis(250))
-                    .until(() -> executor.metric(RECHECK + "_count", "") >= passesFrom + passes
-                            && executor.metric(RECHECK + "_sum", "") >= looksFrom + looks);
-            return;
+        recheck(executor).looked(passes, looks, dueFrom, after, interval);
+    }
+
+    /** The executor's re-check counters now, to wait later for passes made since. */
+    static Recheck recheck(ServiceProcess executor) {
+        boolean reported = executor.get("/metrics").body().contains(RECHECK + "_count");
+        return new Recheck(executor, reported, executor.metric(RECHECK + "_count", ""), executor.metric(RECHECK + "_sum", ""),
+                Instant.now());
+    }
+
+    /** The re-check's counters at one moment. */
+    record Recheck(ServiceProcess executor, boolean reported, double passes, double looks, Instant at) {
+        /**
+         * Waits until the re-check has made {@code passes} passes since {@link #at} and looked at due incidents
+         * {@code looks} times. An executor that does not report the re-check yet is waited for the re-check's own
+         * rule instead ({@code passes} intervals after {@link #at}, and, when {@code looks > 0}, after
+         * {@code recheck.after} since {@code dueFrom}, when the incident became due), and the test says so.
+         */
+        void looked(int passes, int looks, Instant dueFrom, Duration after, Duration interval) {
+            long t0 = System.nanoTime();
+            if (reported) {
+                Duration atMost = after.plus(interval.multipliedBy(passes + 2L)).plusSeconds(30);
+                await(executor.name() + ": re-check passes and looks").atMost(atMost).pollInterval(Duration.ofMillis(250))
+                        .until(() -> executor.metric(RECHECK + "_count", "") >= this.passes + passes
+                                && executor.metric(RECHECK + "_sum", "") >= this.looks + looks);
+                took(executor.name() + " re-check " + passes + " passes, " + looks + " looks", t0);
+                return;
+            }
+            Instant from = looks > 0 && dueFrom.plus(after).isAfter(at) ? dueFrom.plus(after) : at;
+            Instant due = from.plus(interval.multipliedBy(passes)).plusSeconds(1);
+            System.out.printf("NOTE %s reports no %s: waiting for the re-check's timing instead (%d x %s%s)%n",
+                    executor.name(), RECHECK, passes, interval, looks > 0 ? " after recheck.after " + after : "");
+            if (!Instant.now().isBefore(due)) {
+                return;
+            }
+            await().atMost(Duration.between(Instant.now(), due).plusSeconds(5)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> !Instant.now().isBefore(due));
+            took(executor.name() + " re-check timing (no metric)", t0);
         }
-        Instant due = dueFrom.plus(after).plus(interval.multipliedBy(passes)).plusSeconds(1);
-        System.out.printf("NOTE %s reports no %s: waiting for the re-check's rule instead (recheck.after %s + %d x %s)%n",
-                executor.name(), RECHECK, after, passes, interval);
-        await().atMost(Duration.between(Instant.now(), due).plusSeconds(5)).pollInterval(Duration.ofMillis(250))
-                .until(() -> !Instant.now().isBefore(due));
     }
 
     /** Waits until every host the evaluator lists for {@code query} has been silent at least {@code silent} on its partition clock. */
     static void allSilentFor(ServiceProcess evaluator, String query, int hosts, Duration silent, Duration atMost) {
+        long t0 = System.nanoTime();
         await(hosts + " hosts silent for " + silent + " (evaluator's clock)").atMost(atMost).pollInterval(Duration.ofMillis(500))
                 .until(() -> {
                     int n = 0;
@@ -73,10 +93,12 @@ final class Facts {
                     }
                     return n >= hosts;
                 });
+        took(hosts + " hosts silent for " + silent, t0);
     }
 
     /** Waits until the evaluator has reported {@code host} HUNG for at least {@code d} on its partition clock. */
     static void hungFor(ServiceProcess evaluator, String host, Duration d, Duration atMost) {
+        long t0 = System.nanoTime();
         await(host + " HUNG for " + d + " (evaluator's clock)").atMost(atMost).pollInterval(Duration.ofMillis(500))
                 .until(() -> {
                     JsonNode h = json(evaluator.get("/v1/hosts/" + host).body());
@@ -84,6 +106,7 @@ final class Facts {
                             && !Instant.parse(h.get("partitionTime").asText())
                                     .isBefore(Instant.parse(h.get("since").asText()).plus(d));
                 });
+        took(host + " HUNG for " + d, t0);
     }
 
     /**
@@ -91,16 +114,31 @@ final class Facts {
      * evaluator has read that much more of every partition, so any verdict due in that span is out.
      */
     static void partitionClocksAdvanced(ServiceProcess evaluator, Duration d, Duration atMost) {
+        long t0 = System.nanoTime();
         Map<Integer, Instant> from = partitionClocks(evaluator);
         await("every partition clock +" + d + " " + from).atMost(atMost).pollInterval(Duration.ofMillis(500))
-                .until(() -> {
-                    Map<Integer, Instant> now = partitionClocks(evaluator);
-                    return !from.isEmpty() && from.entrySet().stream().allMatch(e -> now.containsKey(e.getKey())
-                            && !now.get(e.getKey()).isBefore(e.getValue().plus(d)));
-                });
+                .until(() -> advancedBy(from, partitionClocks(evaluator), d));
+        took("every partition clock +" + d, t0);
     }
 
-    private static Map<Integer, Instant> partitionClocks(ServiceProcess evaluator) {
+    /** Whether every partition clock of {@code from} is at least {@code d} further in {@code now} (false when none). */
+    static boolean advancedBy(Map<Integer, Instant> from, Map<Integer, Instant> now, Duration d) {
+        return !from.isEmpty() && from.entrySet().stream().allMatch(e -> now.containsKey(e.getKey())
+                && !now.get(e.getKey()).isBefore(e.getValue().plus(d)));
+    }
+
+    /** Whether the evaluator reports each of {@code hosts} silent for at least {@code d} on its partition clock. */
+    static boolean silentFor(ServiceProcess evaluator, java.util.Collection<String> hosts, Duration d) {
+        for (String host : hosts) {
+            if (json(evaluator.get("/v1/hosts/" + host).body()).path("silentMillis").asLong(-1) < d.toMillis()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The evaluator's partition → partition time (the latest its hosts show). */
+    static Map<Integer, Instant> partitionClocks(ServiceProcess evaluator) {
         Map<Integer, Instant> clocks = new HashMap<>();
         for (JsonNode h : hosts(evaluator, "")) {
             if (h.hasNonNull("partition") && h.hasNonNull("partitionTime")) {

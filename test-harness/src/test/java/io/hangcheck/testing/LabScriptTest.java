@@ -2,12 +2,16 @@ package io.hangcheck.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hangcheck.events.Topics;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -50,6 +54,33 @@ class LabScriptTest {
     }
 
     @Test
+    void theLabCreatesTheTopicsTheTestsCreateFromTheOneList() throws Exception {
+        Result r = run(LAB.toString(), "topics");
+        assertThat(r.exit()).as(r.out()).isZero();
+        Map<String, String> lab = new TreeMap<>();
+        for (String line : r.out().strip().split("\n")) {
+            String[] f = line.strip().split("\\s+");
+            lab.put(f[0], f[1] + " " + f[2]);
+        }
+        Map<String, String> tests = new TreeMap<>();
+        ContractTopics.partitions().forEach((topic, n) -> tests.put(topic, n + " " + ContractTopics.cleanupPolicy(topic)));
+
+        assertThat(lab).isEqualTo(tests).containsEntry(Topics.LIVENESS_STATE, ContractTopics.HOST_KEYED_PARTITIONS + " compact");
+    }
+
+    @Test
+    void everyVerbReadsTheOneTableOfServices() throws Exception {
+        // a port moved by its variable shows in help and status alike
+        Result help = runWith(Map.of("HANGCHECK_SOCKET_MONITOR_PORT", "18484"), LAB.toString(), "help");
+        Result status = runWith(Map.of("HANGCHECK_SOCKET_MONITOR_PORT", "18484"), LAB.toString(), "status");
+
+        assertThat(help.out()).contains("socket-monitor :18484", "HANGCHECK_SOCKET_MONITOR_PORT");
+        assertThat(status.out()).containsPattern("socket-monitor +- +no +127.0.0.1:18484");
+        assertThat(run(LAB.toString(), "logs", "sockets").out()).as("the short name from the table")
+                .doesNotContain("unknown component").containsAnyOf("socket-monitor", "started by ./lab");
+    }
+
+    @Test
     void helpNamesEveryVerbAndSetting() throws Exception {
         Result r = run(LAB.toString(), "help");
 
@@ -79,7 +110,13 @@ class LabScriptTest {
     }
 
     private static Result run(String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(new ArrayList<>(List.of(command)))
+        return runWith(Map.of(), command);
+    }
+
+    private static Result runWith(Map<String, String> env, String... command) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(List.of(command)));
+        pb.environment().putAll(env);
+        Process p = pb
                 .directory(ROOT.toFile())
                 .redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
