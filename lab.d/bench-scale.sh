@@ -14,6 +14,9 @@
 # 20), BENCH_WARMUP_S (45), BENCH_MEASURE_S (60), BENCH_SIM_OPTS (-Xmx1g); see lab.d/ScaleBench.java.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# agent_jar: shared with ./lab and the demo.
+# shellcheck source=lab.d/lib.sh
+. "$ROOT/lab.d/lib.sh"
 LAB="$ROOT/.lab"
 KAFKA_HOME="$LAB/kafka"
 sizes=("$@")
@@ -39,10 +42,7 @@ trap '"$ROOT/lab" down >/dev/null 2>&1 || true' EXIT
 classes="$KAFKA_HOME/classes"
 mkdir -p "$classes"
 javac -nowarn -d "$classes" -cp "$KAFKA_HOME/lib/*" "$ROOT/lab.d/ScaleBench.java"
-jar=""
-for j in "$ROOT"/host-agent/target/hangcheck-host-agent-*.jar; do
-  [[ -f "$j" && "$j" != *-sources.jar && "$j" != *-tests.jar ]] && jar="$j"
-done
+jar="$(agent_jar)"
 [[ -n "$jar" ]] || { echo "no host-agent jar; run ./lab up --build" >&2; exit 1; }
 
 java -Xmx512m -Dlog4j2.level=ERROR -Dlog4j2.configurationFile="$ROOT/lab.d/log4j2.properties" \

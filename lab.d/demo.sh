@@ -15,13 +15,18 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# The services' ports (the table ./lab reads), the simulator's control port, agent_jar, port_open.
+# shellcheck source=lab.d/lib.sh
+. "$ROOT/lab.d/lib.sh"
 LAB="$ROOT/.lab"
 LOGS="$LAB/logs"
 DEMO_DB="${DEMO_DB:-hangcheck_demo}"
-SIM_PORT=8090
+SIM_PORT="$LAB_AGENT_CONTROL_PORT"
+INGEST_PORT="${PORT[heartbeat-ingest]}"
 HOOK_PORT="${DEMO_WEBHOOK_PORT:-18099}"
 TOKEN=demo-operator
-INGEST=http://127.0.0.1:8081 EVAL=http://127.0.0.1:8082 EXEC=http://127.0.0.1:8083 SOCK=http://127.0.0.1:8084
+INGEST="$(service_url heartbeat-ingest)" EVAL="$(service_url liveness-evaluator)"
+EXEC="$(service_url reboot-executor)" SOCK="$(service_url socket-monitor)"
 SIM=http://127.0.0.1:$SIM_PORT
 AM="http://127.0.0.1:${LAB_ALERTMANAGER_PORT:-9095}"   # the local Alertmanager ./lab up starts (LAB_MONITORING)
 BUDGET=40           # ingest's connection budget (demo size)
@@ -51,7 +56,7 @@ BMC_LOGIN="$HANGCHECK_EXECUTOR_REDFISH_USERNAME:$HANGCHECK_EXECUTOR_REDFISH_PASS
 export HANGCHECK_EXECUTOR_CONFIRMATION_BOOT_TIMEOUT=90s HANGCHECK_EXECUTOR_FLEET_STALE_AFTER=20s
 export HANGCHECK_EXECUTOR_NOTIFICATIONS_GROUP_WAIT=5s HANGCHECK_EXECUTOR_NOTIFICATIONS_WEBHOOK_URL="http://127.0.0.1:$HOOK_PORT/hook"
 export HANGCHECK_SOCKETS_INTERVAL=1s HANGCHECK_SOCKETS_WINDOW=30s HANGCHECK_SOCKETS_HORIZON=2m HANGCHECK_SOCKETS_MIN_SAMPLES=4
-export HANGCHECK_SOCKETS_OPEN_AFTER=2 HANGCHECK_SOCKETS_RESOLVE_AFTER=3 HANGCHECK_SOCKETS_WATCH_PORTS="8081:$BUDGET"
+export HANGCHECK_SOCKETS_OPEN_AFTER=2 HANGCHECK_SOCKETS_RESOLVE_AFTER=3 HANGCHECK_SOCKETS_WATCH_PORTS="$INGEST_PORT:$BUDGET"
 export LAB_SUSHY=no   # the sushy-emulated BMC has its own drill (./lab bmc); here the simulator is every BMC
 export HANGCHECK_SOCKETS_DNS_ENABLED=false HANGCHECK_SOCKETS_WARN_SHARE=0.5 HANGCHECK_SOCKETS_RESOLVE_SHARE=0.4
 
@@ -70,9 +75,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-for p in 8081 8082 8083 8084 9092 $SIM_PORT "$HOOK_PORT"; do
-  port_open "$p" && die "port $p is in use: the demo needs the stack to itself (./lab down first)"
+for p in "${PORT[@]}" "$LAB_KAFKA_PORT" "$SIM_PORT" "$HOOK_PORT"; do
+  port_open 127.0.0.1 "$p" && die "port $p is in use: the demo needs the stack to itself (./lab down first)"
 done
 
 mkdir -p "$LOGS"
@@ -81,12 +85,6 @@ line "fresh start: Kafka data, Streams state and database $DEMO_DB are reset (ot
 rm -rf "$LAB/kafka/data" "$LAB/kafka/ports" "$LAB/state"
 psql -X -q -h 127.0.0.1 -U postgres -d postgres -c "DROP DATABASE IF EXISTS \"$DEMO_DB\" WITH (FORCE)" >/dev/null 2>&1 || true
 
-agent_jar() {
-  local j
-  for j in "$ROOT"/host-agent/target/hangcheck-host-agent-*.jar; do
-    [[ -f "$j" && "$j" != *-sources.jar && "$j" != *-tests.jar && "$j" != *-javadoc.jar ]] && { echo "$j"; return 0; }
-  done
-}
 AGENT_JAR="$(agent_jar)"
 if [[ -z "$AGENT_JAR" ]]; then
   line "building the host agent"
@@ -110,14 +108,14 @@ http.server.ThreadingHTTPServer(('127.0.0.1', port), H).serve_forever()
 EOF
 HOOK_PID=$!
 
-# The simulator holds port 8090 before ./lab up, so ./lab starts no hosts of its own: these are the demo's.
+# The simulator holds its control port (LAB_AGENT_CONTROL_PORT) before ./lab up, so ./lab starts no hosts of its own: these are the demo's.
 java -Xmx192m -XX:+UseSerialGC -jar "$AGENT_JAR" --simulate \
   --pools "nightly:100:transport=http-per-heartbeat,changelist:13:os=windows" --transport http --batch 10 --http-connections 4 --http-reuse false \
-  --interval 2s --jitter 0.1 --boot-time 5s --ingest 127.0.0.1:8081 --control-port $SIM_PORT --status-every 10s \
+  --interval 2s --jitter 0.1 --boot-time 5s --ingest "127.0.0.1:$INGEST_PORT" --control-port "$SIM_PORT" --status-every 10s \
   --bmc-user "$HANGCHECK_EXECUTOR_REDFISH_USERNAME" --bmc-password "$HANGCHECK_EXECUTOR_REDFISH_PASSWORD" \
   >>"$LOGS/demo-simulator.log" 2>&1 &
 SIM_PID=$!
-for _ in $(seq 1 60); do port_open $SIM_PORT && break; kill -0 "$SIM_PID" 2>/dev/null || die "the simulator exited (.lab/logs/demo-simulator.log)"; sleep 0.5; done
+for _ in $(seq 1 60); do port_open 127.0.0.1 "$SIM_PORT" && break; kill -0 "$SIM_PID" 2>/dev/null || die "the simulator exited (.lab/logs/demo-simulator.log)"; sleep 0.5; done
 
 line "starting the stack (./lab up: Kafka, PostgreSQL database $DEMO_DB, ingest, evaluator, executor, socket monitor)"
 if ! "$ROOT/lab" up >"$LOGS/demo-lab-up.log" 2>&1; then tail -n 30 "$LOGS/demo-lab-up.log" >&2; die "./lab up failed"; fi
@@ -251,10 +249,10 @@ sleep 3; poll
 # ---- 3. the leak --------------------------------------------------------------------------------------------
 phase "3. the changelist pool starts leaking connections to ingest (from 127.0.0.2; ${LEAK_RATE}/s, never closed)"
 FAILED_AT_LEAK="$(get "$SIM/status" | jq -r '.heartbeats.httpFailed // 0' 2>/dev/null || echo 0)"
-TIME_WAIT_AT_LEAK="$(ss -Htan state time-wait '( sport = :8081 or dport = :8081 )' 2>/dev/null | wc -l || echo "?")"
+TIME_WAIT_AT_LEAK="$(ss -Htan state time-wait "( sport = :$INGEST_PORT or dport = :$INGEST_PORT )" 2>/dev/null | wc -l || echo "?")"
 line "connection churn so far: $TIME_WAIT_AT_LEAK sockets in TIME_WAIT to or from ingest's port; socket monitor alerts: $ALERTS_BEFORE_LEAK"
 LEAK_AT=$(date +%s)
-curl -sf -m 15 -X POST "$SIM/leak?pool=changelist&rate=$LEAK_RATE&max=$LEAK_MAX&target=127.0.0.1:8081&bind=127.0.0.2&mode=http" >/dev/null \
+curl -sf -m 15 -X POST "$SIM/leak?pool=changelist&rate=$LEAK_RATE&max=$LEAK_MAX&target=127.0.0.1:$INGEST_PORT&bind=127.0.0.2&mode=http" >/dev/null \
   || die "the simulator did not answer /leak"
 line "simulator: leak on (budget of ingest: $BUDGET connections)"
 alerted() { [[ -n "$ALERT_AT" ]]; }
@@ -293,27 +291,30 @@ RESETS="$(get "$SIM/status" | jq -r '.resets.total // 0')"
 LEAD=$(( ${BUDGET_AT:-0} > 0 && ${ALERT_AT:-0} > 0 ? BUDGET_AT - ALERT_AT : 0 ))
 printf '\n%s%-54s %6s %9s%s\n' "$B" "outcome" "value" "expected" "$N"
 row() { local ok; if [[ "$3" == ok ]]; then ok="${G}ok${N}"; else ok="${R}FAIL${N}"; FAILED+=("$1"); fi; printf '%-54s %6s %9s  %s\n' "$1" "$2" "$4" "$ok"; }
-chk() { if eval "$1"; then echo ok; else echo fail; fi; }
-row "reboots executed (ledger EXECUTED)" "$EXECUTED" "$(chk "[[ $EXECUTED == 2 ]]")" 2
-row "reboots confirmed (new boot id seen)" "$CONFIRMED" "$(chk "[[ $CONFIRMED == 2 ]]")" 2
-row "resets received by the BMCs (simulator)" "$RESETS" "$(chk "[[ $RESETS == 2 ]]")" 2
-row "false reboots (hosts that were not hung)" "$FALSE_REBOOTS" "$(chk "[[ $FALSE_REBOOTS == 0 ]]")" 0
-row "reboots during the connection outage" "$REBOOTS_DURING" "$(chk "[[ $REBOOTS_DURING == 0 ]]")" 0
-row "verdicts acted on after the thaw" "$POST_THAW_VERDICTS" "$(chk "[[ $POST_THAW_VERDICTS == 0 ]]")" 0
-row "ingest reported DEGRADED during the leak" "$([[ -n "$DEGRADED_AT" ]] && echo yes || echo no)" "$(chk "[[ -n '$DEGRADED_AT' ]]")" yes
-row "notifications (webhook), whole demo" "$NOTES" "$(chk "[[ $NOTES -ge 1 && $NOTES -le 2 ]]")" "1-2"
-row "notifications during the outage (one grouped)" "$(( NOTES_OUTAGE ))" "$(chk "[[ $NOTES_OUTAGE -eq 1 ]]")" "1"
-row "socket monitor alerts before the leak (churn only)" "$ALERTS_BEFORE_LEAK" "$(chk "[[ $ALERTS_BEFORE_LEAK == 0 ]]")" 0
-row "leak start -> forecast alert (s)" "$(( ${ALERT_AT:-0} > 0 ? ALERT_AT - LEAK_AT : -1 ))" "$(chk "[[ -n '$ALERT_AT' ]]")" "alert"
-row "alert before budget reached (lead, s)" "$LEAD" "$(chk "[[ -n '$ALERT_AT' && -n '$BUDGET_AT' && $LEAD -gt 0 ]]")" "> 0"
+# ok when the command (a test, or one of the checks below) succeeds; a value that is not a number fails it
+ok_if() { if "$@" 2>/dev/null; then echo ok; else echo fail; fi; }
+between() { test "$1" -ge "$2" && test "$1" -le "$3"; }
+set_and_positive() { [[ -n "$1" && -n "$2" ]] && test "$3" -gt 0; }
+row "reboots executed (ledger EXECUTED)" "$EXECUTED" "$(ok_if test "$EXECUTED" -eq 2)" 2
+row "reboots confirmed (new boot id seen)" "$CONFIRMED" "$(ok_if test "$CONFIRMED" -eq 2)" 2
+row "resets received by the BMCs (simulator)" "$RESETS" "$(ok_if test "$RESETS" -eq 2)" 2
+row "false reboots (hosts that were not hung)" "$FALSE_REBOOTS" "$(ok_if test "$FALSE_REBOOTS" -eq 0)" 0
+row "reboots during the connection outage" "$REBOOTS_DURING" "$(ok_if test "$REBOOTS_DURING" -eq 0)" 0
+row "verdicts acted on after the thaw" "$POST_THAW_VERDICTS" "$(ok_if test "$POST_THAW_VERDICTS" -eq 0)" 0
+row "ingest reported DEGRADED during the leak" "$([[ -n "$DEGRADED_AT" ]] && echo yes || echo no)" "$(ok_if test -n "$DEGRADED_AT")" yes
+row "notifications (webhook), whole demo" "$NOTES" "$(ok_if between "$NOTES" 1 2)" "1-2"
+row "notifications during the outage (one grouped)" "$(( NOTES_OUTAGE ))" "$(ok_if test "$NOTES_OUTAGE" -eq 1)" "1"
+row "socket monitor alerts before the leak (churn only)" "$ALERTS_BEFORE_LEAK" "$(ok_if test "$ALERTS_BEFORE_LEAK" -eq 0)" 0
+row "leak start -> forecast alert (s)" "$(( ${ALERT_AT:-0} > 0 ? ALERT_AT - LEAK_AT : -1 ))" "$(ok_if test -n "$ALERT_AT")" "alert"
+row "alert before budget reached (lead, s)" "$LEAD" "$(ok_if set_and_positive "$ALERT_AT" "$BUDGET_AT" "$LEAD")" "> 0"
 NAMED_LEAD=$(( ${BUDGET_AT:-0} > 0 && ${NAMED_AT:-0} > 0 ? BUDGET_AT - NAMED_AT : 0 ))
-row "alert naming 127.0.0.2 (changelist) before budget (s)" "$NAMED_LEAD" "$(chk "[[ -n '$NAMED_AT' && -n '$BUDGET_AT' && $NAMED_LEAD -gt 0 ]]")" "> 0"
+row "alert naming 127.0.0.2 (changelist) before budget (s)" "$NAMED_LEAD" "$(ok_if set_and_positive "$NAMED_AT" "$BUDGET_AT" "$NAMED_LEAD")" "> 0"
 if curl -sf -m 3 "$AM/-/ready" >/dev/null 2>&1; then
   WATCHDOG=no
   for name in "${AM_ORDER[@]}"; do [[ "$name" == *Watchdog ]] && WATCHDOG=yes; done
   # The Watchdog proves the path rules -> Prometheus -> Alertmanager; the other rules' for: windows (minutes) are
   # longer than this demo's outage, so which of them fire depends on the run and is listed, not expected.
-  row "alerts Alertmanager received (:${AM##*:}), whole demo" "${#AM_ORDER[@]}" "$(chk "[[ $WATCHDOG == yes ]]")" "Watchdog+"
+  row "alerts Alertmanager received (:${AM##*:}), whole demo" "${#AM_ORDER[@]}" "$(ok_if test "$WATCHDOG" = yes)" "Watchdog+"
   for name in "${AM_ORDER[@]}"; do printf '    %-50s first seen %s\n' "$name" "${AM_SEEN[$name]}"; done
 else
   echo "  (no local Alertmanager answered on $AM: LAB_MONITORING=no, or prometheus-alertmanager not installed)"

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -64,10 +65,11 @@ class ExecutorFailoverTest {
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
                 .until(() -> standby.metric("hangcheck_executor_leader", "") == 1.0);
         double takeover = (System.nanoTime() - killedAt) / 1e9;
+        Instant leads = Instant.now();
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
                 assertThat(stack.ledger(host)).contains("UNKNOWN INTERRUPTED_ATTEMPT"));
         // the re-check (every 1 s, after 5 s) must have looked at the still hung host several times
-        Thread.sleep(8_000);
+        Facts.recheckLooked(standby, 2, 2, leads, ExecutorKillTest.RECHECK_AFTER, ExecutorKillTest.RECHECK_INTERVAL);
         assertThat(stack.ledger(host)).filteredOn(row -> !row.equals("SKIPPED DUPLICATE_INCIDENT"))
                 .containsExactly("INTENT POLICY_PASSED", "UNKNOWN INTERRUPTED_ATTEMPT");
         assertThat(lines(started)).as("driver runs").isEqualTo(1);

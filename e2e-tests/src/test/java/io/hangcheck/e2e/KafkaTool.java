@@ -32,7 +32,7 @@ final class KafkaTool {
             List<NewTopic> topics = new ArrayList<>();
             ContractTopics.partitions().forEach((name, n) -> {
                 NewTopic t = new NewTopic(name, n, (short) 1);
-                if (ContractTopics.COMPACTED.contains(name)) {
+                if (ContractTopics.compacted(name)) {
                     t.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
                 }
                 topics.add(t);

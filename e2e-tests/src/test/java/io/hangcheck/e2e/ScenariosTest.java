@@ -57,6 +57,12 @@ import static org.awaitility.Awaitility.await;
 class ScenariosTest {
     private static final int HOSTS = 24;
     private static final int BUDGET = 16;
+    /** The stack's hang-after (the {@link Stack} default) and the executor's re-check timing, as set below. */
+    private static final Duration HANG_AFTER = Duration.ofSeconds(4);
+    private static final Duration RECHECK_INTERVAL = Duration.ofSeconds(2);
+    private static final Duration RECHECK_AFTER = Duration.ofSeconds(5);
+    /** Ingest's producer delivery timeout (its default): an outage longer than it fails every send in flight. */
+    private static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(8);
 
     private static KafkaProcess kafka;
     private static PrivatePostgres pg;
@@ -92,8 +98,8 @@ class ScenariosTest {
                 .executor("HANGCHECK_EXECUTOR_REDFISH_PASSWORD", "e2e-bmc-password")
                 .executor("HANGCHECK_EXECUTOR_LIMITS_FLEET_SHARE_PER_HOUR", "0.5")
                 .executor("HANGCHECK_EXECUTOR_CONFIRMATION_BOOT_TIMEOUT", "60s")
-                .executor("HANGCHECK_EXECUTOR_RECHECK_INTERVAL", "2s")
-                .executor("HANGCHECK_EXECUTOR_RECHECK_AFTER", "5s")
+                .executor("HANGCHECK_EXECUTOR_RECHECK_INTERVAL", RECHECK_INTERVAL.toSeconds() + "s")
+                .executor("HANGCHECK_EXECUTOR_RECHECK_AFTER", RECHECK_AFTER.toSeconds() + "s")
                 .start();
         fleet = new Fleet(stack.ingest, "e2e", HOSTS).newConnectionPerBeat();
         bmc.serve(fleet);
@@ -203,7 +209,8 @@ class ScenariosTest {
             int held = countHosts(stack.evaluator.get("/v1/hosts?state=HELD&limit=1000").body());
             assertThat(fleetHealth.contains("\"FROZEN\"") || held > 0).as(fleetHealth + " held=" + held).isTrue();
         });
-        Thread.sleep(10_000); // the outage lasts: every host silent well past hang-after (4 s)
+        // the outage lasts: every host silent for twice hang-after on the evaluator's own clock
+        Facts.allSilentFor(stack.evaluator, "", HOSTS, HANG_AFTER.multipliedBy(2), Duration.ofSeconds(60));
         assertThat(countHosts(stack.evaluator.get("/v1/hosts?state=HUNG&limit=1000").body())).isZero();
         List<String> degradedReasons = new ArrayList<>();
         for (ConsumerRecord<String, HeartbeatTopicRecord> r : KafkaTool.readAll(kafka.bootstrapServers(), Topics.HEARTBEATS, new HeartbeatTopicRecordSerde())) {
@@ -224,7 +231,9 @@ class ScenariosTest {
             assertThat(countHosts(stack.evaluator.get("/v1/hosts?state=UP&limit=1000").body())).isEqualTo(HOSTS);
             assertThat(stack.evaluator.get("/v1/fleet").body()).contains("\"NORMAL\"");
         });
-        Thread.sleep(5_000);
+        long recovered = Duration.between(leakStopped, Instant.now()).toSeconds();
+        // a burst after the thaw would come within hang-after of it: the evaluator reads that far and more
+        Facts.partitionClocksAdvanced(stack.evaluator, HANG_AFTER.plusSeconds(1), Duration.ofSeconds(60));
 
         List<LivenessEvent> hung = hungEventsSince(scenarioStart);
         assertThat(hung).as("HUNG verdicts during or after the outage").isEmpty();
@@ -233,7 +242,7 @@ class ScenariosTest {
         record(Map.of("false reboots", ledgerSince("EXECUTED", scenarioStart), "HUNG verdicts", hung.size(),
                 "ingest DEGRADED reasons", new java.util.TreeSet<>(degradedReasons).stream().map(x -> x.replaceAll("[0-9]+", "N")).distinct().toList(),
                 "held/refused heartbeat POSTs", fleet.refused() - refusedAtFull,
-                "recovery after leak stop (s)", Duration.between(leakStopped, Instant.now()).toSeconds() - 5));
+                "recovery after leak stop (s)", recovered));
     }
 
     @Test
@@ -242,8 +251,15 @@ class ScenariosTest {
         Set<String> ackedBefore = fleet.acknowledgedIds();
 
         kafka.stop();
+        Instant stopped = Instant.now();
         long refusedAtStop = fleet.refused();
-        Thread.sleep(30_000);
+        // the outage lasts until ingest has noticed it (its probe finds Kafka unreachable, it refuses heartbeats with
+        // 503) and longer than ingest's delivery timeout, so every send in flight at the stop has failed
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            assertThat(stack.ingest.metric("hangcheck_ingest_kafka_reachable", "")).as("ingest's Kafka probe").isZero();
+            assertThat(fleet.refused() - refusedAtStop).as("heartbeats refused since the stop").isPositive();
+            assertThat(Duration.between(stopped, Instant.now())).as("outage").isGreaterThan(DELIVERY_TIMEOUT.plusSeconds(2));
+        });
         long refusedDuring = fleet.refused() - refusedAtStop;
         kafka.start();
 
@@ -251,7 +267,8 @@ class ScenariosTest {
             assertThat(countHosts(stack.evaluator.get("/v1/hosts?state=UP&limit=1000").body())).isEqualTo(HOSTS);
             assertThat(stack.evaluator.get("/v1/fleet").body()).contains("\"NORMAL\"");
         });
-        Thread.sleep(3_000);
+        // verdicts the outage might have caused come when the partition clocks move on: read past hang-after
+        Facts.partitionClocksAdvanced(stack.evaluator, HANG_AFTER.plusSeconds(1), Duration.ofSeconds(60));
 
         Set<String> acked = new HashSet<>(fleet.acknowledgedIds());
         Set<String> inTopic = new HashSet<>();
@@ -280,12 +297,16 @@ class ScenariosTest {
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() ->
                 hungEventsSince(scenarioStart).stream().anyMatch(e -> e.hostId().equals(victim)));
         stack.evaluator.kill();
-        Thread.sleep(2_000);
+        assertThat(stack.evaluator.alive()).isFalse();
         stack.evaluator.start().awaitReady(Duration.ofMinutes(2));
 
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
                 assertThat(ledger("CONFIRMED", victim)).isEqualTo(1));
-        Thread.sleep(5_000);
+        // a second reboot could come from a HUNG the restarted evaluator sends again or from the re-check: the
+        // evaluator reads past hang-after and the re-check runs twice before we count
+        Facts.Recheck recheck = Facts.recheck(stack.executor);
+        Facts.partitionClocksAdvanced(stack.evaluator, HANG_AFTER.plusSeconds(1), Duration.ofSeconds(60));
+        recheck.looked(2, 0, Instant.now(), RECHECK_AFTER, RECHECK_INTERVAL);
         List<LivenessEvent> hung = hungEventsSince(scenarioStart).stream().filter(e -> e.hostId().equals(victim)).toList();
         assertThat(ledger("EXECUTED", victim)).isEqualTo(1);
         assertThat(bmc.resetsOf(victim)).isEqualTo(1);
@@ -313,7 +334,8 @@ class ScenariosTest {
         // without its database no executor leads (the leader lock lives in it): the HUNG waits in its topic
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
                 assertThat(stack.executor.metric("hangcheck_executor_leader", "")).isZero());
-        Thread.sleep(8_000); // longer than recheck.after: the re-check cannot decide without the database either
+        // HUNG longer than recheck.after and two re-check intervals (evaluator's clock): nothing may answer it yet
+        Facts.hungFor(stack.evaluator, first, RECHECK_AFTER.plus(RECHECK_INTERVAL.multipliedBy(2)), Duration.ofSeconds(60));
         assertThat(bmc.resetsOf(first)).isZero();
 
         pg.start();
@@ -330,7 +352,7 @@ class ScenariosTest {
         fleet.hang(second);
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
                 assertThat(ledger("CONFIRMED", second)).isEqualTo(1));
-        Thread.sleep(5_000);
+        Facts.recheckLooked(stack.executor, 2, 0, Instant.now(), RECHECK_AFTER, RECHECK_INTERVAL);
         assertThat(bmc.resetsOf(first)).isEqualTo(1);
         assertThat(bmc.resetsOf(second)).isEqualTo(1);
         assertThat(ledger("EXECUTED", first)).isEqualTo(1);

@@ -44,6 +44,8 @@ class SecurityTest {
     private static final String INGEST_TOKEN = "e2e-ingest-token";
     private static final String VIEWER_TOKEN = "e2e-viewer-token";
     private static final List<String> HOSTS = List.of("sec-1", "sec-2", "sec-3");
+    private static final Duration RECHECK_INTERVAL = Duration.ofSeconds(1);
+    private static final Duration RECHECK_AFTER = Duration.ofSeconds(1);
 
     private static Stack stack;
     private static DatagramSocket udp;
@@ -58,8 +60,8 @@ class SecurityTest {
                 .ingest("HANGCHECK_INGEST_HTTP_BEARER_TOKENS", INGEST_TOKEN)
                 .ingest("HANGCHECK_INGEST_AUTH_INSECURE", "false")
                 .executor("HANGCHECK_EXECUTOR_ADMIN_VIEWER_TOKENS", VIEWER_TOKEN)
-                .executor("HANGCHECK_EXECUTOR_RECHECK_INTERVAL", "1s")
-                .executor("HANGCHECK_EXECUTOR_RECHECK_AFTER", "1s")
+                .executor("HANGCHECK_EXECUTOR_RECHECK_INTERVAL", RECHECK_INTERVAL.toSeconds() + "s")
+                .executor("HANGCHECK_EXECUTOR_RECHECK_AFTER", RECHECK_AFTER.toSeconds() + "s")
                 .start();
         udp = new DatagramSocket();
         // the fleet: signed heartbeats over UDP every 500 ms
@@ -138,7 +140,12 @@ class SecurityTest {
             assertThat(rejected("bad_signature") - badBefore).isEqualTo(1100);
             assertThat(rejected("unsigned") - unsignedBefore).isEqualTo(100);
         });
-        Thread.sleep(2_000);
+        // the fleet's own beats sent after the forged ones have gone through ingest and the evaluator
+        long after = seq.get() + 1;
+        for (String h : HOSTS) {
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).until(() ->
+                    lastSeq(stack.evaluator.get("/v1/hosts/" + h).body()) >= after);
+        }
         for (int i = 0; i < 10; i++) {
             assertThat(stack.evaluator.get("/v1/hosts/sec-forged-" + i).statusCode()).isEqualTo(404);
             assertThat(stack.evaluator.get("/v1/hosts/sec-unsigned-" + i).statusCode()).isEqualTo(404);
@@ -163,13 +170,19 @@ class SecurityTest {
         }
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
                 assertThat(ledger(host)).contains("SKIPPED NOT_CORROBORATED"));
-        Thread.sleep(5_000); // several re-checks (every 1 s): the host's state is UP, so none takes it up
+        // two re-checks (every 1 s) since: the host's state is UP, so none takes it up
+        Facts.recheckLooked(stack.executor, 2, 0, Instant.now(), RECHECK_AFTER, RECHECK_INTERVAL);
         assertThat(ledger(host)).containsExactly("SKIPPED NOT_CORROBORATED");
         assertThat(stack.evaluator.get("/v1/hosts/" + host).body()).contains("\"UP\"");
         System.out.printf("FIGURE row 11 (forged HUNG): ledger %s, resets 0%n", ledger(host));
     }
 
     // ---- helpers ----
+
+    private static long lastSeq(String hostJson) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"lastSeq\"\\s*:\\s*(\\d+)").matcher(hostJson);
+        return m.find() ? Long.parseLong(m.group(1)) : -1;
+    }
 
     private static void send(byte[] datagram) {
         try {

@@ -32,6 +32,8 @@ final class Stack implements AutoCloseable {
     final ServiceProcess executor;
     /** Every executor instance (one leader, the others standbys); {@link #executor} is the first, started first. */
     final List<ServiceProcess> executors;
+    /** The socket monitor, when the builder asked for one (it watches the stack's database); else null. */
+    final ServiceProcess sockets;
     private final List<ServiceProcess> all = new ArrayList<>();
 
     /** What a test may choose; defaults are those of the walking skeleton. */
@@ -45,6 +47,7 @@ final class Stack implements AutoCloseable {
         private int evaluatorInstances = 1;
         private final Map<String, String> executorEnv = new LinkedHashMap<>();
         private int executorInstances = 1;
+        private Map<String, String> socketsEnv;
 
         private Builder(String name) {
             this.name = name;
@@ -104,7 +107,16 @@ final class Stack implements AutoCloseable {
             return this;
         }
 
-        /** Starts the three services and waits until each is ready. */
+        /**
+         * A socket monitor too, watching the stack's database, with these settings; it starts with the other services
+         * (not after them: a JVM's start is the slow part of a stack on a busy machine).
+         */
+        Builder socketMonitor(Map<String, String> settings) {
+            this.socketsEnv = new LinkedHashMap<>(settings);
+            return this;
+        }
+
+        /** Starts the services and waits until each is ready. */
         Stack start() throws Exception {
             Stack s = new Stack(this);
             try {
@@ -199,6 +211,15 @@ final class Stack implements AutoCloseable {
         all.addAll(ingests);
         all.addAll(evaluators);
         all.addAll(executors);
+        if (b.socketsEnv != null) {
+            Map<String, String> socketsEnv = new LinkedHashMap<>(common);
+            socketsEnv.put("HANGCHECK_SOCKETS_PG_URLS", dbUrl);
+            socketsEnv.putAll(b.socketsEnv);
+            sockets = ServiceProcess.quarkus("socket-monitor", "sockets-" + name, socketsEnv);
+            all.add(sockets);
+        } else {
+            sockets = null;
+        }
     }
 
     /** {@code role-name} for a single instance, {@code role-a-name}, {@code role-b-name}… for several. */

@@ -7,6 +7,7 @@ import io.hangcheck.events.RebootRecord;
 import io.hangcheck.events.Topics;
 import io.hangcheck.events.kafka.LivenessEventSerde;
 import io.hangcheck.events.kafka.RebootRecordSerde;
+import io.hangcheck.testing.RequiredTools;
 import io.hangcheck.testing.TestPostgres;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -38,12 +39,8 @@ class WalkingSkeletonTest {
 
     @BeforeAll
     static void start() throws Exception {
-        stack = Stack.start("skeleton");
-        sockets = ServiceProcess.quarkus("socket-monitor", "sockets-skeleton", java.util.Map.of(
-                "HANGCHECK_KAFKA", stack.kafka.bootstrapServers(),
-                "HANGCHECK_SOCKETS_INTERVAL", "1s",
-                "HANGCHECK_SOCKETS_PG_URLS", stack.dbUrl)).start();
-        sockets.awaitReady(Duration.ofMinutes(3));
+        stack = Stack.builder("skeleton").socketMonitor(java.util.Map.of("HANGCHECK_SOCKETS_INTERVAL", "1s")).start();
+        sockets = stack.sockets;
         fleet = new Fleet(stack.ingest, "skel", 12);
         for (String host : fleet.hosts()) {
             stack.inventory(host, "{\"driver\":\"dry-run\",\"labels\":{\"pool\":\"e2e\"},\"enabled\":true,\"author\":\"e2e\"}");
@@ -56,10 +53,7 @@ class WalkingSkeletonTest {
         if (fleet != null) {
             fleet.close();
         }
-        if (sockets != null) {
-            sockets.close();
-        }
-        if (stack != null) {
+        if (stack != null) { // the socket monitor with it
             stack.close();
         }
     }
@@ -120,11 +114,13 @@ class WalkingSkeletonTest {
      */
     @Test
     void rulesAndDashboardsNameOnlyMetricsTheLiveServicesExport() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(onPath("promtool"),
-                "SKIPPED: promtool not on PATH (apt-get install -y prometheus); live metric names not checked");
-        // Let every service have done some work, so labelled series exist.
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
-                assertThat(sockets.get("/v1/sockets").statusCode()).isEqualTo(200));
+        RequiredTools.require("promtool", "the live metric names' check (WalkingSkeletonTest)", "apt-get install -y prometheus");
+        // Let every service have done some work, so labelled series exist: the socket monitor has scanned the
+        // sockets and read PostgreSQL's pg_stat_activity.
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            assertThat(sockets.get("/v1/sockets").statusCode()).isEqualTo(200);
+            assertThat(sockets.get("/metrics").body()).as("a PostgreSQL scan's series").contains("hangcheck_sockets_pg_used_connections{");
+        });
         List<String> cmd = new ArrayList<>(List.of(ServiceProcess.ROOT.resolve("deploy/check-metrics.sh").toString()));
         for (ServiceProcess p : List.of(stack.ingest, stack.evaluator, stack.executor, sockets)) {
             cmd.add(p.uri("/metrics").toString());
@@ -132,15 +128,6 @@ class WalkingSkeletonTest {
         Process check = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(check.getInputStream().readAllBytes());
         assertThat(check.waitFor()).as(out).isZero();
-    }
-
-    private static boolean onPath(String tool) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
-            if (java.nio.file.Files.isExecutable(java.nio.file.Path.of(dir, tool))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static int executedRows(String incident) throws Exception {

@@ -1,79 +1,107 @@
 package io.hangcheck.testing;
 
 import io.hangcheck.events.Topics;
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The contract topics as tests and the local stack create them: every topic-name constant of
- * {@link Topics} (found by reflection, so a new constant is picked up) and its {@code .dlq}.
+ * The contract topics as tests create them, read from {@code deploy/kafka/topics.txt}: the one list of topics, from
+ * which the Strimzi {@code KafkaTopic} resources are generated and {@code ./lab} creates its topics (the build
+ * copies it beside this class). Sized for one machine, the way {@code ./lab} sizes them ({@code lab_topics} in
+ * {@code lab.d/lib.sh}; {@code LabScriptTest} checks that both agree):
  *
  * <ul>
- *   <li>Host-keyed topics get {@value #HOST_KEYED_PARTITIONS} partitions, so per-host ordering and the
- *       evaluator's per-partition clock are exercised for real, and so they are co-partitioned (Kafka
- *       Streams may join them): heartbeats, raw heartbeats, liveness events, liveness state, reboots.</li>
- *   <li>Fleet health, socket snapshots, socket alerts and every dead-letter topic get one partition.</li>
- *   <li>{@code hangcheck.liveness.state.v1} is compacted; the others use the broker's delete policy.</li>
+ *   <li>Host-keyed topics (those the list gives the partition count of {@link Topics#HEARTBEATS}: heartbeats, raw
+ *       heartbeats, liveness events, liveness state, reboots) get {@value #HOST_KEYED_PARTITIONS} partitions, so
+ *       per-host ordering and the evaluator's per-partition clock are exercised for real, and they stay
+ *       co-partitioned (Kafka Streams may join them).</li>
+ *   <li>Every other topic and every dead-letter topic gets one partition.</li>
+ *   <li>Of the list's configs only {@code cleanup.policy} is applied (retention and replication are the cluster's).</li>
  * </ul>
- *
- * <p>No Kafka types here on purpose: {@code ./lab} runs {@link #main} to print the table
- * ({@code name partitions cleanup.policy} per line) and creates the topics from it.
  */
 public final class ContractTopics {
 
     /** Partitions of host-keyed contract topics. */
     public static final int HOST_KEYED_PARTITIONS = 4;
 
-    /** Topics with {@value #HOST_KEYED_PARTITIONS} partitions; all others (and all DLQs) get one. */
+    /** The contract's co-partitioned topics: the list must give them one partition count (deploy's KafkaTopicsTest). */
     public static final List<String> HOST_KEYED = List.of(
             Topics.HEARTBEATS, Topics.HEARTBEATS_RAW, Topics.LIVENESS_EVENTS, Topics.LIVENESS_STATE, Topics.REBOOTS);
 
-    /** Topics with {@code cleanup.policy=compact}. */
-    public static final List<String> COMPACTED = List.of(Topics.LIVENESS_STATE);
+    /** The list's lines: name → partitions in production, and cleanup.policy. */
+    private record Line(String name, int partitions, String cleanupPolicy) {
+    }
+
+    private static final List<Line> LIST = read();
+
+    /** Topics the list makes {@code cleanup.policy=compact}. */
+    public static final List<String> COMPACTED = LIST.stream().filter(l -> l.cleanupPolicy().equals("compact")).map(Line::name).toList();
 
     private ContractTopics() {
     }
 
-    /** Every contract topic and DLQ → its partition count, in {@link Topics} declaration order. */
+    /** Every topic of the list (contract topics and their DLQs) → its partition count for one machine, in list order. */
     public static Map<String, Integer> partitions() {
+        int heartbeats = LIST.stream().filter(l -> l.name().equals(Topics.HEARTBEATS)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("topics.txt has no " + Topics.HEARTBEATS)).partitions();
         Map<String, Integer> topics = new LinkedHashMap<>();
-        for (String topic : names()) {
-            topics.put(topic, HOST_KEYED.contains(topic) ? HOST_KEYED_PARTITIONS : 1);
-            topics.put(Topics.dlq(topic), 1);
+        for (Line l : LIST) {
+            boolean hostKeyed = l.partitions() == heartbeats && !l.name().endsWith(Topics.DLQ_SUFFIX);
+            topics.put(l.name(), hostKeyed ? HOST_KEYED_PARTITIONS : 1);
         }
         return topics;
     }
 
-    /** {@code compact} or {@code delete}. */
+    /** {@code compact} or {@code delete}, as the list says ({@code delete} for a topic it does not name). */
     public static String cleanupPolicy(String topic) {
-        return COMPACTED.contains(topic) ? "compact" : "delete";
+        return LIST.stream().filter(l -> l.name().equals(topic)).map(Line::cleanupPolicy).findFirst().orElse("delete");
     }
 
-    /** Every topic-name constant of {@link Topics} (the {@code hangcheck.*} ones), in declaration order. */
+    /** Whether the list makes {@code topic} compacted. */
+    public static boolean compacted(String topic) {
+        return cleanupPolicy(topic).equals("compact");
+    }
+
+    /** The contract topics of the list (not their dead-letter topics), in list order. */
     public static List<String> names() {
-        List<String> names = new ArrayList<>();
-        for (Field field : Topics.class.getDeclaredFields()) {
-            int m = field.getModifiers();
-            if (Modifier.isPublic(m) && Modifier.isStatic(m) && Modifier.isFinal(m) && field.getType() == String.class) {
-                try {
-                    String value = (String) field.get(null);
-                    if (value.startsWith("hangcheck.")) {
-                        names.add(value);
-                    }
-                } catch (IllegalAccessException e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-        }
-        return names;
+        return LIST.stream().map(Line::name).filter(n -> !n.endsWith(Topics.DLQ_SUFFIX)).toList();
     }
 
-    /** Prints {@code name partitions cleanup.policy}, one topic per line (used by {@code ./lab}). */
-    public static void main(String[] args) {
-        partitions().forEach((topic, n) -> System.out.println(topic + " " + n + " " + cleanupPolicy(topic)));
+    private static List<Line> read() {
+        try (InputStream in = ContractTopics.class.getResourceAsStream("topics.txt")) {
+            if (in == null) {
+                throw new IllegalStateException("topics.txt (deploy/kafka/topics.txt) is not beside ContractTopics: build test-harness");
+            }
+            List<Line> lines = new ArrayList<>();
+            BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+            for (String line; (line = r.readLine()) != null; ) {
+                String t = line.strip();
+                if (t.isEmpty() || t.startsWith("#")) {
+                    continue;
+                }
+                String[] f = t.split("\\s+");
+                String policy = "delete";
+                if (f.length > 3) {
+                    for (String kv : f[3].split(",")) {
+                        if (kv.startsWith("cleanup.policy=")) {
+                            policy = kv.substring("cleanup.policy=".length());
+                        }
+                    }
+                }
+                lines.add(new Line(f[0], Integer.parseInt(f[1]), policy));
+            }
+            return List.copyOf(lines);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

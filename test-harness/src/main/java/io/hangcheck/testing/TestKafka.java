@@ -185,7 +185,7 @@ public final class TestKafka {
 
     private static NewTopic newTopic(String name, int partitions) {
         NewTopic topic = new NewTopic(name, partitions, (short) 1);
-        if (ContractTopics.COMPACTED.contains(name)) {
+        if (ContractTopics.compacted(name)) {
             topic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
         }
         return topic;
