@@ -1,5 +1,7 @@
 package io.hangcheck.deploy;
 
+import io.hangcheck.testing.RequiredTools;
+
 import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
@@ -44,7 +46,7 @@ final class NodeTools {
                     npm.destroyForcibly();
                     String message = check + ": npm install in " + HOME + " failed (registry unreachable?): "
                             + Files.readString(log, StandardCharsets.UTF_8);
-                    if (required()) {
+                    if (RequiredTools.required("npm")) {
                         throw new AssertionError(message);
                     }
                     Assumptions.abort(message);
@@ -59,11 +61,6 @@ final class NodeTools {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
         }
-    }
-
-    private static boolean required() {
-        String required = System.getenv().getOrDefault("HANGCHECK_REQUIRE_TOOLS", "").strip();
-        return required.equalsIgnoreCase("true") || List.of(required.split("\\s*,\\s*")).contains("npm");
     }
 
     private NodeTools() {

@@ -1,6 +1,7 @@
 package io.hangcheck.deploy;
 
-import org.junit.jupiter.api.Assumptions;
+import io.hangcheck.testing.RequiredTools;
+
 
 import java.io.File;
 import java.io.IOException;
@@ -62,16 +63,7 @@ final class Tool {
         if (find().isPresent()) {
             return;
         }
-        String message = check + " needs '" + name + "', which is not on PATH (" + install + ")";
-        if (required()) {
-            throw new AssertionError(message + "; HANGCHECK_REQUIRE_TOOLS forbids skipping it");
-        }
-        Assumptions.abort(message);
-    }
-
-    private boolean required() {
-        String required = System.getenv().getOrDefault("HANGCHECK_REQUIRE_TOOLS", "").strip();
-        return required.equalsIgnoreCase("true") || List.of(required.split("\\s*,\\s*")).contains(name);
+        RequiredTools.unavailable(name, check, "'" + name + "' is not on PATH (" + install + ")");
     }
 
     /** Runs the tool with {@code args} in {@code dir}; returns exit code and combined output. */

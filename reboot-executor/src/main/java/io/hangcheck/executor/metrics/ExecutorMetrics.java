@@ -2,6 +2,7 @@ package io.hangcheck.executor.metrics;
 
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.Counter;
+import io.prometheus.client.Summary;
 import io.prometheus.client.Gauge;
 import io.prometheus.client.Histogram;
 import jakarta.inject.Singleton;
@@ -22,6 +23,8 @@ public class ExecutorMetrics {
     public final Counter driverFailures;
     public final Counter rejectedEvents;
     public final Counter notifications;
+    /** One observation per completed re-check pass: _count = passes, _sum = due incidents those passes looked at. */
+    public final Summary recheckDueIncidents;
 
     /** The drivers every executor has (a lab's own drivers appear with their first use). */
     static final String[] BUILT_IN_DRIVERS = {"dry-run", "redfish", "exec", "webhook"};
@@ -48,6 +51,9 @@ public class ExecutorMetrics {
                 .labelNames("driver").buckets(0.01, 0.05, 0.1, 0.5, 1, 2, 5, 10, 30, 60).register(registry);
         driverFailures = Counter.build("hangcheck_executor_driver_failures_total", "Driver failures by driver and kind (retryable, fatal).")
                 .labelNames("driver", "kind").register(registry);
+        recheckDueIncidents = Summary.build("hangcheck_executor_recheck_due_incidents",
+                "The leader's re-check passes (count) and the due incidents they looked at (sum): HUNG for recheck.after by this executor's receive time.")
+                .register(registry);
         rejectedEvents = Counter.build("hangcheck_executor_rejected_events_total", "Input records rejected, by topic and cause.")
                 .labelNames("topic", "cause").register(registry);
         for (String topic : new String[]{"hangcheck.liveness.events.v1", "hangcheck.liveness.state.v1", "hangcheck.fleet.health.v1"}) {

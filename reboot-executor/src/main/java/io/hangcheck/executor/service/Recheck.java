@@ -5,6 +5,7 @@ import io.hangcheck.events.RebootRecord;
 import io.hangcheck.executor.config.ExecutorConfig;
 import io.hangcheck.executor.domain.Evidence;
 import io.hangcheck.executor.domain.Situation;
+import io.hangcheck.executor.metrics.ExecutorMetrics;
 import io.hangcheck.executor.store.IncidentStanding;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -29,6 +30,8 @@ public class Recheck {
     Clock clock;
     @Inject
     ExecutorConfig config;
+    @Inject
+    ExecutorMetrics metrics;
 
     /**
      * Looks again at every host the evaluator still reports HUNG (its compacted state: the same evidence a HUNG
@@ -41,12 +44,14 @@ public class Recheck {
     public List<RebootRecord> run() {
         Instant receivedBefore = clock.instant().minus(config.recheck().after());
         List<RebootRecord> out = new ArrayList<>();
+        int due = 0;
         for (HostStateView.Seen seen : hostStates.hungSeen()) {
             HostState st = seen.state();
             // only an evaluator's record, HUNG for the re-check delay by our own receive time (its "since" may be forged)
             if (st.incidentId() == null || !seen.fromEvaluator() || seen.incidentReceivedAt().isAfter(receivedBefore)) {
                 continue;
             }
+            due++;
             Map<String, String> extra = Map.of("recheck", "true", "hungSince", st.since().toString(),
                     "receivedAt", seen.incidentReceivedAt().toString(), "evaluatorId", String.valueOf(st.evaluatorId()));
             Decider.Outcome o = decider.decide(new Decider.Request(st.incidentId(), st.hostId(), st.bootId(), st.labels(),
@@ -56,6 +61,7 @@ public class Recheck {
             }
             out.addAll(o.records());
         }
+        metrics.recheckDueIncidents.observe(due);
         return out;
     }
 }

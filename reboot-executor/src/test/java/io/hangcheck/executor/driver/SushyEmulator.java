@@ -1,6 +1,7 @@
 package io.hangcheck.executor.driver;
 
-import org.junit.jupiter.api.Assumptions;
+import io.hangcheck.testing.RequiredTools;
+
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -214,11 +215,6 @@ final class SushyEmulator implements AutoCloseable {
         if (ok) {
             return;
         }
-        String message = "the sushy-tools Redfish emulator cannot run: " + why;
-        String required = System.getenv().getOrDefault("HANGCHECK_REQUIRE_TOOLS", "").strip();
-        if (required.equalsIgnoreCase("true") || List.of(required.split("\\s*,\\s*")).contains("sushy")) {
-            throw new AssertionError(message + "; HANGCHECK_REQUIRE_TOOLS forbids skipping it");
-        }
-        Assumptions.abort(message);
+        RequiredTools.unavailable("sushy", "the sushy-tools Redfish emulator", why);
     }
 }

@@ -1,8 +1,9 @@
 package io.hangcheck.executor.it;
 
+import io.hangcheck.testing.RequiredTools;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hangcheck.events.EventCodec;
-import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
@@ -129,12 +130,7 @@ final class Browser implements AutoCloseable {
     }
 
     private static void missing(String message) {
-        String required = System.getenv().getOrDefault("HANGCHECK_REQUIRE_TOOLS", "").strip();
-        if (required.equalsIgnoreCase("true") || List.of(required.split("\\s*,\\s*")).contains("chromium")) {
-            throw new AssertionError(message + "; HANGCHECK_REQUIRE_TOOLS forbids skipping it");
-        }
-        System.out.println("SKIPPED " + message);
-        Assumptions.abort(message);
+        RequiredTools.unavailable("chromium", "the console's browser test", message);
     }
 
     private static Optional<Path> onPath(String name) {

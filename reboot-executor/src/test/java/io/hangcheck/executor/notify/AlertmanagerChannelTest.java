@@ -1,7 +1,8 @@
 package io.hangcheck.executor.notify;
 
+import io.hangcheck.testing.RequiredTools;
+
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -37,12 +37,8 @@ class AlertmanagerChannelTest {
         Optional<Path> bin = onPath("prometheus-alertmanager").or(() -> onPath("alertmanager"));
         Optional<Path> amtool = onPath("amtool");
         if (bin.isEmpty() || amtool.isEmpty()) {
-            String message = "the Alertmanager channel test needs 'prometheus-alertmanager' and 'amtool' (apt-get install -y prometheus-alertmanager)";
-            String required = System.getenv().getOrDefault("HANGCHECK_REQUIRE_TOOLS", "");
-            if (required.equalsIgnoreCase("true") || List.of(required.split("\\s*,\\s*")).contains("alertmanager")) {
-                throw new AssertionError(message + "; HANGCHECK_REQUIRE_TOOLS forbids skipping it");
-            }
-            Assumptions.abort(message);
+            RequiredTools.unavailable("alertmanager", "the Alertmanager channel test",
+                    "'prometheus-alertmanager' and 'amtool' are needed (apt-get install -y prometheus-alertmanager)");
         }
         Path dir = Files.createTempDirectory("executor-alertmanager");
         Path config = dir.resolve("alertmanager.yml");
