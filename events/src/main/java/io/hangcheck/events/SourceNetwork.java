@@ -42,6 +42,27 @@ public final class SourceNetwork {
         return sb.append(":/64").toString();
     }
 
+    /**
+     * The /24 or /64 of an IP address written as text (what an HTTP server reports for its peer); null when the text
+     * is not an IP literal (a Unix socket, a name): no name is ever looked up.
+     */
+    public static String ofLiteral(String ip) {
+        if (ip == null || ip.isEmpty() || ip.length() > 45) {
+            return null;
+        }
+        char c = ip.charAt(0);
+        boolean literal = ip.indexOf(':') >= 0 ? ip.chars().allMatch(ch -> Character.digit(ch, 16) >= 0 || ch == ':' || ch == '.')
+                : Character.isDigit(c) && ip.chars().allMatch(ch -> Character.isDigit(ch) || ch == '.');
+        if (!literal) {
+            return null;
+        }
+        try {
+            return of(InetAddress.getByName(ip)); // a literal: parsed, never resolved
+        } catch (java.net.UnknownHostException e) {
+            return null;
+        }
+    }
+
     private static boolean isV4Mapped(byte[] a) {
         if (a.length != 16) {
             return false;
