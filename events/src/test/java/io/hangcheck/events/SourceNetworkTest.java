@@ -30,6 +30,16 @@ class SourceNetworkTest {
     }
 
     @Test
+    void anAddressAsTextIsParsedNeverLookedUp() {
+        assertThat(SourceNetwork.ofLiteral("10.1.7.93")).isEqualTo("10.1.7.0/24");
+        assertThat(SourceNetwork.ofLiteral("2001:db8:1:2::7")).isEqualTo("2001:db8:1:2::/64");
+        assertThat(SourceNetwork.ofLiteral("::ffff:10.1.7.93")).isEqualTo("10.1.7.0/24");
+        assertThat(SourceNetwork.ofLiteral("ingest.example")).isNull();
+        assertThat(SourceNetwork.ofLiteral("")).isNull();
+        assertThat(SourceNetwork.ofLiteral(null)).isNull();
+    }
+
+    @Test
     void netRoundTripsOnAHeartbeatAndAHeartbeatWithoutOneStaysWithout() {
         Instant t = Instant.parse("2026-11-27T05:50:01Z");
         Heartbeat hb = Heartbeat.fromHost("h1", "b1", 1, t, Map.of(), null).stamped(t, Transport.UDP, "ingest-0", "10.1.7.0/24");
