@@ -175,7 +175,13 @@ public class EvaluatorBenchmark {
         double[] refStore = reference(sp, topics.heartbeats(), records, "store", true);
 
         CollectorRegistry registry = new CollectorRegistry(true);
-        FleetAggregator fleet = new FleetAggregator("bench", th, Clock.systemUTC());
+        // -Dbench.groups=on: group guards over 3 keys (rack, pool, net), as in production; off (default): the fleet
+        // guard alone. The heartbeats carry a rack label and a net either way, so the two runs read the same bytes.
+        boolean groupsOn = "on".equals(System.getProperty("bench.groups", "off"));
+        io.hangcheck.evaluator.domain.GroupThresholds groups = groupsOn
+                ? io.hangcheck.evaluator.domain.GroupThresholds.defaults().withKeys(List.of("rack", "pool", "net"))
+                : io.hangcheck.evaluator.domain.GroupThresholds.off();
+        FleetAggregator fleet = new FleetAggregator("bench", th, groups, Clock.systemUTC());
         EvaluatorMetrics metrics = new EvaluatorMetrics(registry, fleet);
         LivenessTopology.Settings settings = LivenessTopology.Settings.of("bench"); // the application's stores
         settings = settings.stores(!"memory".equals(System.getProperty("bench.store", settings.persistentStores() ? "rocksdb" : "memory")),
@@ -445,8 +451,10 @@ public class EvaluatorBenchmark {
             String id = String.format("host-%07d", h);
             String json = "{\"type\":\"heartbeat\",\"hostId\":\"" + id + "\",\"bootId\":\"boot-" + h
                     + "-3f2a9c1e\",\"seq\":" + s + ",\"sentAt\":\"" + iso
-                    + "\",\"labels\":{\"os\":\"linux\",\"pool\":\"lab-" + (h % 8) + "\"},\"uptimeSeconds\":" + (3600 + s)
-                    + ",\"receivedAt\":\"" + iso + "\",\"transport\":\"udp\",\"via\":\"ingest-0\"}";
+                    + "\",\"labels\":{\"os\":\"linux\",\"pool\":\"lab-" + (h % 8) + "\",\"rack\":\"r" + (h / 40)
+                    + "\"},\"uptimeSeconds\":" + (3600 + s)
+                    + ",\"receivedAt\":\"" + iso + "\",\"transport\":\"udp\",\"via\":\"ingest-0\",\"net\":\"10."
+                    + (h / 65_024) + "." + (h / 254 % 256) + ".0/24\"}";
             producer.send(new ProducerRecord<>(topic, 0, at, bytes(id), bytes(json)));
             lastSeen[h] = at;
             n++;

@@ -18,6 +18,8 @@ import java.util.regex.Pattern;
  * @param receivedAt    ingest's clock when the heartbeat arrived (null only on the raw topic)
  * @param transport     path the heartbeat took (null only on the raw topic)
  * @param via           id of the ingest instance that took it (null only on the raw topic)
+ * @param net           the sender's source network, /24 or /64 ({@link SourceNetwork}): stamped by ingest on HTTP and
+ *                      UDP heartbeats; a host that publishes to the raw topic itself may set it (else null)
  */
 public record Heartbeat(
         String hostId,
@@ -28,7 +30,8 @@ public record Heartbeat(
         Long uptimeSeconds,
         Instant receivedAt,
         Transport transport,
-        String via) implements HeartbeatTopicRecord {
+        String via,
+        String net) implements HeartbeatTopicRecord {
 
     public static final int HOST_ID_MAX = 128;
     public static final String HOST_ID_PATTERN_TEXT = "^[A-Za-z0-9][A-Za-z0-9._-]*$";
@@ -83,6 +86,13 @@ public record Heartbeat(
         if (via != null) {
             Check.text(via, "via", VIA_MAX);
         }
+        SourceNetwork.check(net, "net");
+    }
+
+    /** A heartbeat without a source network (as every record before the field existed). */
+    public Heartbeat(String hostId, String bootId, long seq, Instant sentAt, Map<String, String> labels,
+                     Long uptimeSeconds, Instant receivedAt, Transport transport, String via) {
+        this(hostId, bootId, seq, sentAt, labels, uptimeSeconds, receivedAt, transport, via, null);
     }
 
     /**
@@ -100,14 +110,19 @@ public record Heartbeat(
     /** A heartbeat as a host sends it, before ingest stamps it. */
     public static Heartbeat fromHost(String hostId, String bootId, long seq, Instant sentAt,
                                      Map<String, String> labels, Long uptimeSeconds) {
-        return new Heartbeat(hostId, bootId, seq, sentAt, labels, uptimeSeconds, null, null, null);
+        return new Heartbeat(hostId, bootId, seq, sentAt, labels, uptimeSeconds, null, null, null, null);
     }
 
-    /** This heartbeat as ingest accepted it. */
+    /** This heartbeat as ingest accepted it, keeping the {@code net} it came with (the raw topic's). */
     public Heartbeat stamped(Instant receivedAt, Transport transport, String via) {
+        return stamped(receivedAt, transport, via, net);
+    }
+
+    /** This heartbeat as ingest accepted it from a sender in source network {@code net} (null: unknown). */
+    public Heartbeat stamped(Instant receivedAt, Transport transport, String via, String net) {
         return new Heartbeat(hostId, bootId, seq, sentAt, labels, uptimeSeconds,
                 Check.required(receivedAt, "receivedAt"), Check.required(transport, "transport"),
-                Check.text(via, "via", VIA_MAX));
+                Check.text(via, "via", VIA_MAX), net);
     }
 
     /** Host clock minus ingest clock; positive when the host's clock runs ahead. Null before stamping. */

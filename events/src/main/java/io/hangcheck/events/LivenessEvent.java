@@ -22,6 +22,9 @@ import java.util.Map;
  * @param reasons      why (for HELD: what made the evidence doubtful)
  * @param labels       the host's labels
  * @param evaluatorId  the evaluator instance that decided
+ * @param groupDegraded for HUNG: the group of the host that was DEGRADED at the verdict and why
+ *                     ({@code rack=r12 DEGRADED: 9 of 40 silent}); the executor then applies its slow bucket, as for a
+ *                     DEGRADED fleet. Null otherwise.
  */
 public record LivenessEvent(
         String eventId,
@@ -38,7 +41,8 @@ public record LivenessEvent(
         String via,
         List<String> reasons,
         Map<String, String> labels,
-        String evaluatorId) {
+        String evaluatorId,
+        String groupDegraded) {
 
     public LivenessEvent {
         Check.text(eventId, "eventId", 512);
@@ -53,6 +57,20 @@ public record LivenessEvent(
         reasons = Check.list(reasons, "reasons");
         labels = Check.map(labels, "labels");
         Check.text(evaluatorId, "evaluatorId", 256);
+        if (groupDegraded != null) {
+            Check.text(groupDegraded, "groupDegraded", GROUP_DEGRADED_MAX);
+        }
+    }
+
+    /** The longest {@code groupDegraded}: a group name (key and value) and a short reason. */
+    public static final int GROUP_DEGRADED_MAX = 512;
+
+    /** A transition without a group mark. */
+    public LivenessEvent(String eventId, LivenessEventType type, String hostId, String incidentId, String bootId,
+                         String previousBootId, long lastSeq, Instant lastSeenAt, Instant at, long silentMillis,
+                         Double phi, String via, List<String> reasons, Map<String, String> labels, String evaluatorId) {
+        this(eventId, type, hostId, incidentId, bootId, previousBootId, lastSeq, lastSeenAt, at, silentMillis, phi,
+                via, reasons, labels, evaluatorId, null);
     }
 
     /** The deterministic incident id of a silence that began after heartbeat {@code lastSeq} of {@code bootId}. */

@@ -82,6 +82,7 @@ class HeartbeatIngestTest {
         assertThat(got.labels()).containsEntry("pool", "gpu");
         assertThat(got.transport()).isEqualTo(Transport.HTTP);
         assertThat(got.via()).isEqualTo("ingest-test");
+        assertThat(got.net()).as("the sender's source network").isIn("127.0.0.0/24", "0:0:0:0::/64");
         assertThat(got.receivedAt()).isNotNull();
         assertThat(TopicReader.header(r, CloudEvents.TYPE)).isEqualTo("io.hangcheck.heartbeat.v1");
         assertThat(TopicReader.header(r, CloudEvents.SOURCE)).isEqualTo("/hangcheck/ingest/ingest-test");
@@ -168,6 +169,7 @@ class HeartbeatIngestTest {
         assertThat(records).hasSize(1);
         Heartbeat got = (Heartbeat) decode(records.get(0));
         assertThat(got.transport()).isEqualTo(Transport.UDP);
+        assertThat(got.net()).as("the sender's source network").isIn("127.0.0.0/24", "0:0:0:0::/64");
         assertThat(got.seq()).isEqualTo(11);
         assertThat(got.labels()).containsEntry("pool", "gpu");
     }
@@ -223,6 +225,7 @@ class HeartbeatIngestTest {
         assertThat(forwarded).hasSize(1);
         Heartbeat got = (Heartbeat) decode(forwarded.get(0));
         assertThat(got.transport()).isEqualTo(Transport.KAFKA);
+        assertThat(got.net()).as("a host on the raw topic has a net only when it put one").isNull();
         assertThat(got.seq()).isEqualTo(5);
 
         List<ConsumerRecord<String, byte[]>> dead = TopicReader.await(bootstrap, Topics.dlq(Topics.HEARTBEATS_RAW),

@@ -38,6 +38,7 @@ final class HeartbeatEncoder {
     private static final byte[] RECEIVED_AT = ascii(",\"receivedAt\":\"");
     private static final byte[] TRANSPORT = ascii("\",\"transport\":\"");
     private static final byte[] VIA = ascii("\",\"via\":\"");
+    private static final byte[] NET = ascii(",\"net\":\"");
     private static final byte[][] TRANSPORT_NAMES = new byte[Transport.values().length][];
 
     static {
@@ -62,7 +63,7 @@ final class HeartbeatEncoder {
     HeartbeatEncoder(String via, String source) {
         this.via = via;
         this.viaPlain = plain(via) && !via.isBlank(); // else stamped() says what is wrong with it
-        this.viaTail = ascii(via + "\"}");
+        this.viaTail = ascii(via + "\"");
         this.source = source;
         // CloudEvents.attributes is the single definition of the header names and constant values.
         Map<String, String> constant = CloudEvents.attributes("x", EventType.HEARTBEAT, source, Instant.EPOCH);
@@ -72,10 +73,18 @@ final class HeartbeatEncoder {
         this.contentTypeHeader = header(CloudEvents.CONTENT_TYPE, constant.get(CloudEvents.CONTENT_TYPE));
     }
 
-    /** The record value: {@code EventCodec.toBytes(fromHost.stamped(receivedAt, transport, via))}. */
+    /** The record value: {@code EventCodec.toBytes(fromHost.stamped(receivedAt, transport, via, fromHost.net()))}. */
     byte[] value(Heartbeat fromHost, Instant receivedAt, Transport transport) {
-        if (!viaPlain || !labelsPlain(fromHost.labels())) {
-            return EventCodec.toBytes(fromHost.stamped(receivedAt, transport, via));
+        return value(fromHost, receivedAt, transport, fromHost.net());
+    }
+
+    /**
+     * The record value: {@code EventCodec.toBytes(fromHost.stamped(receivedAt, transport, via, net))}; {@code net} is
+     * the sender's source network (null: none known).
+     */
+    byte[] value(Heartbeat fromHost, Instant receivedAt, Transport transport, String net) {
+        if (!viaPlain || !labelsPlain(fromHost.labels()) || (net != null && !plain(net))) {
+            return EventCodec.toBytes(fromHost.stamped(receivedAt, transport, via, net));
         }
         Sink out = new Sink(256 + 64 * fromHost.labels().size());
         out.put(HOST_ID).putAscii(fromHost.hostId()).put(BOOT_ID).putAscii(fromHost.bootId()).put(SEQ).putLong(fromHost.seq())
@@ -101,6 +110,10 @@ final class HeartbeatEncoder {
         out.put(RECEIVED_AT);
         instant(out, receivedAt);
         out.put(TRANSPORT).put(TRANSPORT_NAMES[transport.ordinal()]).put(VIA).put(viaTail);
+        if (net != null) {
+            out.put(NET).putAscii(net).putByte('"');
+        }
+        out.putByte('}');
         return out.bytes();
     }
 

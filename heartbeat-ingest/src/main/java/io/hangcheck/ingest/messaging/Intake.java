@@ -17,7 +17,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The path every valid heartbeat takes, whatever its transport: stamp receive time, transport and {@code via};
+ * The path every valid heartbeat takes, whatever its transport: stamp receive time, transport, {@code via} and the
+ * sender's source network {@code net} (HTTP and UDP: the peer address's /24 or /64; the raw topic: what the host put);
  * record the host's clock skew (a metric, never a verdict); publish; count it accepted once Kafka acknowledged.
  */
 @Singleton
@@ -72,15 +73,20 @@ public class Intake {
      * throws: whatever goes wrong here reaches {@code done}, so no caller's loop or request is left hanging.
      */
     public void accept(Heartbeat fromHost, Transport transport, Publisher.Acknowledgement done) {
+        accept(fromHost, transport, fromHost.net(), done);
+    }
+
+    /** {@link #accept(Heartbeat, Transport, Publisher.Acknowledgement)} from a sender in source network {@code net}. */
+    public void accept(Heartbeat fromHost, Transport transport, String net, Publisher.Acknowledgement done) {
         try {
-            publish(fromHost, transport, done);
+            publish(fromHost, transport, net, done);
         } catch (RuntimeException e) {
             metrics.rejected(transport, RejectReason.PUBLISH_FAILED, 1);
             done.completed(e);
         }
     }
 
-    private void publish(Heartbeat fromHost, Transport transport, Publisher.Acknowledgement done) {
+    private void publish(Heartbeat fromHost, Transport transport, String net, Publisher.Acknowledgement done) {
         Instant now = clock.instant();
         // The skew of the stamped heartbeat (sentAt - receivedAt), without building the stamped copy.
         long skewMillis = Math.abs(Duration.between(now, fromHost.sentAt()).toMillis());
@@ -88,7 +94,7 @@ public class Intake {
         if (skewMillis > skewToleranceMillis) {
             metrics.skewed.labels(IngestMetrics.label(transport)).inc();
         }
-        publisher.publish(fromHost, now, transport, error -> {
+        publisher.publish(fromHost, now, transport, net, error -> {
             if (error == null) {
                 metrics.accepted(transport, 1);
             } else {
@@ -116,13 +122,18 @@ public class Intake {
      * acknowledged, else the first error. Never earlier, so a failure is told only once nothing is pending.
      */
     public void acceptAll(List<Heartbeat> fromHost, Transport transport, Publisher.Acknowledgement done) {
+        acceptAll(fromHost, transport, null, done);
+    }
+
+    /** {@link #acceptAll(List, Transport, Publisher.Acknowledgement)} from one sender in source network {@code net}. */
+    public void acceptAll(List<Heartbeat> fromHost, Transport transport, String net, Publisher.Acknowledgement done) {
         if (fromHost.size() == 1) {
-            accept(fromHost.get(0), transport, done);
+            accept(fromHost.get(0), transport, net, done);
             return;
         }
         AllOf all = new AllOf(fromHost.size(), done);
         for (Heartbeat hb : fromHost) {
-            accept(hb, transport, all);
+            accept(hb, transport, net, all);
         }
     }
 

@@ -269,6 +269,11 @@ public class Publisher {
      * acknowledged the record, else the error; it must be quick.
      */
     public void publish(Heartbeat fromHost, Instant receivedAt, Transport transport, Acknowledgement done) {
+        publish(fromHost, receivedAt, transport, fromHost.net(), done);
+    }
+
+    /** {@link #publish(Heartbeat, Instant, Transport, Acknowledgement)} stamped with the sender's source network. */
+    public void publish(Heartbeat fromHost, Instant receivedAt, Transport transport, String net, Acknowledgement done) {
         KafkaProducer<String, byte[]> p = producer;
         if (p == null) {
             done.completed(new IllegalStateException("publisher not started"));
@@ -277,7 +282,7 @@ public class Publisher {
         ProducerRecord<String, byte[]> record;
         try {
             record = new ProducerRecord<>(heartbeatTopic, null, fromHost.hostId(),
-                    encoder.value(fromHost, receivedAt, transport), encoder.headers(fromHost, receivedAt));
+                    encoder.value(fromHost, receivedAt, transport, net), encoder.headers(fromHost, receivedAt));
         } catch (RuntimeException e) {
             publishErrors.incrementAndGet();
             heartbeatErrors.inc();

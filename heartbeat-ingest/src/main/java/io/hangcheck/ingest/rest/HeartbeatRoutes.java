@@ -10,6 +10,7 @@ import io.hangcheck.ingest.domain.Credentials;
 import io.hangcheck.ingest.domain.HttpBody;
 import io.hangcheck.ingest.domain.RejectReason;
 import io.hangcheck.ingest.domain.Rejection;
+import io.hangcheck.events.SourceNetwork;
 import io.hangcheck.ingest.messaging.Intake;
 import io.hangcheck.ingest.metrics.IngestMetrics;
 import io.hangcheck.support.Problem;
@@ -162,7 +163,9 @@ public class HeartbeatRoutes {
             return;
         }
         // Answered on the request's own context once Kafka answered for every heartbeat; nothing waits meanwhile.
-        intake.acceptAll(parsed.heartbeats(), Transport.HTTP, error -> context.runOnContext(v -> answer(ctx, n, error)));
+        // Stamped with the peer's source network (/24, /64): the path the host's heartbeats take (the group guard).
+        String net = SourceNetwork.ofLiteral(ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress());
+        intake.acceptAll(parsed.heartbeats(), Transport.HTTP, net, error -> context.runOnContext(v -> answer(ctx, n, error)));
     }
 
     private void answer(RoutingContext ctx, int n, Throwable error) {

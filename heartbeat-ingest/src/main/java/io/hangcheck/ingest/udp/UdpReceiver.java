@@ -7,6 +7,7 @@ import io.hangcheck.ingest.config.AuthSetup;
 import io.hangcheck.ingest.config.IngestConfig;
 import io.hangcheck.ingest.domain.RejectReason;
 import io.hangcheck.ingest.domain.SignaturePolicy;
+import io.hangcheck.events.SourceNetwork;
 import io.hangcheck.ingest.messaging.Intake;
 import io.hangcheck.ingest.messaging.Publisher;
 import io.hangcheck.ingest.metrics.IngestMetrics;
@@ -166,10 +167,12 @@ public class UdpReceiver {
         ByteBuffer buffer = ByteBuffer.allocate(UdpLine.MAX_BYTES + 1);
         byte[] bytes = buffer.array();
         DatagramChannel ch = channel;
+        java.net.SocketAddress sender;
         while (ch.isOpen()) {
             buffer.clear();
             try {
-                if (ch.receive(buffer) == null) {
+                sender = ch.receive(buffer);
+                if (sender == null) {
                     continue;
                 }
             } catch (ClosedChannelException e) {
@@ -179,7 +182,7 @@ public class UdpReceiver {
                 continue;
             }
             try {
-                handle(bytes, buffer.position());
+                handle(bytes, buffer.position(), sender instanceof InetSocketAddress a ? a.getAddress() : null);
             } catch (RuntimeException e) {
                 // Never let one datagram end the path for everyone.
                 LOG.errorf(e, "unexpected failure on a UDP datagram");
@@ -188,6 +191,11 @@ public class UdpReceiver {
     }
 
     void handle(byte[] bytes, int length) {
+        handle(bytes, length, null);
+    }
+
+    /** One datagram from {@code sender} (null: unknown), whose /24 or /64 is stamped as the heartbeat's {@code net}. */
+    void handle(byte[] bytes, int length, java.net.InetAddress sender) {
         metrics.received(Transport.UDP, 1);
         if (length > UdpLine.MAX_BYTES) {
             drop(RejectReason.TOO_LARGE, "datagram longer than " + UdpLine.MAX_BYTES + " bytes");
@@ -213,7 +221,7 @@ public class UdpReceiver {
             return;
         }
         // Not waited for: the acknowledgement is counted by the intake (accepted, or publish_failed).
-        intake.accept(parsed.heartbeat(), Transport.UDP, COUNTED_BY_INTAKE);
+        intake.accept(parsed.heartbeat(), Transport.UDP, SourceNetwork.of(sender), COUNTED_BY_INTAKE);
     }
 
     private void drop(RejectReason reason, String detail) {

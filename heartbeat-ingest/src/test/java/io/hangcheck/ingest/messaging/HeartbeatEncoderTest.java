@@ -40,6 +40,21 @@ class HeartbeatEncoderTest {
                 "/hangcheck/ingest/" + via);
     }
 
+    @Property(tries = 500)
+    void theSourceNetworkIsTheCodecsToo(@ForAll("heartbeats") Heartbeat fromHost, @ForAll("nets") String net,
+                                        @ForAll Transport transport) {
+        HeartbeatEncoder encoder = new HeartbeatEncoder(VIA, SOURCE);
+        Instant at = fromHost.sentAt();
+        byte[] expected = EventCodec.toBytes(fromHost.stamped(at, transport, VIA, net));
+        assertThat(new String(encoder.value(fromHost, at, transport, net), StandardCharsets.UTF_8))
+                .isEqualTo(new String(expected, StandardCharsets.UTF_8));
+    }
+
+    @Provide
+    Arbitrary<String> nets() {
+        return Arbitraries.of("10.1.7.0/24", "192.168.255.0/24", "2001:db8:1:2::/64", "0:0:0:0::/64");
+    }
+
     @Test
     void instantsOfEveryPrecisionAndTheSameSecondTwice() {
         HeartbeatEncoder encoder = new HeartbeatEncoder(VIA, SOURCE);

@@ -1,5 +1,6 @@
 package io.hangcheck.evaluator.config;
 
+import io.hangcheck.evaluator.domain.GroupThresholds;
 import io.hangcheck.evaluator.domain.Thresholds;
 import io.hangcheck.evaluator.messaging.TopicNames;
 import io.hangcheck.events.Topics;
@@ -164,6 +165,54 @@ public interface EvaluatorConfig {
         /** Fleet health is published this often, and on every change. */
         @WithDefault("10s")
         Duration reportInterval();
+    }
+
+    /** Group guards: one per rack, switch, pool, hypervisor and source network (the evaluator README). */
+    GroupsConfig groups();
+
+    interface GroupsConfig {
+        /**
+         * Group keys: label keys of the heartbeats, and {@code net} for the source network ingest stamps. A host is in
+         * one group per key it has a value for. {@code none}: no groups, the fleet guard alone.
+         */
+        @WithDefault("rack,switch,pool,hypervisor,net")
+        java.util.List<String> keys();
+
+        /** Silent share at or above which a group is DEGRADED: its hosts' HUNGs go to the executor's slow bucket. */
+        @WithDefault("0.20")
+        double degradedAbove();
+
+        /** Silent share at or above which a group is FROZEN: its hosts are HELD, never HUNG. */
+        @WithDefault("0.50")
+        double freezeAbove();
+
+        /** DEGRADED returns to NORMAL only below this share, held for thaw-after. */
+        @WithDefault("0.10")
+        double degradedThawBelow();
+
+        /** FROZEN is left only below this share, held for thaw-after; the group's hosts then get a fresh grace. */
+        @WithDefault("0.30")
+        double freezeThawBelow();
+
+        /** How long the lower threshold must hold before a group's mode steps down (hysteresis). */
+        @WithDefault("2m")
+        Duration thawAfter();
+
+        /** A group with fewer tracked hosts never leaves NORMAL (small groups never freeze). */
+        @WithDefault("5")
+        int minSize();
+
+        /** A group with fewer silent hosts never leaves NORMAL (one or two true hangs in a rack are acted on). */
+        @WithDefault("3")
+        int minSilent();
+    }
+
+    default GroupThresholds groupThresholds() {
+        GroupsConfig g = groups();
+        java.util.List<String> keys = g.keys().stream().map(String::trim).filter(k -> !k.isEmpty() && !k.equals("none"))
+                .toList();
+        return new GroupThresholds(keys, g.degradedAbove(), g.freezeAbove(), g.degradedThawBelow(), g.freezeThawBelow(),
+                g.thawAfter().toMillis(), g.minSize(), g.minSilent());
     }
 
     default Thresholds thresholds() {

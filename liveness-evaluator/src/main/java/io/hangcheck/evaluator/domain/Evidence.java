@@ -15,9 +15,16 @@ import java.util.List;
  * @param viaProblem     why the ingest instance of the host's last heartbeat is in doubt, or null
  * @param fleetMode      the instance's fleet mode
  * @param fleetReasons   why the fleet is not NORMAL
+ * @param frozenGroups   the host's FROZEN groups, one line each ({@code group rack=r12 FROZEN: 38 of 40 silent ...})
+ * @param degradedGroup  a DEGRADED group of the host and why, or null: a HUNG then carries it (the executor's slow bucket)
  */
 public record Evidence(long graceFrom, boolean partitionStale, String viaProblem, FleetMode fleetMode,
-                       List<String> fleetReasons) {
+                       List<String> fleetReasons, List<String> frozenGroups, String degradedGroup) {
+
+    public Evidence(long graceFrom, boolean partitionStale, String viaProblem, FleetMode fleetMode,
+                    List<String> fleetReasons) {
+        this(graceFrom, partitionStale, viaProblem, fleetMode, fleetReasons, List.of(), null);
+    }
 
     public static Evidence healthy() {
         return new Evidence(Long.MIN_VALUE, false, null, FleetMode.NORMAL, List.of());
@@ -35,6 +42,7 @@ public record Evidence(long graceFrom, boolean partitionStale, String viaProblem
         if (fleetMode == FleetMode.FROZEN) {
             r.add("fleet FROZEN" + (fleetReasons.isEmpty() ? "" : ": " + String.join("; ", fleetReasons)));
         }
+        r.addAll(frozenGroups);
         return r;
     }
 }

@@ -20,6 +20,13 @@ import java.util.TreeMap;
  *
  * <p>The task with the lowest partition is the reporter: it publishes {@link FleetHealth} every report
  * interval and when {@link #version()} moved (a change).
+ *
+ * <p><b>Host groups</b> ({@link GroupThresholds}): each slot also counts its hosts per group ({@code rack=r12},
+ * {@code net=10.1.7.0/24}: tracked and down), and the aggregator keeps the sum over its slots per group with one
+ * {@link GroupGuard} each, so a group whose hosts fall on several partitions of this instance is judged whole. A
+ * change touches only the host's own groups (O(keys)); the periodic pass re-assesses only unhealthy groups (their
+ * thaw timers). Across evaluator instances each instance judges the hosts of a group on its own partitions: the
+ * group's part there must reach min-size to freeze (see the evaluator README).
  */
 public final class FleetAggregator {
     private static final HostStatus[] STATUSES = HostStatus.values();
@@ -28,17 +35,45 @@ public final class FleetAggregator {
     private final Thresholds t;
     private final Clock clock;
     private final FleetGuard guard;
+    private final GroupThresholds g;
     private final TreeMap<Integer, TaskSlot> slots = new TreeMap<>();
+    /** Per group over all slots: counts and guard. Removed when the group tracks no host. */
+    private final java.util.HashMap<String, Group> groups = new java.util.HashMap<>();
+    /** Groups not NORMAL (their thaw timers run on the periodic pass). */
+    private final java.util.TreeSet<String> unhealthy = new java.util.TreeSet<>();
+    /** The last {@value #THAW_LOG} group thaws, by sequence number: tasks give those groups' hosts a fresh grace. */
+    private final String[] thawLog = new String[THAW_LOG];
+    private volatile long groupThawSeq;
+    static final int THAW_LOG = 4096;
     private volatile FleetMode mode = FleetMode.NORMAL;
     private volatile List<String> reasons = List.of();
     private volatile long version;
     private volatile long thaws;
 
     public FleetAggregator(String instanceId, Thresholds thresholds, Clock clock) {
+        this(instanceId, thresholds, GroupThresholds.off(), clock);
+    }
+
+    public FleetAggregator(String instanceId, Thresholds thresholds, GroupThresholds groupThresholds, Clock clock) {
         this.instanceId = instanceId;
         this.t = thresholds;
+        this.g = groupThresholds;
         this.clock = clock;
         this.guard = new FleetGuard(thresholds, clock.millis());
+    }
+
+    private final class Group {
+        int tracked;
+        int silent;
+        final GroupGuard guard;
+
+        Group(long now) {
+            guard = new GroupGuard(g, now);
+        }
+    }
+
+    public GroupThresholds groupThresholds() {
+        return g;
     }
 
     /** One stream task's share of the figures. Mutated only by its own task (under the aggregator's lock). */
@@ -52,6 +87,8 @@ public final class FleetAggregator {
         boolean stale;
         boolean noTicks;
         String clockProblem;
+        /** This slot's hosts per group: {tracked, down}. */
+        final java.util.HashMap<String, int[]> groupCounts = new java.util.HashMap<>();
         /** Hosts that went silent within the storm window, by the second they did (F4: a flapper counts once). */
         final java.util.LinkedHashMap<String, Long> stormHosts = new java.util.LinkedHashMap<>();
 
@@ -110,6 +147,85 @@ public final class FleetAggregator {
                 stormHosts.put(host, partitionNow);
             }
             return before == null || before <= windowStart;
+        }
+
+        /**
+         * A host left groups {@code from} (down or not) and joined {@code to}: on a change of its labels, its source
+         * network, or between up and down; {@code from} empty for a new host, {@code to} empty for a forgotten one.
+         */
+        public void moveGroups(List<String> from, boolean fromDown, List<String> to, boolean toDown) {
+            if (from.isEmpty() && to.isEmpty()) {
+                return;
+            }
+            synchronized (FleetAggregator.this) {
+                long now = clock.millis();
+                for (String group : from) {
+                    add(group, -1, fromDown ? -1 : 0);
+                }
+                for (String group : to) {
+                    add(group, 1, toDown ? 1 : 0);
+                }
+                boolean changed = false;
+                for (String group : from) {
+                    changed |= assessGroup(group, now);
+                }
+                for (String group : to) {
+                    changed |= assessGroup(group, now);
+                }
+                if (changed) {
+                    version++;
+                }
+            }
+        }
+
+        private void add(String group, int tracked, int down) {
+            int[] c = groupCounts.computeIfAbsent(group, k -> new int[2]);
+            c[0] += tracked;
+            c[1] += down;
+            if (c[0] <= 0) {
+                groupCounts.remove(group);
+            }
+            Group total = groups.get(group);
+            if (total == null) {
+                total = new Group(clock.millis());
+                groups.put(group, total);
+            }
+            total.tracked += tracked;
+            total.silent += down;
+        }
+
+        /** Sets this slot's group counts in bulk (task start, after scanning its store): group → {tracked, down}. */
+        public void resetGroups(java.util.Map<String, int[]> counts) {
+            synchronized (FleetAggregator.this) {
+                long now = clock.millis();
+                java.util.Set<String> touched = new java.util.HashSet<>(groupCounts.keySet());
+                for (var e : groupCounts.entrySet()) {
+                    Group total = groups.get(e.getKey());
+                    if (total != null) {
+                        total.tracked -= e.getValue()[0];
+                        total.silent -= e.getValue()[1];
+                    }
+                }
+                groupCounts.clear();
+                for (var e : counts.entrySet()) {
+                    int[] c = e.getValue();
+                    if (c[0] <= 0) {
+                        continue;
+                    }
+                    groupCounts.put(e.getKey(), new int[]{c[0], c[1]});
+                    Group total = groups.computeIfAbsent(e.getKey(), k -> new Group(now));
+                    total.tracked += c[0];
+                    total.silent += c[1];
+                    touched.add(e.getKey());
+                }
+                boolean changed = false;
+                for (String group : touched) {
+                    changed |= assessGroup(group, now);
+                }
+                if (changed) {
+                    version++;
+                }
+            }
         }
 
         /** Sets counts in bulk (task start, after scanning its store). */
@@ -194,12 +310,136 @@ public final class FleetAggregator {
     public synchronized void unregister(TaskSlot slot) {
         if (slots.get(slot.partition) == slot) {
             slots.remove(slot.partition);
+            slot.resetGroups(java.util.Map.of());
             reassess();
         }
     }
 
+    /** Re-assesses one group (caller holds the lock); true when its mode changed. Drops a group without hosts. */
+    private boolean assessGroup(String group, long now) {
+        Group gr = groups.get(group);
+        if (gr == null) {
+            return false;
+        }
+        if (gr.tracked <= 0) {
+            groups.remove(group);
+            return unhealthy.remove(group);
+        }
+        FleetMode before = gr.guard.mode();
+        boolean changed = gr.guard.assess(gr.tracked, gr.silent, now);
+        if (gr.guard.mode() == FleetMode.NORMAL) {
+            unhealthy.remove(group);
+        } else {
+            unhealthy.add(group);
+        }
+        if (before == FleetMode.FROZEN && gr.guard.mode() != FleetMode.FROZEN) {
+            thawLog[(int) (groupThawSeq % THAW_LOG)] = group;
+            groupThawSeq++;
+        }
+        return changed;
+    }
+
+    /** Moves each time a group leaves FROZEN. */
+    public long groupThawSeq() {
+        return groupThawSeq;
+    }
+
+    /**
+     * The groups that thawed after sequence number {@code seen} (exclusive) up to {@link #groupThawSeq()}; null when
+     * the log no longer holds them all (the caller then gives all its hosts a fresh grace).
+     */
+    public synchronized List<String> groupsThawedSince(long seen) {
+        long now = groupThawSeq;
+        if (now - seen > THAW_LOG) {
+            return null;
+        }
+        List<String> out = new ArrayList<>((int) (now - seen));
+        for (long i = seen; i < now; i++) {
+            out.add(thawLog[(int) (i % THAW_LOG)]);
+        }
+        return out;
+    }
+
+    /** Why these groups forbid a HUNG: one line per FROZEN group ({@code group rack=r12 FROZEN: 38 of 40 silent}). */
+    public synchronized List<String> frozenGroups(List<String> hostGroups) {
+        List<String> out = null;
+        for (String group : hostGroups) {
+            Group gr = groups.get(group);
+            if (gr != null && gr.guard.mode() == FleetMode.FROZEN) {
+                if (out == null) {
+                    out = new ArrayList<>(2);
+                }
+                out.add("group " + group + " FROZEN: " + gr.guard.reason());
+            }
+        }
+        return out == null ? List.of() : out;
+    }
+
+    /** The first DEGRADED group of these and why ({@code rack=r12 DEGRADED: 9 of 40 silent ...}), or null. */
+    public synchronized String degradedGroup(List<String> hostGroups) {
+        for (String group : hostGroups) {
+            Group gr = groups.get(group);
+            if (gr != null && gr.guard.mode() == FleetMode.DEGRADED) {
+                return group + " DEGRADED: " + gr.guard.reason();
+            }
+        }
+        return null;
+    }
+
+    /** A group's mode ({@code rack=r12}); NORMAL when unknown. */
+    public synchronized FleetMode groupMode(String group) {
+        Group gr = groups.get(group);
+        return gr == null ? FleetMode.NORMAL : gr.guard.mode();
+    }
+
+    /** A group's {tracked, down} over this instance's partitions; {0, 0} when unknown. */
+    public synchronized int[] groupCounts(String group) {
+        Group gr = groups.get(group);
+        return gr == null ? new int[2] : new int[]{gr.tracked, gr.silent};
+    }
+
+    /** The unhealthy groups, worst first (FROZEN, then by silent share, then by name), at most {@code max}. */
+    public synchronized List<FleetHealth.GroupHealth> worstGroups(int max) {
+        List<FleetHealth.GroupHealth> all = new ArrayList<>(unhealthy.size());
+        for (String group : unhealthy) {
+            Group gr = groups.get(group);
+            all.add(new FleetHealth.GroupHealth(group, gr.guard.mode(), gr.tracked, gr.silent,
+                    Instant.ofEpochMilli(gr.guard.since()), gr.guard.reason()));
+        }
+        all.sort(java.util.Comparator.comparing((FleetHealth.GroupHealth h) -> h.mode() != FleetMode.FROZEN)
+                .thenComparing(h -> -(double) h.silent() / Math.max(1, h.tracked()))
+                .thenComparing(FleetHealth.GroupHealth::group));
+        return all.size() <= max ? all : new ArrayList<>(all.subList(0, max));
+    }
+
+    /** Groups known per configured key and mode: key → counts indexed by {@link FleetMode#ordinal()}. */
+    public synchronized java.util.Map<String, int[]> groupModesByKey() {
+        java.util.Map<String, int[]> out = new java.util.LinkedHashMap<>();
+        for (String k : g.keys()) {
+            out.put(k, new int[FleetMode.values().length]);
+        }
+        for (var e : groups.entrySet()) {
+            String key = e.getKey().substring(0, e.getKey().indexOf('='));
+            int[] c = out.get(key);
+            if (c != null) {
+                c[e.getValue().guard.mode().ordinal()]++;
+            }
+        }
+        return out;
+    }
+
     /** Re-assesses with the wall clock now (also called every punctuation, for the thaw timer). */
     public synchronized boolean reassess() {
+        if (!unhealthy.isEmpty()) {
+            long now = clock.millis();
+            boolean groupChanged = false;
+            for (String group : new ArrayList<>(unhealthy)) {
+                groupChanged |= assessGroup(group, now);
+            }
+            if (groupChanged) {
+                version++;
+            }
+        }
         FleetGuard.Figures f = figures();
         FleetMode before = guard.mode();
         boolean changed = guard.assess(f, clock.millis());
@@ -311,6 +551,7 @@ public final class FleetAggregator {
         }
         return new FleetHealth(instanceId, guard.mode(), guard.reasons(), f.tracked(), f.silent(), f.share(),
                 f.newlySilent(), new ArrayList<>(slots.keySet()), stale, Instant.ofEpochMilli(clock.millis()),
-                Instant.ofEpochMilli(guard.since()));
+                Instant.ofEpochMilli(guard.since()), g.enabled() ? unhealthy.size() : null,
+                g.enabled() ? worstGroups(FleetHealth.GROUPS_MAX) : List.of());
     }
 }

@@ -43,6 +43,8 @@ public final class HostRecord {
     long viaHash;
     String bootId;
     String via;
+    /** The source network of the last heartbeat ({@code 10.1.7.0/24}), or null: a group key. */
+    String net;
     Map<String, String> labels = Map.of();
 
     public HostRecord() {
@@ -66,6 +68,7 @@ public final class HostRecord {
         c.viaHash = viaHash;
         c.bootId = bootId;
         c.via = via;
+        c.net = net;
         c.labels = labels;
         return c;
     }
@@ -123,6 +126,7 @@ public final class HostRecord {
     public long viaHash() { return viaHash; }
     public String bootId() { return bootId; }
     public String via() { return via; }
+    public String net() { return net; }
     public Map<String, String> labels() { return labels; }
 
     public boolean silent() {
@@ -133,6 +137,6 @@ public final class HostRecord {
     public String toString() {
         return "HostRecord{" + status + " boot=" + bootId + " seq=" + lastSeq + " seen=" + lastSeenAt
                 + " since=" + since + " mean=" + meanMs + " std=" + stdDevMs() + " n=" + statsCount
-                + " via=" + via + " labels=" + new TreeMap<>(labels) + "}";
+                + " via=" + via + " net=" + net + " labels=" + new TreeMap<>(labels) + "}";
     }
 }

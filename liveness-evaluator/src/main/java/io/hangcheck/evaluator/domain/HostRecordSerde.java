@@ -16,11 +16,12 @@ import java.util.Map;
  * not repeated here).
  *
  * <pre>
- * u8 version(1) u8 status u8 flags(bit0 labels truncated, bits1-2 status before REBOOTING, bit3 seq shift present)
+ * u8 version(1) u8 status u8 flags(bit0 labels truncated, bits1-2 status before REBOOTING, bit3 seq shift present,
+ *   bit4 net present)
  * i64 lastSeq, lastSeenAt, since, lastReceivedAt, bootGraceUntil
  * u16 statsCount, f64 mean, f64 variance, i32 previousBootHash, i64 viaHash      (= 73 bytes fixed)
  * [i64 seqShift, only when flag bit3]  str bootId (≤ 64 B)  str via (≤ {@value #VIA_STORED_MAX} B, longer ids keep a prefix; the evidence check
- * uses viaHash of the full id)  u8 nLabels, then (str key, str value)* — whole labels in key order while they fit
+ * uses viaHash of the full id)  [str net (≤ 64 B), only when flag bit4]  u8 nLabels, then (str key, str value)* — whole labels in key order while they fit
  * </pre>
  * A {@code str} is a u8 length and UTF-8 bytes. Labels that do not fit the budget are dropped from the
  * stored copy (flag set); the labels are still on every heartbeat and on the state topic when it changes.
@@ -65,6 +66,10 @@ public final class HostRecordSerde implements Serde<HostRecord>, Serializer<Host
         }
         putStr(b, r.bootId == null ? "" : r.bootId, 64);
         putStr(b, r.via == null ? "" : r.via, VIA_STORED_MAX);
+        boolean net = r.net != null && r.net.length() <= io.hangcheck.events.SourceNetwork.MAX;
+        if (net) {
+            putStr(b, r.net, io.hangcheck.events.SourceNetwork.MAX);
+        }
         boolean truncated = r.labelsTruncated;
         int countPos = b.position();
         b.put((byte) 0);
@@ -80,7 +85,7 @@ public final class HostRecordSerde implements Serde<HostRecord>, Serializer<Host
             n++;
         }
         b.put(countPos, (byte) n);
-        b.put(flagsPos, (byte) ((truncated ? 1 : 0) | (beforeRebootBits(r.beforeReboot) << 1) | (r.seqShift != 0 ? 8 : 0)));
+        b.put(flagsPos, (byte) ((truncated ? 1 : 0) | (beforeRebootBits(r.beforeReboot) << 1) | (r.seqShift != 0 ? 8 : 0) | (net ? 16 : 0)));
         return java.util.Arrays.copyOf(b.array(), b.position());
     }
 
@@ -141,6 +146,9 @@ public final class HostRecordSerde implements Serde<HostRecord>, Serializer<Host
             r.bootId = getStr(b);
             String via = getStr(b);
             r.via = via.isEmpty() ? null : via;
+            if ((flags & 16) != 0) {
+                r.net = getStr(b);
+            }
             int n = b.get() & 0xFF;
             if (n > 0) {
                 Map<String, String> labels = new LinkedHashMap<>();

@@ -169,6 +169,9 @@ public final class LivenessRules {
         r.lastReceivedAt = received;
         r.via = hb.via();
         r.viaHash = HostRecord.hash64(hb.via());
+        if (!Objects.equals(r.net, hb.net())) {
+            r.net = hb.net();
+        }
         if (!r.labels.equals(hb.labels())) {
             r.labels = hb.labels();
             r.labelsTruncated = false;

@@ -42,6 +42,7 @@ final class HeartbeatTopicDecoder {
     private static final int RECEIVED_AT = 1 << 7;
     private static final int TRANSPORT = 1 << 8;
     private static final int VIA = 1 << 9;
+    private static final int NET = 1 << 10;
 
     private final JsonFactory factory = EventCodec.mapper().getFactory();
     private final HeartbeatTopicRecordSerde serde = new HeartbeatTopicRecordSerde();
@@ -84,6 +85,7 @@ final class HeartbeatTopicDecoder {
         Instant receivedAt = null;
         Transport transport = null;
         String via = null;
+        String net = null;
         int seen = 0;
         try (JsonParser p = factory.createParser(value)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -104,6 +106,7 @@ final class HeartbeatTopicDecoder {
                     case "receivedAt" -> RECEIVED_AT;
                     case "transport" -> TRANSPORT;
                     case "via" -> VIA;
+                    case "net" -> NET;
                     default -> 0;
                 };
                 if (bit == 0) {
@@ -124,6 +127,7 @@ final class HeartbeatTopicDecoder {
                     case HOST_ID -> hostId = text(p, v);
                     case BOOT_ID -> bootId = text(p, v);
                     case VIA -> via = text(p, v);
+                    case NET -> net = text(p, v);
                     case SEQ -> {
                         if (!integral(p, v)) {
                             return null;
@@ -166,7 +170,7 @@ final class HeartbeatTopicDecoder {
             return null;
         }
         try {
-            return new Heartbeat(hostId, bootId, seq, sentAt, labels, uptimeSeconds, receivedAt, transport, via);
+            return new Heartbeat(hostId, bootId, seq, sentAt, labels, uptimeSeconds, receivedAt, transport, via, net);
         } catch (RuntimeException e) {
             return null; // the serde gives the reason
         }

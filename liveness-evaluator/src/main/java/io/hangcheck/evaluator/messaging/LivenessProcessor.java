@@ -4,6 +4,8 @@ import io.hangcheck.evaluator.domain.DeadlineIndex;
 import io.hangcheck.evaluator.domain.Evidence;
 import io.hangcheck.evaluator.domain.FleetAggregator;
 import io.hangcheck.evaluator.domain.Forgotten;
+import io.hangcheck.evaluator.domain.GroupThresholds;
+import io.hangcheck.evaluator.domain.HostRecordSerde;
 import io.hangcheck.evaluator.domain.HostRecord;
 import io.hangcheck.evaluator.domain.LivenessRules;
 import io.hangcheck.evaluator.domain.Outcome;
@@ -40,13 +42,21 @@ import org.jboss.logging.Logger;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * One stream task of the evaluator: the hosts of one heartbeat partition. Ticks move the partition clock
  * and pop the hosts whose next look is due ({@link DeadlineIndex}); heartbeats and executed reboots update
  * one host each; a wall-clock punctuation (injected {@link Clock}) notices stopped ticks, persists the
  * partition clock, re-assesses the fleet guard and, on the reporting task, publishes fleet health.
+ *
+ * <p>Host groups (rack, switch, pool, hypervisor, source network: {@link GroupThresholds}) are counted in the fleet
+ * aggregator on every change of a host between up and down, of its labels or of its source network, never on a plain
+ * heartbeat of an UP host; a SUSPECT or HELD host about to be judged is HELD while one of its groups is FROZEN, and
+ * its HUNG carries {@code groupDegraded} while one is DEGRADED. When a group leaves FROZEN its hosts get a fresh grace.
  *
  * <p>Cost: a heartbeat is one store get + put and O(1) index work; a tick is one small put (the partition clock)
  * and pops only the hosts that are due.
@@ -71,6 +81,10 @@ public final class LivenessProcessor implements Processor<String, byte[], String
     private final RebootRecordSerde rebootSerde = new RebootRecordSerde();
     private final DeadlineIndex index = new DeadlineIndex();
     private final String source;
+    private final GroupThresholds groups;
+    /** Partition time at which each recently thawed group thawed here: its hosts' fresh grace. */
+    private final Map<String, Long> groupThawedAt = new HashMap<>();
+    private long seenGroupThaws;
 
     private ProcessorContext<String, Object> ctx;
     private KeyValueStore<String, HostRecord> hosts;
@@ -94,6 +108,7 @@ public final class LivenessProcessor implements Processor<String, byte[], String
         this.metrics = metrics;
         this.clock = clock;
         this.source = "/hangcheck/liveness-evaluator/" + settings.instanceId();
+        this.groups = fleet.groupThresholds();
     }
 
     @Override
@@ -106,17 +121,25 @@ public final class LivenessProcessor implements Processor<String, byte[], String
         this.pclock = PartitionClock.fromBytes(partitions.get(partition), wall);
         this.slot = fleet.register(partition);
         this.seenThaws = fleet.thaws();
+        this.seenGroupThaws = fleet.groupThawSeq();
         int[] counts = new int[HostStatus.values().length];
+        Map<String, int[]> groupCounts = new HashMap<>();
         long now = pclock.time();
         try (KeyValueIterator<String, HostRecord> it = hosts.all()) {
             while (it.hasNext()) {
                 var kv = it.next();
                 HostRecord r = kv.value;
                 counts[r.status().ordinal()]++;
+                for (String g : groups.groupsOf(r.labels(), r.net())) {
+                    int[] c = groupCounts.computeIfAbsent(g, k -> new int[2]);
+                    c[0]++;
+                    c[1] += FleetAggregator.down(r.status()) ? 1 : 0;
+                }
                 long at = now < 0 ? r.lastSeenAt() : Math.max(now, r.lastSeenAt());
                 index.schedule(kv.key, rules.nextLook(r, at, graceFrom(r)));
             }
         }
+        slot.resetGroups(groupCounts);
         slot.reset(counts);
         slot.clock(pclock.time(), false, false, null);
         slot.view(graceBase());
@@ -201,7 +224,7 @@ public final class LivenessProcessor implements Processor<String, byte[], String
             LOG.warnf("heartbeat anomaly %s on %s, accepted: %s (%s)", o.anomaly().label(), host,
                     String.join("; ", o.reasons()), o.anomaly().sentence());
         }
-        apply(host, cur, o, now, hb.labels());
+        apply(host, cur, o, now, hb.labels(), null);
         index.schedule(host, rules.nextLook(o.next(), now, graceFrom(o.next())));
     }
 
@@ -218,7 +241,7 @@ public final class LivenessProcessor implements Processor<String, byte[], String
             metrics.ignored.labels(o.ignored().label()).inc();
             return;
         }
-        apply(rr.hostId(), cur, o, now, cur.labels());
+        apply(rr.hostId(), cur, o, now, cur.labels(), null);
         index.schedule(rr.hostId(), rules.nextLook(o.next(), now, graceFrom(o.next())));
     }
 
@@ -245,15 +268,17 @@ public final class LivenessProcessor implements Processor<String, byte[], String
         }
         HostRecord after = r;
         if (o.changed()) {
-            apply(host, r, o, now, r.labels());
+            apply(host, r, o, now, r.labels(), o.event() == LivenessEventType.HUNG ? ev.degradedGroup() : null);
             after = o.next();
         }
         index.schedule(host, rules.nextLook(after, now, ev.graceFrom()));
     }
 
-    private void apply(String host, HostRecord before, Outcome o, long now, Map<String, String> labels) {
+    private void apply(String host, HostRecord before, Outcome o, long now, Map<String, String> labels,
+                       String groupDegraded) {
         HostRecord r = o.next();
         hosts.put(host, r);
+        moveGroups(before, r);
         slot.move(before == null ? null : before.status(), r.status(), now, host);
         if (o.event() != null) {
             LivenessEventType type = o.event();
@@ -265,7 +290,8 @@ public final class LivenessProcessor implements Processor<String, byte[], String
             LivenessEvent ev = new LivenessEvent(LivenessEvent.eventId(incident, type), type, host, incident,
                     r.bootId(), o.previousBootId(), r.lastSeq(), Instant.ofEpochMilli(r.lastSeenAt()),
                     Instant.ofEpochMilli(now), o.silentMs(), o.phi() == null || !Double.isFinite(o.phi()) ? null : o.phi(),
-                    r.via(), o.reasons(), labels, settings.instanceId());
+                    r.via(), groupDegraded == null ? o.reasons() : append(o.reasons(), "group " + groupDegraded), labels,
+                    settings.instanceId(), groupDegraded);
             ctx.forward(new Record<String, Object>(host, ev, now, ce(ev.eventId(), EventType.LIVENESS_EVENT, now)), EVENTS_SINK);
             metrics.events.labels(type.name()).inc();
             LOG.infof("%s %s (%s)", type, host, String.join("; ", o.reasons()));
@@ -280,13 +306,56 @@ public final class LivenessProcessor implements Processor<String, byte[], String
         }
     }
 
+    /**
+     * Counts the host's change in its groups: only when it moved between up and down, or its labels or source network
+     * changed (a plain heartbeat of an UP host costs two comparisons). Groups are those of the record as stored
+     * (labels that do not fit the stored copy are not a group key), so a restart counts the same.
+     */
+    private void moveGroups(HostRecord before, HostRecord r) {
+        if (!groups.enabled()) {
+            return;
+        }
+        boolean fromDown = before != null && FleetAggregator.down(before.status());
+        boolean toDown = FleetAggregator.down(r.status());
+        boolean relabelled = before == null || before.labels() != r.labels() || !Objects.equals(before.net(), r.net());
+        if (relabelled) {
+            List<String> from = before == null ? List.of() : groups.groupsOf(before.labels(), before.net());
+            HostRecord stored = r.labels().isEmpty() ? r : HostRecordSerde.fromBytes(HostRecordSerde.toBytes(r));
+            List<String> to = groups.groupsOf(stored.labels(), stored.net());
+            if (!from.equals(to) || fromDown != toDown) {
+                slot.moveGroups(from, fromDown, to, toDown);
+            }
+        } else if (fromDown != toDown) {
+            List<String> gs = groups.groupsOf(before.labels(), before.net());
+            slot.moveGroups(gs, fromDown, gs, toDown);
+        }
+    }
+
+    private static List<String> append(List<String> list, String more) {
+        List<String> out = new java.util.ArrayList<>(list.size() + 1);
+        out.addAll(list);
+        out.add(more);
+        return out;
+    }
+
     private Evidence evidence(HostRecord r, long now) {
         long wall = clock.millis();
+        checkGroupThaw();
+        List<String> frozenGroups = List.of();
+        String degradedGroup = null;
+        if (groups.enabled() && (r.status() == HostStatus.SUSPECT || r.status() == HostStatus.HELD)) {
+            List<String> gs = groups.groupsOf(r.labels(), r.net());
+            if (!gs.isEmpty()) {
+                frozenGroups = fleet.frozenGroups(gs);
+                degradedGroup = fleet.degradedGroup(gs);
+            }
+        }
         String paths = pclock.pathProblems(r.viaHash(), r.via(), now, t.staleAfterMs(), t.instanceForgetAfterMs());
         String clockDoubt = pclock.inconsistency(wall, t.staleAfterMs());
         String doubt = clockDoubt == null ? paths : paths == null ? "partition " + partition + " " + clockDoubt
                 : "partition " + partition + " " + clockDoubt + "; " + paths;
-        return new Evidence(graceFrom(r), pclock.stale(wall, t.staleAfterMs()), doubt, fleet.mode(), fleet.reasons());
+        return new Evidence(graceFrom(r), pclock.stale(wall, t.staleAfterMs()), doubt, fleet.mode(), fleet.reasons(),
+                frozenGroups, degradedGroup);
     }
 
     /**
@@ -296,6 +365,9 @@ public final class LivenessProcessor implements Processor<String, byte[], String
     private void forget(String host, HostRecord r, long now, Forgotten why) {
         hosts.delete(host);
         index.remove(host);
+        if (groups.enabled()) {
+            slot.moveGroups(groups.groupsOf(r.labels(), r.net()), FleetAggregator.down(r.status()), List.of(), false);
+        }
         slot.move(r.status(), null, now, host);
         ctx.forward(new Record<String, Object>(host, null, now, ce(host + "/" + why.label() + "/" + now,
                 EventType.HOST_STATE, now)), STATE_SINK);
@@ -320,11 +392,50 @@ public final class LivenessProcessor implements Processor<String, byte[], String
     }
 
     private long graceFrom(HostRecord r) {
-        return Math.max(graceBase(), pclock.graceFrom(r.viaHash(), pclock.time(), t.instanceForgetAfterMs()));
+        long g = Math.max(graceBase(), pclock.graceFrom(r.viaHash(), pclock.time(), t.instanceForgetAfterMs()));
+        if (!groupThawedAt.isEmpty()) {
+            for (String group : groups.groupsOf(r.labels(), r.net())) {
+                Long at = groupThawedAt.get(group);
+                if (at != null) {
+                    g = Math.max(g, at);
+                }
+            }
+        }
+        return g;
+    }
+
+    /**
+     * When groups left FROZEN, their hosts on this partition get a fresh grace from now (when too many thawed to
+     * tell which, every host of the partition does). Checked before every judgement, so a thaw that happens while
+     * this task judges its due hosts applies to the next one already. Entries lapse after twice hang-after: by then
+     * every host still silent since the thaw has been judged with the grace.
+     */
+    private void checkGroupThaw() {
+        long seq = fleet.groupThawSeq();
+        if (seq != seenGroupThaws) {
+            List<String> thawed = fleet.groupsThawedSince(seenGroupThaws);
+            long now = pclock.time();
+            if (thawed == null) {
+                thawedAt = now;
+                LOG.infof("many groups thawed: partition %d gives every host a fresh grace", partition);
+            } else {
+                for (String g : thawed) {
+                    groupThawedAt.put(g, now);
+                    LOG.infof("group %s thawed: partition %d gives its hosts a fresh grace from %s", g, partition,
+                            now < 0 ? "unknown" : Instant.ofEpochMilli(now));
+                }
+            }
+            seenGroupThaws = seq;
+        }
+        if (!groupThawedAt.isEmpty()) {
+            long lapse = pclock.time() - 2 * t.hangAfterMs();
+            groupThawedAt.values().removeIf(at -> at < lapse);
+        }
     }
 
     /** When the fleet left FROZEN, every host of this partition gets a fresh grace from now. */
     private void checkThaw() {
+        checkGroupThaw();
         long thaws = fleet.thaws();
         if (thaws != seenThaws) {
             seenThaws = thaws;

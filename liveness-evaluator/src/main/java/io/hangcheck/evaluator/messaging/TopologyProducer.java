@@ -18,7 +18,7 @@ public class TopologyProducer {
     @Produces
     @Singleton
     FleetAggregator fleet(EvaluatorConfig config, Clock clock) {
-        return new FleetAggregator(config.instanceId(), config.thresholds(), clock);
+        return new FleetAggregator(config.instanceId(), config.thresholds(), config.groupThresholds(), clock);
     }
 
     @Produces

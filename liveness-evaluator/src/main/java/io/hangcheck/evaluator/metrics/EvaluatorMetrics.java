@@ -90,6 +90,7 @@ public final class EvaluatorMetrics {
 
     /** Reads the fleet aggregator at scrape time: hosts by state, silent share, fleet mode. */
     private static final class FleetCollector extends Collector {
+        static final int TOP_GROUPS = 10;
         private final FleetAggregator fleet;
 
         FleetCollector(FleetAggregator fleet) {
@@ -119,11 +120,47 @@ public final class EvaluatorMetrics {
             for (FleetMode m : FleetMode.values()) {
                 mode.addMetric(List.of(m.name()), m == current ? 1 : 0);
             }
-            List<MetricFamilySamples> out = new ArrayList<>(3);
+            List<MetricFamilySamples> out = new ArrayList<>(5);
             out.add(hosts);
             out.add(share);
             out.add(mode);
+            groups(out);
             return out;
+        }
+
+        /**
+         * Host groups: how many per configured key and mode (every key × mode at 0 from the start), and the silent
+         * share of the {@value #TOP_GROUPS} worst unhealthy groups by name, with the rest as {@code other} (their
+         * highest share; 0 when none): bounded labels whatever the fleet's size.
+         */
+        private void groups(List<MetricFamilySamples> out) {
+            GaugeMetricFamily byMode = new GaugeMetricFamily("hangcheck_evaluator_groups",
+                    "Host groups (rack, switch, pool, hypervisor, source network) of this instance, by key and mode.",
+                    List.of("key", "mode"));
+            for (var e : fleet.groupModesByKey().entrySet()) {
+                for (FleetMode m : FleetMode.values()) {
+                    byMode.addMetric(List.of(e.getKey(), m.name()), e.getValue()[m.ordinal()]);
+                }
+            }
+            GaugeMetricFamily ratio = new GaugeMetricFamily("hangcheck_evaluator_group_silent_ratio",
+                    "Silent share of the worst unhealthy host groups (group=key=value), the rest as group=\"other\".",
+                    List.of("group", "mode"));
+            List<io.hangcheck.events.FleetHealth.GroupHealth> worst = fleet.worstGroups(Integer.MAX_VALUE);
+            double other = 0;
+            FleetMode otherMode = FleetMode.NORMAL;
+            for (int i = 0; i < worst.size(); i++) {
+                var h = worst.get(i);
+                double r = h.tracked() == 0 ? 0 : (double) h.silent() / h.tracked();
+                if (i < TOP_GROUPS) {
+                    ratio.addMetric(List.of(h.group(), h.mode().name()), r);
+                } else {
+                    other = Math.max(other, r);
+                    otherMode = h.mode().ordinal() > otherMode.ordinal() ? h.mode() : otherMode;
+                }
+            }
+            ratio.addMetric(List.of("other", otherMode.name()), other);
+            out.add(byMode);
+            out.add(ratio);
         }
     }
 }

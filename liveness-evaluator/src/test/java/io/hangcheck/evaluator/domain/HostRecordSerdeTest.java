@@ -41,6 +41,19 @@ class HostRecordSerdeTest {
     }
 
     @Test
+    void theSourceNetworkRoundTripsAndARecordWithoutOneReadsAsBefore() {
+        HostRecord r = sample("boot-1", "ingest-0", Map.of("rack", "r12"));
+        r.net = "2001:db8:1:2::/64";
+        HostRecord back = HostRecordSerde.fromBytes(HostRecordSerde.toBytes(r));
+        assertThat(back.net()).isEqualTo("2001:db8:1:2::/64");
+        assertThat(back.toString()).isEqualTo(r.toString());
+        r.net = null;
+        byte[] without = HostRecordSerde.toBytes(r);
+        assertThat(without[2] & 16).as("no net flag: the bytes are what the format wrote before nets existed").isZero();
+        assertThat(HostRecordSerde.fromBytes(without).net()).isNull();
+    }
+
+    @Test
     void largestPossibleHostStaysWithin256BytesAndKeepsWholeLabelsOnly() {
         Map<String, String> labels = new LinkedHashMap<>();
         for (int i = 0; i < 16; i++) {

@@ -46,4 +46,12 @@ class FirstRulePropertiesTest {
         List<String> violations = sim.run(stateDir);
         assertThat(violations).as(sim.toString()).isEmpty();
     }
+
+    /** The same with group guards on: hosts in racks and one source network (fewer tries: the rule is the same). */
+    @Property(tries = 100)
+    void randomSchedulesKeepTheFirstRuleWithGroupGuards(@ForAll long seed) {
+        FleetSimulation sim = new FleetSimulation(seed, true);
+        List<String> violations = sim.run(stateDir);
+        assertThat(violations).as(sim.toString()).isEmpty();
+    }
 }

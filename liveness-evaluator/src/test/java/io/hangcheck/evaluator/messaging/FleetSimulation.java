@@ -1,5 +1,6 @@
 package io.hangcheck.evaluator.messaging;
 
+import io.hangcheck.evaluator.domain.GroupThresholds;
 import io.hangcheck.evaluator.domain.Thresholds;
 import io.hangcheck.events.FleetMode;
 import io.hangcheck.events.Heartbeat;
@@ -40,6 +41,9 @@ import static io.hangcheck.evaluator.messaging.Lab.T0;
  *   own count of silent hosts says the fleet must be FROZEN;</li>
  *   <li>no event id is emitted twice (across an evaluator restart too, where the schedule has one).</li>
  * </ol>
+ * With group guards on ({@link #FleetSimulation(long, boolean)}: hosts in racks, all in one source network), (b)
+ * excludes silences while the host's rack was FROZEN, and (c) also forbids a HUNG while the model's count of silent
+ * hosts in the host's rack says the rack must be FROZEN (min-size, min-silent and freeze-above of the group guard).
  */
 final class FleetSimulation {
     static final int INSTANCES = 2;
@@ -59,11 +63,14 @@ final class FleetSimulation {
     final long[][] offsetMs; // clock offset of the instance per second
     final HostPlan[] hosts;
     final int restartAt; // -1: none
+    /** Group guards on: each host has a rack label and a source network. */
+    final GroupThresholds groups;
     final List<String> violations = new ArrayList<>();
     final Set<String> features = new TreeSet<>();
 
     static final class HostPlan {
         final String id;
+        String rack = "r0";
         int preferred;
         int hangAt = Integer.MAX_VALUE;      // stops sending from this second
         boolean comesBackAfterReset;
@@ -94,7 +101,12 @@ final class FleetSimulation {
     }
 
     FleetSimulation(long seed) {
+        this(seed, false);
+    }
+
+    FleetSimulation(long seed, boolean withGroups) {
         this.seed = seed;
+        this.groups = withGroups ? GroupThresholds.defaults().withThawAfter(thresholds().thawAfterMs()) : GroupThresholds.off();
         this.t = thresholds();
         this.rnd = new Random(seed);
         this.seconds = 40;
@@ -152,6 +164,10 @@ final class FleetSimulation {
                 p.operatorResetAt = 4 + rnd.nextInt(seconds - 10);
                 features.add("operator-reset");
             }
+            if (withGroups) {
+                p.rack = rnd.nextDouble() < 0.5 ? "r0" : "r" + rnd.nextInt(2); // often one rack of 4-6 hosts
+                features.add("groups");
+            }
             p.lateRate = rnd.nextDouble() < 0.4 ? 0.08 : 0;
             p.duplicateRate = rnd.nextDouble() < 0.4 ? 0.08 : 0;
             hosts[h] = p;
@@ -167,8 +183,10 @@ final class FleetSimulation {
     List<String> run(Path stateDir) {
         Set<String> eventIds = new HashSet<>();
         FleetMode[] fleetAt = new FleetMode[seconds + 1];
+        List<Map<String, FleetMode>> racksAt = new ArrayList<>();
+        racksAt.add(Map.of());
         long tickSeq = 0;
-        try (Lab lab = new Lab(t, stateDir)) {
+        try (Lab lab = new Lab(t, groups, stateDir, T0, false)) {
             for (int s = 1; s <= seconds; s++) {
                 for (int i = 0; i < INSTANCES; i++) {
                     if (instanceUp(i, s)) {
@@ -185,6 +203,11 @@ final class FleetSimulation {
                 }
                 lab.wall(1000);
                 fleetAt[s] = lab.fleet.mode();
+                Map<String, FleetMode> racks = new HashMap<>();
+                for (HostPlan p : hosts) {
+                    racks.put(p.rack, lab.fleet.groupMode("rack=" + p.rack));
+                }
+                racksAt.add(racks);
                 for (LivenessEvent e : lab.eventsOut.readValuesToList()) {
                     if (!eventIds.add(e.eventId())) {
                         violations.add("(d) event " + e.eventId() + " emitted twice (second " + s + ")");
@@ -206,7 +229,7 @@ final class FleetSimulation {
                     }
                 }
             }
-            checkSilentHostsAreHung(fleetAt);
+            checkSilentHostsAreHung(fleetAt, racksAt);
         }
         return violations;
     }
@@ -247,8 +270,9 @@ final class FleetSimulation {
             if (delivered) {
                 long received = T0 + s * 1000L + 300 + offsetMs[target][s];
                 Heartbeat hb = Heartbeat.fromHost(p.id, p.bootId(), p.seq, Instant.ofEpochMilli(T0 + s * 1000L),
-                                Map.of("pool", "sim"), null)
-                        .stamped(Instant.ofEpochMilli(received), Transport.HTTP, "ingest-" + target);
+                                groups.enabled() ? Map.of("pool", "sim", "rack", p.rack) : Map.of("pool", "sim"), null)
+                        .stamped(Instant.ofEpochMilli(received), Transport.HTTP, "ingest-" + target,
+                                groups.enabled() ? "10.0.0.0/24" : null);
                 lab.heartbeats.pipeInput(p.id, hb, T0 + s * 1000L + 300);
                 p.sent.add(hb);
                 p.freshBeats.add(s);
@@ -316,10 +340,30 @@ final class FleetSimulation {
             violations.add(String.format("(c) %s HUNG at %d s while %d of %d hosts were silent (fleet must be FROZEN)",
                     p.id, s, silent, tracked));
         }
+        if (groups.enabled()) {
+            int rackSilent = 0;
+            int rackTracked = 0;
+            for (HostPlan q : hosts) {
+                Integer first = q.freshBeats.isEmpty() ? null : q.freshBeats.first();
+                if (!q.rack.equals(p.rack) || first == null || first >= s) {
+                    continue;
+                }
+                rackTracked++;
+                Integer l = q.freshBeats.lower(s);
+                if (l == null || s - l > suspect + 1) {
+                    rackSilent++;
+                }
+            }
+            if (rackTracked >= groups.minSize() && rackSilent >= groups.minSilent()
+                    && rackSilent >= groups.freezeAbove() * rackTracked) {
+                violations.add(String.format("(c) %s HUNG at %d s while %d of %d hosts of rack %s were silent (rack must be FROZEN)",
+                        p.id, s, rackSilent, rackTracked, p.rack));
+            }
+        }
     }
 
     /** (b): every host silent long enough on a healthy path, with the fleet not FROZEN, was judged HUNG. */
-    private void checkSilentHostsAreHung(FleetMode[] fleetAt) {
+    private void checkSilentHostsAreHung(FleetMode[] fleetAt, List<Map<String, FleetMode>> racksAt) {
         int hang = (int) (t.hangAfterMs() / 1000);
         int slack = 3;
         int margin = hang + (int) (t.thawAfterMs() / 1000) + 2; // graces handed out before the silence
@@ -341,6 +385,7 @@ final class FleetSimulation {
                         clean &= ingest[i][s] == 0 && offsetMs[i][s] == 0;
                     }
                     clean &= fleetAt[s] != FleetMode.FROZEN;
+                    clean &= racksAt.get(s).get(p.rack) != FleetMode.FROZEN;
                 }
                 Integer reset = p.resets.ceiling(Math.max(0, l - margin));
                 clean &= reset == null || reset > due;
@@ -359,6 +404,7 @@ final class FleetSimulation {
 
     @Override
     public String toString() {
-        return "schedule seed " + seed + " " + features + " hosts " + hostCount;
+        return "schedule seed " + seed + " " + features + " hosts " + hostCount
+                + (groups.enabled() ? " racks " + java.util.Arrays.stream(hosts).map(h -> h.rack).toList() : "");
     }
 }

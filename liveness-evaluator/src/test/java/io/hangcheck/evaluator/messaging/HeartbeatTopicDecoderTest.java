@@ -50,6 +50,10 @@ class HeartbeatTopicDecoderTest {
         Heartbeat bare = Heartbeat.fromHost("h-2", "b-2", 0, Instant.parse("2026-11-27T10:11:12Z"), Map.of(), null)
                 .stamped(Instant.parse("2026-11-27T10:11:13Z"), Transport.KAFKA, "ingest-b");
         assertThat(decoder.plainHeartbeat(EventCodec.toBytes((HeartbeatTopicRecord) bare))).isEqualTo(bare);
+        Heartbeat withNet = Heartbeat.fromHost("h-3", "b-3", 1, Instant.parse("2026-11-27T10:11:12Z"), Map.of(), null)
+                .stamped(Instant.parse("2026-11-27T10:11:13Z"), Transport.UDP, "ingest-b", "10.1.7.0/24");
+        assertThat(decoder.plainHeartbeat(EventCodec.toBytes((HeartbeatTopicRecord) withNet))).isEqualTo(withNet)
+                .extracting(Heartbeat::net).isEqualTo("10.1.7.0/24");
     }
 
     @Test
@@ -136,6 +140,10 @@ class HeartbeatTopicDecoderTest {
                 PLAIN.replace("\"via\":\"ingest-0\"", "\"via\":true"),
                 PLAIN.replace("\"via\":\"ingest-0\"", "\"via\":\"ingest-0\",\"extra\":{\"deep\":[1,2,{\"x\":null}]}"),
                 PLAIN.replace("\"via\":\"ingest-0\"", "\"via\":\"ingest-0\",\"extra\":[1,"),
+                PLAIN.replace("\"via\":\"ingest-0\"", "\"via\":\"ingest-0\",\"net\":\"10.1.7.0/24\""),
+                PLAIN.replace("\"via\":\"ingest-0\"", "\"via\":\"ingest-0\",\"net\":\"rack 12\""),
+                PLAIN.replace("\"via\":\"ingest-0\"", "\"via\":\"ingest-0\",\"net\":7"),
+                PLAIN.replace("\"via\":\"ingest-0\"", "\"via\":\"ingest-0\",\"net\":null"),
                 PLAIN.replace("{\"type\"", "{ \"future\" : 1 , \"type\"")));
         Random rnd = new Random(11);
         for (int i = 0; i < 2000; i++) { // random single-byte damage to the plain record

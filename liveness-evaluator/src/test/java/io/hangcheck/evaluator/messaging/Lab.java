@@ -1,6 +1,7 @@
 package io.hangcheck.evaluator.messaging;
 
 import io.hangcheck.evaluator.domain.FleetAggregator;
+import io.hangcheck.evaluator.domain.GroupThresholds;
 import io.hangcheck.evaluator.domain.Thresholds;
 import io.hangcheck.evaluator.metrics.EvaluatorMetrics;
 import io.hangcheck.events.FleetHealth;
@@ -69,9 +70,14 @@ final class Lab implements AutoCloseable {
 
     /** {@code persistent}: RocksDB stores as in production (slow in the driver: it flushes after every record). */
     Lab(Thresholds thresholds, Path stateDir, long wallStart, boolean persistent) {
+        this(thresholds, GroupThresholds.off(), stateDir, wallStart, persistent);
+    }
+
+    /** With group guards ({@code groups}; {@link GroupThresholds#off()}: the fleet guard alone). */
+    Lab(Thresholds thresholds, GroupThresholds groups, Path stateDir, long wallStart, boolean persistent) {
         this.thresholds = thresholds;
         this.clock = new io.hangcheck.testing.SteppedClock(Instant.ofEpochMilli(wallStart));
-        this.fleet = new FleetAggregator("evaluator-test", thresholds, clock);
+        this.fleet = new FleetAggregator("evaluator-test", thresholds, groups, clock);
         this.metrics = new EvaluatorMetrics(registry, fleet);
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "hangcheck-liveness-evaluator-test");
@@ -114,6 +120,13 @@ final class Lab implements AutoCloseable {
 
     void heartbeat(String host, long seq, long at) {
         heartbeat(host, "boot-1", seq, at, "ingest-0");
+    }
+
+    /** A heartbeat with these labels from source network {@code net} (null: none), through ingest-0. */
+    void heartbeat(String host, long seq, long at, Map<String, String> labels, String net) {
+        Heartbeat hb = Heartbeat.fromHost(host, "boot-1", seq, Instant.ofEpochMilli(at), labels, null)
+                .stamped(Instant.ofEpochMilli(at), Transport.UDP, "ingest-0", net);
+        heartbeats.pipeInput(host, hb, at);
     }
 
     /** Moves the wall clock (and the driver's) by {@code ms}, running due punctuations. */

@@ -25,7 +25,9 @@ import java.util.List;
  *   <li>a HUNG not corroborated by the evaluator's latest host state (same host, HUNG, same incident)
  *       → SKIPPED (defends against a forged or stale HUNG);</li>
  *   <li>the fleet (the most cautious evaluator; a stale report counts as FROZEN) is FROZEN → HELD;
- *       DEGRADED → HELD unless the secondary, slow token bucket has a token;</li>
+ *       DEGRADED, or a HUNG marked {@code groupDegraded} by the evaluator (a group of the host — its rack, switch,
+ *       subnet, pool — is DEGRADED), → HELD unless the secondary, slow token bucket has a token (a FROZEN group
+ *       never gets here: the evaluator holds its hosts, they are never HUNG);</li>
  *   <li>the host has an open action (a reset in flight, or one waiting for its new boot) → SKIPPED
  *       {@code HOST_COOL_DOWN} naming the open attempt — for every origin, forced included: one reset per
  *       host at a time (the database refuses a second open action anyway);</li>
@@ -63,6 +65,7 @@ public final class Policy {
 
     private static final int DUPLICATE_STEP = 0;
     private static final int INVENTORY_STEP = 3;
+    private static final int FLEET_STEP = 5;
     private static final int OPEN_ACTION_STEP = 6;
 
     private final Clock clock;
@@ -82,11 +85,20 @@ public final class Policy {
 
     /** Runs the chain. */
     public Verdict decide(Situation s) {
+        return decide(s, null);
+    }
+
+    /**
+     * Runs the chain for a request whose HUNG event carried {@code groupDegraded} (the evaluator's
+     * {@code LivenessEvent.groupDegraded()}: which group of the host was DEGRADED and why), null when none: such a
+     * HUNG takes the slow bucket, as every HUNG does while the fleet is DEGRADED.
+     */
+    public Verdict decide(Situation s, String groupDegraded) {
         for (int i = 0; i < steps.size(); i++) {
             if (s.origin() == Situation.Origin.FORCED && i != DUPLICATE_STEP && i != INVENTORY_STEP && i != OPEN_ACTION_STEP) {
                 continue;
             }
-            Optional<Verdict> v = steps.get(i).apply(s);
+            Optional<Verdict> v = i == FLEET_STEP ? fleet(s, groupDegraded) : steps.get(i).apply(s);
             if (v.isPresent()) {
                 return v.get();
             }
@@ -157,12 +169,24 @@ public final class Policy {
     }
 
     Optional<Verdict> fleet(Situation s) {
+        return fleet(s, null);
+    }
+
+    /** Detail key naming the DEGRADED group of a held HUNG. */
+    public static final String GROUP_DEGRADED = "groupDegraded";
+
+    Optional<Verdict> fleet(Situation s, String groupDegraded) {
         FleetStatus f = s.fleet();
         Map<String, String> detail = Map.of("fleetMode", f.mode().name(), "fleetReasons", String.join("; ", f.reasons()));
         if (f.mode() == FleetMode.FROZEN) {
             return Optional.of(Verdict.of(RebootDecision.HELD, RebootReason.FLEET_FROZEN, detail));
         }
-        if (f.mode() == FleetMode.DEGRADED && !degradedBucket.available(clock.instant(), s.recentResets())) {
+        boolean group = groupDegraded != null && s.origin() == Situation.Origin.HUNG;
+        if ((f.mode() == FleetMode.DEGRADED || group) && !degradedBucket.available(clock.instant(), s.recentResets())) {
+            if (group) {
+                detail = Map.of("fleetMode", f.mode().name(), "fleetReasons", String.join("; ", f.reasons()),
+                        GROUP_DEGRADED, groupDegraded);
+            }
             return Optional.of(Verdict.of(RebootDecision.HELD, RebootReason.FLEET_DEGRADED_RATE, detail));
         }
         return Optional.empty();

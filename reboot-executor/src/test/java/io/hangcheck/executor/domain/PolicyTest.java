@@ -154,6 +154,26 @@ class PolicyTest {
     }
 
     @Test
+    void aHungMarkedGroupDegradedUsesTheSlowRateWhileTheFleetIsNormal() {
+        String mark = "rack=r12 DEGRADED: 9 of 40 silent (0.23 >= 0.20)";
+        Situation s = new Situation("h1", Map.of("rack", "r12"), Situation.Origin.HUNG, false, PauseState.RUNNING, null,
+                HOST, Evidence.CORROBORATED, new FleetStatus(FleetMode.NORMAL, List.of()), false, List.of(), 0,
+                List.of(T0.minus(Duration.ofMinutes(1))), 1, 113, null);
+        // one reset a minute ago: the slow bucket (1 per 10 min) is empty, the primary (6 per 10 min) is not
+        Verdict held = policy.decide(s, mark);
+        assertVerdict(held, RebootDecision.HELD, RebootReason.FLEET_DEGRADED_RATE);
+        assertThat(held.detail()).containsEntry(Policy.GROUP_DEGRADED, mark).containsEntry("fleetMode", "NORMAL");
+        assertVerdict(policy.decide(s), RebootDecision.INTENT, RebootReason.POLICY_PASSED);
+        assertVerdict(policy.decide(s, null), RebootDecision.INTENT, RebootReason.POLICY_PASSED);
+        clock.step(Duration.ofMinutes(9));
+        assertVerdict(policy.decide(s, mark), RebootDecision.INTENT, RebootReason.POLICY_PASSED);
+        // an operator's request is no HUNG: the mark does not apply
+        Situation manual = new Situation("h1", Map.of(), Situation.Origin.MANUAL, false, PauseState.RUNNING, null, HOST,
+                null, new FleetStatus(FleetMode.NORMAL, List.of()), false, List.of(), 0, List.of(clock.instant()), 1, 113, null);
+        assertVerdict(policy.decide(manual, mark), RebootDecision.INTENT, RebootReason.MANUAL);
+    }
+
+    @Test
     void hostCoolDownThirtyMinutes() {
         Builder b = ok();
         b.hostResets = List.of(T0.minus(Duration.ofMinutes(10)));

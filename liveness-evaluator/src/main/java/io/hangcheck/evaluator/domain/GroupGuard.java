@@ -1,0 +1,118 @@
+package io.hangcheck.evaluator.domain;
+
+import io.hangcheck.events.FleetMode;
+
+/**
+ * One host group's mode with hysteresis: the fleet guard's shape ({@link FleetGuard}) over the hosts of one rack,
+ * switch, pool, hypervisor or source network. Plain logic; time (wall clock, ms) is passed in.
+ *
+ * <ul>
+ *   <li>A group is <b>eligible</b> when it tracks at least min-size hosts and at least min-silent of them are down.
+ *   An ineligible group is NORMAL, whatever its share: a group of 3 with 1 hang, or a rack of 40 with 2, is acted
+ *   on as any host is (small groups never freeze; the defaults 5 and 3 follow Kubernetes, which treats a zone as
+ *   partially disrupted only with more than 2 not-ready nodes).</li>
+ *   <li>FROZEN at once when eligible and the silent share ≥ freeze-above; DEGRADED at once when eligible and
+ *   ≥ degraded-above.</li>
+ *   <li>Down a level only after the release held continuously for thaw-after: not eligible, or the share below
+ *   freeze-thaw-below (leaving FROZEN) or degraded-thaw-below (leaving DEGRADED). Leaving FROZEN counts as a thaw:
+ *   the group's hosts get a fresh grace.</li>
+ * </ul>
+ * There is no storm rule per group: a host is SUSPECT (counted down) hang-after − suspect-after before it can be
+ * HUNG, so when a whole rack goes dark its share is high before any of its hosts can be judged.
+ */
+public final class GroupGuard {
+    private final GroupThresholds t;
+    private FleetMode mode = FleetMode.NORMAL;
+    private long since;
+    private long calmSince = -1;
+    private long thaws;
+    private int tracked;
+    private int silent;
+
+    public GroupGuard(GroupThresholds thresholds, long now) {
+        this.t = thresholds;
+        this.since = now;
+    }
+
+    public FleetMode mode() {
+        return mode;
+    }
+
+    public long since() {
+        return since;
+    }
+
+    public long thaws() {
+        return thaws;
+    }
+
+    public int tracked() {
+        return tracked;
+    }
+
+    public int silent() {
+        return silent;
+    }
+
+    public double share() {
+        return tracked == 0 ? 0 : Math.min(1.0, (double) silent / tracked);
+    }
+
+    /** Re-assesses with {@code tracked} hosts of which {@code silent} are down; returns true when the mode changed. */
+    public boolean assess(int tracked, int silent, long now) {
+        this.tracked = tracked;
+        this.silent = silent;
+        double share = share();
+        boolean eligible = tracked >= t.minSize() && silent >= t.minSilent();
+        FleetMode raw = !eligible ? FleetMode.NORMAL
+                : share >= t.freezeAbove() ? FleetMode.FROZEN
+                : share >= t.degradedAbove() ? FleetMode.DEGRADED : FleetMode.NORMAL;
+        if (raw.ordinal() >= mode.ordinal()) {
+            calmSince = -1;
+            if (raw != mode) {
+                mode = raw;
+                since = now;
+                return true;
+            }
+            return false;
+        }
+        boolean calm = !eligible || share < (mode == FleetMode.FROZEN ? t.freezeThawBelow() : t.degradedThawBelow());
+        if (!calm) {
+            calmSince = -1;
+            return false;
+        }
+        if (calmSince < 0) {
+            calmSince = now;
+        }
+        if (now - calmSince < t.thawAfterMs()) {
+            return false;
+        }
+        if (mode == FleetMode.FROZEN) {
+            thaws++;
+            mode = eligible && share >= t.degradedAbove() ? FleetMode.DEGRADED : FleetMode.NORMAL;
+        } else {
+            mode = FleetMode.NORMAL;
+        }
+        since = now;
+        calmSince = -1;
+        return true;
+    }
+
+    /** Why the group is in its mode, e.g. {@code 38 of 40 silent (0.95 >= 0.50)}; while held: {@code ..., holding}. */
+    public String reason() {
+        double threshold = mode == FleetMode.FROZEN ? t.freezeAbove() : t.degradedAbove();
+        String base = GroupThresholds.fmt("%d of %d silent", silent, tracked);
+        if (mode == FleetMode.NORMAL) {
+            return base;
+        }
+        double share = share();
+        return share >= threshold && tracked >= t.minSize() && silent >= t.minSilent()
+                ? base + GroupThresholds.fmt(" (%.2f >= %.2f)", share, threshold)
+                : base + GroupThresholds.fmt(" (holding %s until calm for %d s)", mode, t.thawAfterMs() / 1000);
+    }
+
+    /** True while the guard waits for the thaw timer (the caller re-assesses on its periodic pass). */
+    public boolean pending() {
+        return mode != FleetMode.NORMAL;
+    }
+}

@@ -1,0 +1,72 @@
+package io.hangcheck.executor.notify;
+
+import io.hangcheck.events.FleetHealth;
+import io.hangcheck.events.FleetMode;
+import io.hangcheck.testing.SteppedClock;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Frozen host groups as one alert each through the Grouper (group wait 30 s, group interval 5 min, repeat 4 h): two
+ * racks of 40 going dark together are one message naming both, not 80 held hosts; their thaw is one resolved message.
+ */
+class GroupFreezeWatchTest {
+    static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
+    final SteppedClock clock = new SteppedClock(T0);
+    final Grouper grouper = new Grouper(clock, Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofHours(4));
+    final GroupFreezeWatch watch = new GroupFreezeWatch(clock, grouper);
+    final List<Notification> sent = new ArrayList<>();
+
+    static FleetHealth report(String evaluator, List<FleetHealth.GroupHealth> groups) {
+        return new FleetHealth(evaluator, FleetMode.NORMAL, List.of(), 1000, 80, 0.08, 0, List.of(0), List.of(),
+                T0, T0, groups.size(), groups);
+    }
+
+    static FleetHealth.GroupHealth frozen(String group, int tracked) {
+        return new FleetHealth.GroupHealth(group, FleetMode.FROZEN, tracked, tracked, T0,
+                tracked + " of " + tracked + " silent (1.00 >= 0.50)");
+    }
+
+    void run(long seconds, FleetHealth... reports) {
+        for (long s = 0; s < seconds; s++) {
+            watch.observe(List.of(reports));
+            sent.addAll(grouper.due());
+            clock.step(Duration.ofSeconds(1));
+        }
+    }
+
+    @Test
+    void twoRacksFrozenTogetherAreOneMessageAndTheirThawOneResolved() {
+        // each rack is split over two evaluator instances: the alert sums their parts
+        run(600, report("ev-1", List.of(frozen("rack=r12", 20), frozen("rack=r13", 20))),
+                report("ev-2", List.of(frozen("rack=r12", 20), frozen("rack=r13", 20))));
+        assertThat(sent).singleElement().satisfies(n -> {
+            assertThat(n.group()).isEqualTo(GroupFreezeWatch.GROUP);
+            assertThat(n.lines()).hasSize(2);
+            assertThat(n.lines().get(0)).contains("Group rack=r12 is FROZEN since " + T0).contains("40 of 40 hosts silent")
+                    .contains("ev-1: 20 of 20 silent").contains("none of them is rebooted");
+            assertThat(n.lines().get(1)).contains("Group rack=r13");
+        });
+        assertThat(watch.frozen()).containsExactlyInAnyOrder("rack=r12", "rack=r13");
+        run(600, report("ev-1", List.of()), report("ev-2", List.of()));
+        assertThat(watch.frozen()).isEmpty();
+        assertThat(sent).hasSize(2);
+        assertThat(sent.get(1).firing()).isFalse();
+        assertThat(sent.get(1).resolved()).hasSize(2).allSatisfy(l -> assertThat(l).contains("no longer FROZEN"));
+    }
+
+    @Test
+    void degradedGroupsAndAFreezeShorterThanTheGroupWaitAreNoMessage() {
+        FleetHealth.GroupHealth degraded = new FleetHealth.GroupHealth("rack=r3", FleetMode.DEGRADED, 40, 9, T0, "9 of 40 silent");
+        run(600, report("ev-1", List.of(degraded)));
+        run(20, report("ev-1", List.of(frozen("net=10.1.7.0/24", 40))));
+        run(3600, report("ev-1", List.of()));
+        assertThat(sent).isEmpty();
+    }
+}
