@@ -31,7 +31,7 @@ class PrometheusRulesTest {
             "HangcheckFleetFrozen", "HangcheckFleetDegraded", "HangcheckIngestDegraded", "HangcheckPipelineStalled",
             "HangcheckSocketExhaustionForecast", "HangcheckConnectionLeakByPeer", "HangcheckExecutorPausedLong",
             "HangcheckHostQuarantined", "HangcheckRebootRateAboveCap", "HangcheckWatchdog",
-            // issue 18: lag of the two consumer groups that delay decisions, and a service with no target at all.
+            // lag of the two consumer groups that delay decisions, and a service with no target at all.
             "HangcheckConsumerLagHigh", "HangcheckServiceAbsent");
 
     /** The promtool case that replays a freshly started, healthy stack: only the Watchdog may fire there. */
@@ -107,7 +107,7 @@ class PrometheusRulesTest {
             }
         }));
         // The executor's rejected events and ingest's dead letters share the evaluator's recording pattern;
-        // at least the two that issue 18 reproduced must be proven.
+        // at least the two alerts once reproduced missing must be proven.
         assertThat(absentThenPresent).contains("hangcheck_evaluator_dead_letters_total",
                 "hangcheck_executor_decisions_total");
         assertThat(rulesText).as("every increase() of a hangcheck counter is new-series aware")

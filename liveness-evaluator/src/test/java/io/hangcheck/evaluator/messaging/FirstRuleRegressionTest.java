@@ -134,7 +134,7 @@ class FirstRuleRegressionTest {
 
     @Test
     void forgedHeartbeatsOfD1CannotSilenceALiveHost() {
-        // issue 22 D1: a forged seq for the live boot, and boot=x1 seq=1 up=999999. The exact seq=999999999999999999
+        // the hostile-input row D1 (RELIABILITY.md): a forged seq for the live boot, and boot=x1 seq=1 up=999999. The exact seq=999999999999999999
         // is refused by the contract now (seq <= 2^53, ContractBoundsTest); the largest seq it lets through must not
         // silence the host either
         try (Lab lab = new Lab(DEFAULTS, stateDir)) {

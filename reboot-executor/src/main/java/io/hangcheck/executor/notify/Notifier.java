@@ -61,6 +61,7 @@ public class Notifier {
     private java.time.Instant amFleetPostedAt;
     private boolean amFleetFrozen;
     private FleetFreezeWatch freezeWatch;
+    private GroupFreezeWatch groupWatch;
     @Inject
     io.hangcheck.executor.service.Leadership leadership;
     private HttpClient http;
@@ -73,6 +74,7 @@ public class Notifier {
         grouper = new Grouper(clock, n.groupWait(), n.groupInterval(), n.repeatInterval());
         cap = new HourlyCap(clock, n.maxPerChannelPerHour());
         freezeWatch = new FleetFreezeWatch(clock, grouper);
+        groupWatch = new GroupFreezeWatch(clock, grouper);
         delivery = new Delivery(clock, n.retryBackOff(), n.maxRetryBackOff());
         http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         alertmanager = n.alertmanagerUrl().map(u -> new AlertmanagerChannel(URI.create(u), http, clock, n.alertmanagerHoldFor())).orElse(null);
@@ -113,6 +115,9 @@ public class Notifier {
         try {
             fleet(fleetView.status());
             metrics.fleetFrozen.set(freezeWatch.frozen() ? 1 : 0);
+            // one alert per FROZEN host group (rack, subnet, ...), all in one notification group: two racks dark
+            // together are one message, not one per held host
+            groupWatch.observe(fleetView.reports().values());
         } catch (RuntimeException e) {
             LOG.warnf("fleet view not looked at: %s", e.getMessage());
         }

@@ -61,7 +61,13 @@ public class Decider {
 
     /** A request for a reset, before the chain. */
     public record Request(String incidentId, String hostId, String bootId, Map<String, String> labels,
-                          Situation.Origin origin, Evidence evidence, Map<String, String> extraDetail) {
+                          Situation.Origin origin, Evidence evidence, Map<String, String> extraDetail,
+                          String groupDegraded) {
+        /** A request without a group mark (operators, the re-check: host states do not carry it). */
+        public Request(String incidentId, String hostId, String bootId, Map<String, String> labels,
+                       Situation.Origin origin, Evidence evidence, Map<String, String> extraDetail) {
+            this(incidentId, hostId, bootId, labels, origin, evidence, extraDetail, null);
+        }
     }
 
     /** What became of a request: the ledger records it produced (decision, then the driver's outcome). */
@@ -77,8 +83,12 @@ public class Decider {
         if (e.type() != LivenessEventType.HUNG) {
             throw new IllegalArgumentException("not a HUNG event: " + e.type());
         }
+        Map<String, String> extra = new HashMap<>(Map.of("evaluatorId", e.evaluatorId(), "eventId", e.eventId()));
+        if (e.groupDegraded() != null) {
+            extra.put("groupDegraded", e.groupDegraded());
+        }
         return decide(new Request(e.incidentId(), e.hostId(), e.bootId(), e.labels(), Situation.Origin.HUNG,
-                evidence, Map.of("evaluatorId", e.evaluatorId(), "eventId", e.eventId())), false);
+                evidence, extra, e.groupDegraded()), false);
     }
 
     /** An operator's request; {@code force} skips the chain but duplicate and inventory. */
@@ -127,7 +137,7 @@ public class Decider {
             }
             boolean duplicate = !again && !tx.claim(req.incidentId(), req.hostId(), req.bootId(), req.origin(), now);
             Situation s = tx.situation(req.hostId(), req.labels(), req.origin(), duplicate, req.evidence(), fleet, now);
-            Verdict v = policy.decide(s);
+            Verdict v = policy.decide(s, req.groupDegraded()); // a DEGRADED group: the slow bucket, as a DEGRADED fleet
             if (again && !v.acts() && v.decision() == standing.lastDecision() && v.reason() == standing.lastReason()) {
                 return null; // the same answer as last time: nothing to record
             }
