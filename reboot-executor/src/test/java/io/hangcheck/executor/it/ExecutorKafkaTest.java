@@ -319,6 +319,24 @@ class ExecutorKafkaTest {
     }
 
     @Test
+    void hangsFromADegradedHostGroupTakeTheSlowBucketWhileTheFleetIsNormal() throws Exception {
+        fleetSettledNormal();
+        String mark = "rack=r7 DEGRADED: 3 of 10 silent (0.30 >= 0.20)";
+        for (String h : List.of("gd-1", "gd-2", "gd-3")) {
+            ItSupport.inventory(h, "redfish", redfish(h));
+            it.hungInDegradedGroup(h, "b1", 5, mark);
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() ->
+                ItSupport.count("SELECT count(*) FROM ledger WHERE host_id LIKE 'gd-%' AND decision IN ('SKIPPED', 'HELD', 'EXECUTED', 'FAILED')") == 3);
+        // the slow bucket holds one token (1 per 10 min); the primary one (6) and the in-flight cap (3) would pass all three
+        assertThat(bmc.resets()).extracting(FakeBmc.Reset::systemId).hasSize(1).allMatch(h -> h.startsWith("gd-"));
+        assertThat(ItSupport.count("SELECT count(*) FROM ledger WHERE host_id LIKE 'gd-%' AND decision = 'HELD' AND reason = 'FLEET_DEGRADED_RATE'"))
+                .isEqualTo(2);
+        assertThat(ItSupport.count("SELECT count(*) FROM ledger WHERE host_id LIKE 'gd-%' AND decision = 'INTENT' AND detail::text LIKE '%rack=r7%'"))
+                .as("the ledger row names the group").isEqualTo(1);
+    }
+
+    @Test
     void fiftyIndependentHangsInANormalFleetNeverExceedTheCaps() throws Exception {
         for (int i = 0; i < 50; i++) {
             ItSupport.inventory("n50-" + i, "redfish", redfish("n50-" + i));

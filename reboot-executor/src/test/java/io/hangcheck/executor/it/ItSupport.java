@@ -85,6 +85,16 @@ final class ItSupport implements AutoCloseable {
         hungOnly(host, boot, seq);
     }
 
+    /** The evaluator's view of a hang in a DEGRADED host group: state HUNG, then the HUNG event with the mark. */
+    void hungInDegradedGroup(String host, String boot, long seq, String groupDegraded) {
+        state(host, HostStatus.HUNG, LivenessEvent.incidentId(host, boot, seq), boot, seq);
+        LivenessEvent b = event(LivenessEventType.HUNG, host, boot, seq, null);
+        LivenessEvent e = new LivenessEvent(b.eventId(), b.type(), b.hostId(), b.incidentId(), b.bootId(), b.previousBootId(),
+                b.lastSeq(), b.lastSeenAt(), b.at(), b.silentMillis(), b.phi(), b.via(), b.reasons(), b.labels(),
+                b.evaluatorId(), groupDegraded);
+        send(Topics.LIVENESS_EVENTS, host, e, EventType.LIVENESS_EVENT, e.eventId());
+    }
+
     void hungOnly(String host, String boot, long seq) {
         LivenessEvent e = event(LivenessEventType.HUNG, host, boot, seq, null);
         send(Topics.LIVENESS_EVENTS, host, e, EventType.LIVENESS_EVENT, e.eventId());
