@@ -169,4 +169,17 @@ class KafkaClientSettingsTest {
         }
         assertThat(found).as("evaluator and socket monitor containers in %s", overlay).isEqualTo(2);
     }
+
+    @ParameterizedTest(name = "{0}")
+    @FieldSource("OVERLAYS")
+    void theExecutorsConsoleReadsThosePeersWithAConsoleToken(String overlay) {
+        List<HasMetadata> resources = Kustomize.build(overlay);
+        List<Container> executors = WorkloadPolicyTest.workloads(resources).stream()
+                .flatMap(w -> w.pod().getContainers().stream()).filter(c -> c.getName().equals("reboot-executor")).toList();
+        assertThat(executors).as("reboot-executor container in %s", overlay).hasSize(1);
+        // one token, not the viewer-tokens list: the console sends it as it is in one Authorization header
+        SecretKeySelector ref = secretRef(executors.get(0), "HANGCHECK_CONSOLE_PEER_TOKEN");
+        assertThat(ref.getName()).isEqualTo("hangcheck-read-api");
+        assertThat(ref.getKey()).isEqualTo("console-token");
+    }
 }

@@ -49,6 +49,9 @@ public final class KafkaProcess implements AutoCloseable {
     private final Thread reaper = new Thread(this::killQuietly, "kafka-process-reaper");
     private Process process;
     private boolean formatted;
+    private int saslPort;
+    private String scramUser;
+    private String scramPassword;
     private long lastStartMillis;
 
     /** A broker on free ports in a fresh temporary directory (not started yet). */
@@ -66,6 +69,29 @@ public final class KafkaProcess implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         Runtime.getRuntime().addShutdownHook(reaper);
+    }
+
+    /**
+     * Adds a second listener, SASL_PLAINTEXT with SCRAM-SHA-512, on a free port, and the user
+     * {@code user}/{@code password} (written into the storage when it is formatted: call before the first
+     * {@link #start()}). The PLAINTEXT listener stays, for the broker itself and for set-up.
+     */
+    public synchronized KafkaProcess withScramUser(String user, String password) {
+        if (formatted) {
+            throw new IllegalStateException("SCRAM users are added when the storage is formatted, before the first start");
+        }
+        this.saslPort = freePort();
+        this.scramUser = user;
+        this.scramPassword = password;
+        return this;
+    }
+
+    /** {@code 127.0.0.1:port} of the SASL_PLAINTEXT (SCRAM-SHA-512) listener; see {@link #withScramUser}. */
+    public String saslBootstrapServers() {
+        if (scramUser == null) {
+            throw new IllegalStateException("no SASL listener: call withScramUser first");
+        }
+        return "127.0.0.1:" + saslPort;
     }
 
     /** {@code 127.0.0.1:port}, the same before and after a restart. */
@@ -100,8 +126,12 @@ public final class KafkaProcess implements AutoCloseable {
         try {
             Path config = writeConfig();
             if (!formatted) {
-                runToCompletion(List.of("kafka.tools.StorageTool", "format", "--standalone", "--ignore-formatted",
-                        "-t", clusterId, "-c", config.toString()));
+                List<String> format = new ArrayList<>(List.of("kafka.tools.StorageTool", "format", "--standalone",
+                        "--ignore-formatted", "-t", clusterId, "-c", config.toString()));
+                if (scramUser != null) {
+                    format.addAll(List.of("--add-scram", "SCRAM-SHA-512=[name=" + scramUser + ",password=" + scramPassword + "]"));
+                }
+                runToCompletion(format);
                 formatted = true;
             }
             ProcessBuilder pb = new ProcessBuilder(javaCommand(List.of("kafka.Kafka", config.toString())))
@@ -170,11 +200,18 @@ public final class KafkaProcess implements AutoCloseable {
         Properties props = new Properties();
         props.put("process.roles", "broker,controller");
         props.put("node.id", "1");
-        props.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+        String sasl = scramUser == null ? "" : ",SASL://127.0.0.1:" + saslPort;
+        props.put("listeners", "PLAINTEXT://127.0.0.1:" + port + sasl + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port + sasl);
         props.put("controller.listener.names", "CONTROLLER");
         props.put("inter.broker.listener.name", "PLAINTEXT");
-        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"
+                + (scramUser == null ? "" : ",SASL:SASL_PLAINTEXT"));
+        if (scramUser != null) {
+            props.put("sasl.enabled.mechanisms", "SCRAM-SHA-512");
+            props.put("listener.name.sasl.scram-sha-512.sasl.jaas.config",
+                    "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+        }
         props.put("controller.quorum.bootstrap.servers", "127.0.0.1:" + controllerPort);
         props.put("log.dirs", dir.resolve("data").toString());
         // After a SIGKILL the controller keeps the dead incarnation registered until its session expires

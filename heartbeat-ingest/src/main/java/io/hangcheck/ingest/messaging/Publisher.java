@@ -11,10 +11,12 @@ import io.hangcheck.ingest.config.Instance;
 import io.hangcheck.ingest.domain.LatencyWindow;
 import io.hangcheck.ingest.domain.RejectReason;
 import io.hangcheck.ingest.metrics.IngestMetrics;
+import io.hangcheck.support.KafkaClientProperties;
 import io.prometheus.client.Counter;
 import io.prometheus.client.Histogram;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -62,6 +64,7 @@ public class Publisher {
     private final IngestMetrics metrics;
     private final Instance instance;
     private final String bootstrap;
+    private final Map<String, Object> kafkaDefaults;
     private final LatencyWindow latency = new LatencyWindow();
     private final AtomicLong publishErrors = new AtomicLong();
     private final String heartbeatTopic;
@@ -81,11 +84,13 @@ public class Publisher {
 
     @Inject
     public Publisher(IngestConfig config, IngestMetrics metrics, Instance instance,
-                     @ConfigProperty(name = "kafka.bootstrap.servers", defaultValue = "localhost:9092") String bootstrap) {
+                     @ConfigProperty(name = "kafka.bootstrap.servers", defaultValue = "localhost:9092") String bootstrap,
+                     @Identifier("default-kafka-broker") Map<String, Object> kafkaDefaults) {
         this.config = config;
         this.metrics = metrics;
         this.instance = instance;
         this.bootstrap = bootstrap;
+        this.kafkaDefaults = kafkaDefaults;
         this.refuseAboveFill = config.publish().refuseAboveBufferFill();
         this.heartbeatTopic = config.topics().heartbeats();
         this.encoder = new HeartbeatEncoder(instance.id(), instance.source());
@@ -106,7 +111,8 @@ public class Publisher {
             return;
         }
         IngestConfig.Publish p = config.publish();
-        Properties props = new Properties();
+        // security.protocol, sasl.*, ssl.* as the channels have them (KAFKA_* in the Kubernetes overlays)
+        Properties props = KafkaClientProperties.of(kafkaDefaults, Map.of());
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "hangcheck-ingest-" + instance.id());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -131,7 +137,7 @@ public class Publisher {
                 }
             }
         }
-        Properties adminProps = new Properties();
+        Properties adminProps = KafkaClientProperties.of(kafkaDefaults, Map.of());
         adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         adminProps.put(AdminClientConfig.CLIENT_ID_CONFIG, "hangcheck-ingest-probe-" + instance.id());
         int probeMs = (int) Math.max(100, p.probeTimeout().toMillis());

@@ -9,8 +9,10 @@ import io.hangcheck.events.Transport;
 import io.hangcheck.ingest.config.IngestConfig;
 import io.hangcheck.ingest.domain.RejectReason;
 import io.hangcheck.ingest.metrics.IngestMetrics;
+import io.hangcheck.support.KafkaClientProperties;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -56,6 +58,7 @@ public class RawForwarder {
     private final Publisher publisher;
     private final IngestMetrics metrics;
     private final String bootstrap;
+    private final Map<String, Object> kafkaDefaults;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private volatile Thread thread;
     private volatile boolean running;
@@ -63,19 +66,21 @@ public class RawForwarder {
 
     @Inject
     public RawForwarder(IngestConfig config, Intake intake, Publisher publisher, IngestMetrics metrics,
-                        @ConfigProperty(name = "kafka.bootstrap.servers", defaultValue = "localhost:9092") String bootstrap) {
+                        @ConfigProperty(name = "kafka.bootstrap.servers", defaultValue = "localhost:9092") String bootstrap,
+                        @Identifier("default-kafka-broker") Map<String, Object> kafkaDefaults) {
         this.config = config;
         this.intake = intake;
         this.publisher = publisher;
         this.metrics = metrics;
         this.bootstrap = bootstrap;
+        this.kafkaDefaults = kafkaDefaults;
     }
 
     void onStart(@Observes StartupEvent event) {
         if (!config.raw().enabled()) {
             return;
         }
-        Properties props = new Properties();
+        Properties props = KafkaClientProperties.of(kafkaDefaults, Map.of()); // security settings as the channels have them
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, config.raw().groupId());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");

@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
+import java.util.Optional;
 
 /** The operator console ({@code hangcheck.console.*}; environment {@code HANGCHECK_CONSOLE_*}). */
 @ConfigMapping(prefix = "hangcheck.console")
@@ -15,6 +16,12 @@ public interface ConsoleConfig {
     /** The socket monitor, for its latest scan, open leak alerts and forecast; fetched server-side. */
     @WithDefault("http://127.0.0.1:8084")
     String socketMonitorUrl();
+
+    /**
+     * The bearer token sent to the evaluator's and the socket monitor's read APIs ({@code /v1/…}), which accept
+     * it when it is one of their viewer tokens; none is sent when unset (read APIs left open).
+     */
+    Optional<String> peerToken();
 
     /** How long a call to the evaluator or the socket monitor may take before the page says it is unreachable. */
     @WithDefault("2s")

@@ -60,8 +60,10 @@ public class Peers {
     private <T> Fetched<T> get(String base, String path, String name, Decoder<T> decoder) {
         HttpRequest req;
         try {
-            req = HttpRequest.newBuilder(URI.create(base.replaceAll("/+$", "") + path)).timeout(config.peerTimeout())
-                    .header("Accept", "application/json").GET().build();
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base.replaceAll("/+$", "") + path)).timeout(config.peerTimeout())
+                    .header("Accept", "application/json").GET();
+            config.peerToken().map(String::strip).filter(t -> !t.isEmpty()).ifPresent(t -> b.header("Authorization", "Bearer " + t));
+            req = b.build();
         } catch (IllegalArgumentException e) {
             return Fetched.failed(name + " unreachable: bad address " + base);
         }

@@ -5,6 +5,8 @@ import io.hangcheck.events.InvalidEventException;
 import io.hangcheck.events.Topics;
 import io.hangcheck.executor.config.ExecutorConfig;
 import io.hangcheck.executor.store.NotLeaderException;
+import io.hangcheck.support.KafkaClientProperties;
+import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -48,6 +50,10 @@ public class LivenessEventsLoop {
     ExecutorConfig config;
     @ConfigProperty(name = "kafka.bootstrap.servers", defaultValue = "localhost:9092")
     String bootstrap;
+    /** Quarkus' default Kafka configuration: security.protocol, sasl.*, ssl.* as the channels have them. */
+    @Inject
+    @Identifier("default-kafka-broker")
+    Map<String, Object> kafkaDefaults;
 
     private volatile boolean running;
     private volatile KafkaConsumer<String, byte[]> consumer;
@@ -165,7 +171,7 @@ public class LivenessEventsLoop {
     }
 
     private KafkaConsumer<String, byte[]> consumer() {
-        Properties props = new Properties();
+        Properties props = KafkaClientProperties.of(kafkaDefaults, Map.of());
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, config.eventsGroup());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -238,7 +244,7 @@ public class LivenessEventsLoop {
     }
 
     private KafkaProducer<String, byte[]> deadLetterProducer() {
-        Properties p = new Properties();
+        Properties p = KafkaClientProperties.of(kafkaDefaults, Map.of());
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");

@@ -6,8 +6,10 @@ import io.hangcheck.executor.config.ExecutorConfig;
 import io.hangcheck.executor.metrics.ExecutorMetrics;
 import io.hangcheck.executor.store.Database;
 import io.hangcheck.executor.store.Outbox;
+import io.hangcheck.support.KafkaClientProperties;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -23,6 +25,7 @@ import org.jboss.logging.Logger;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -52,12 +55,16 @@ public class OutboxRelay {
     ExecutorMetrics metrics;
     @ConfigProperty(name = "kafka.bootstrap.servers", defaultValue = "localhost:9092")
     String bootstrap;
+    /** Quarkus' default Kafka configuration: security.protocol, sasl.*, ssl.* as the channels have them. */
+    @Inject
+    @Identifier("default-kafka-broker")
+    Map<String, Object> kafkaDefaults;
 
     private KafkaProducer<String, byte[]> producer;
     private ScheduledExecutorService timer;
 
     void start(@Observes StartupEvent ev) {
-        Properties p = new Properties();
+        Properties p = KafkaClientProperties.of(kafkaDefaults, Map.of());
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);

@@ -19,12 +19,15 @@ import java.util.Map;
 /**
  * The evaluator's {@code GET /v1/hosts/{id}} and the socket monitor's {@code GET /v1/sockets[/alerts]} on a
  * free loopback port, answering with the contract's records (as the real services do), so the console's
- * server-side fetches and their rendering are exercised. Setting the system property {@link #DOWN} makes every
+ * server-side fetches and their rendering are exercised; like the real read APIs with viewer tokens on, they answer 401
+ * without {@link #PEER_TOKEN}. Setting the system property {@link #DOWN} makes every
  * request end without an answer, as a dead peer would (system properties are seen by every class loader).
  */
 public class ConsolePeersResource implements QuarkusTestResourceLifecycleManager {
     public static final String DOWN = "hangcheck.it.console.peers.down";
     public static final String KNOWN_HOST = "console-hung-1";
+    /** The viewer token the fake read APIs require, as the real ones do when viewer tokens are configured. */
+    public static final String PEER_TOKEN = "console-peer-token";
 
     private HttpServer server;
 
@@ -72,7 +75,8 @@ public class ConsolePeersResource implements QuarkusTestResourceLifecycleManager
         // The broker is shared by the JVM's test classes: this class's executor answers the hangs it publishes,
         // not every HUNG other classes left on the topic (whose hosts it does not know).
         return Map.of("hangcheck.console.evaluator-url", url, "hangcheck.console.socket-monitor-url", url,
-                "hangcheck.console.peer-timeout", "1s", "hangcheck.executor.events-offset-reset", "latest");
+                "hangcheck.console.peer-timeout", "1s", "hangcheck.console.peer-token", PEER_TOKEN,
+                "hangcheck.executor.events-offset-reset", "latest");
     }
 
     private record Answer(int status, String json) {
@@ -87,7 +91,8 @@ public class ConsolePeersResource implements QuarkusTestResourceLifecycleManager
             if (Boolean.getBoolean(DOWN)) {
                 return; // closed without a status line: what a dead peer looks like to the client
             }
-            Answer a = body.get();
+            Answer a = ("Bearer " + PEER_TOKEN).equals(ex.getRequestHeaders().getFirst("Authorization")) ? body.get()
+                    : new Answer(401, "{\"title\":\"Unauthorized\",\"status\":401,\"detail\":\"a viewer token is required\"}");
             byte[] bytes = a.json().getBytes(StandardCharsets.UTF_8);
             ex.getResponseHeaders().add("Content-Type", a.status() == 200 ? "application/json" : "application/problem+json");
             ex.sendResponseHeaders(a.status(), bytes.length);
