@@ -47,10 +47,6 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -148,7 +144,7 @@ class ChaosTest {
                 .start();
         ServiceProcess ingestB = stack.ingests.get(1);
         int control = ServiceProcess.freePort();
-        sim = ServiceProcess.jar("sim-chaos", agentJar(), List.of("--simulate", "--pools", "udp:10", "--interval", "1s",
+        sim = ServiceProcess.jar("sim-chaos", Stack.agentJar(), List.of("--simulate", "--pools", "udp:10", "--interval", "1s",
                 "--transport", "udp", "--ingest", "127.0.0.1:" + ingestB.port(), "--control-port", Integer.toString(control),
                 "--boot-time", "2s", "--status-every", "30s"), Map.of(), control).start();
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> sim.get("/status").statusCode() == 200);
@@ -182,11 +178,8 @@ class ChaosTest {
                 all.add(at.get(i) + " " + (m.find() ? m.group(1) : bodies.get(i)));
             }
             String line = Instant.now() + " ChaosTest" + (FULL ? " [full]" : " [short]") + " notifications over the whole run (stack start to end): "
-                    + all.size() + " " + all + "\n";
-            Path file = Stack.logDir().resolveSibling(FULL ? "chaos-results.txt" : "e2e-results.txt");
-            Files.createDirectories(file.getParent());
-            Files.writeString(file, line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-            System.out.print("[e2e result] " + line);
+                    + all.size() + " " + all;
+            Stack.recordResult(FULL ? "chaos-results.txt" : "e2e-results.txt", line);
         }
         if (partition != null) {
             partition.close();
@@ -305,7 +298,7 @@ class ChaosTest {
             for (int i = 0; i < PARTITION_HOSTS.size(); i++) {
                 partition.addNamespace(i);
                 partition.startIn(i, "agent-" + PARTITION_HOSTS.get(i), List.of(javaBin(), "-Xmx48m", "-XX:+UseSerialGC", "-jar",
-                        agentJar().toString(), "--ingest", partition.machineAddress(i) + ":" + target.port(), "--mode", "udp",
+                        Stack.agentJar().toString(), "--ingest", partition.machineAddress(i) + ":" + target.port(), "--mode", "udp",
                         "--host-id", PARTITION_HOSTS.get(i), "--labels", "pool=netns", "--interval", "1s", "--quiet"));
                 putInventory(PARTITION_HOSTS.get(i));
             }
@@ -895,23 +888,7 @@ class ChaosTest {
     }
 
     private void record(Map<String, ?> figures) throws IOException {
-        String line = Instant.now() + " " + scenario + (FULL ? " [full]" : " [short]") + " ("
-                + Duration.between(scenarioStart, Instant.now()).toSeconds() + " s): " + figures + "\n";
-        Path file = Stack.logDir().resolveSibling(FULL ? "chaos-results.txt" : "e2e-results.txt");
-        Files.createDirectories(file.getParent());
-        Files.writeString(file, line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        System.out.print("[e2e result] " + line);
-    }
-
-    private static Path agentJar() throws IOException {
-        try (DirectoryStream<Path> jars = Files.newDirectoryStream(ServiceProcess.ROOT.resolve("host-agent/target"), "hangcheck-host-agent-*.jar")) {
-            for (Path j : jars) {
-                String n = j.getFileName().toString();
-                if (!n.endsWith("-sources.jar") && !n.endsWith("-tests.jar") && !n.endsWith("-javadoc.jar")) {
-                    return j;
-                }
-            }
-        }
-        throw new IllegalStateException("host-agent/target/hangcheck-host-agent-*.jar is missing: build host-agent first (./mvnw install)");
+        Stack.recordResult(FULL ? "chaos-results.txt" : "e2e-results.txt", Instant.now() + " " + scenario
+                + (FULL ? " [full]" : " [short]") + " (" + Duration.between(scenarioStart, Instant.now()).toSeconds() + " s): " + figures);
     }
 }

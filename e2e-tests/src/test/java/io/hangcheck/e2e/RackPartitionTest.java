@@ -13,10 +13,6 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.net.http.HttpRequest;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -83,11 +79,11 @@ class RackPartitionTest {
         partition = new NetworkPartition();
         partition.addNamespace(0);
         partition.startIn(0, "sim-rack", List.of(ServiceProcess.javaBin(), "-Xmx64m", "-XX:+UseSerialGC", "-jar",
-                agentJar().toString(), "--simulate", "--pools", "rack:" + RACK_HOSTS, "--interval", "1s", "--transport", "udp",
+                Stack.agentJar().toString(), "--simulate", "--pools", "rack:" + RACK_HOSTS, "--interval", "1s", "--transport", "udp",
                 "--ingest", partition.machineAddress(0) + ":" + port, "--control-bind", partition.namespaceAddress(0),
                 "--control-port", "0", "--status-every", "30s", "--quiet"));
         int control = ServiceProcess.freePort();
-        lab = ServiceProcess.jar("sim-lab", agentJar(), List.of("--simulate", "--pools", "lab:" + LAB_HOSTS, "--interval", "1s",
+        lab = ServiceProcess.jar("sim-lab", Stack.agentJar(), List.of("--simulate", "--pools", "lab:" + LAB_HOSTS, "--interval", "1s",
                 "--transport", "udp", "--ingest", "127.0.0.1:" + port, "--control-port", Integer.toString(control),
                 "--status-every", "30s", "--quiet"), Map.of(), control).start();
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> lab.get("/status").statusCode() == 200);
@@ -203,22 +199,6 @@ class RackPartitionTest {
     }
 
     private static void record(Map<String, ?> figures) throws IOException {
-        String line = Instant.now() + " RackPartitionTest: " + figures + "\n";
-        Path file = Stack.logDir().resolveSibling("e2e-results.txt");
-        Files.createDirectories(file.getParent());
-        Files.writeString(file, line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        System.out.print("[e2e result] " + line);
-    }
-
-    private static Path agentJar() throws IOException {
-        try (DirectoryStream<Path> jars = Files.newDirectoryStream(ServiceProcess.ROOT.resolve("host-agent/target"), "hangcheck-host-agent-*.jar")) {
-            for (Path j : jars) {
-                String n = j.getFileName().toString();
-                if (!n.endsWith("-sources.jar") && !n.endsWith("-tests.jar") && !n.endsWith("-javadoc.jar")) {
-                    return j;
-                }
-            }
-        }
-        throw new IllegalStateException("host-agent/target/hangcheck-host-agent-*.jar is missing: build host-agent first");
+        Stack.recordResult("e2e-results.txt", Instant.now() + " RackPartitionTest: " + figures);
     }
 }

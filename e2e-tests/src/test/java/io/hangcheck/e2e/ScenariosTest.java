@@ -27,8 +27,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -473,12 +471,8 @@ class ScenariosTest {
     }
 
     private void record(Map<String, ?> figures) throws IOException {
-        Map<String, Object> sorted = new java.util.TreeMap<>(figures);
-        String line = Instant.now() + " " + scenario + " (" + Duration.between(scenarioStart, Instant.now()).toSeconds() + " s): " + sorted + "\n";
-        var file = Stack.logDir().resolveSibling("e2e-results.txt");
-        Files.createDirectories(file.getParent());
-        Files.writeString(file, line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        System.out.print("[e2e result] " + line);
+        Stack.recordResult("e2e-results.txt", Instant.now() + " " + scenario + " ("
+                + Duration.between(scenarioStart, Instant.now()).toSeconds() + " s): " + new java.util.TreeMap<>(figures));
     }
 
 }

@@ -257,6 +257,31 @@ final class Stack implements AutoCloseable {
         return ServiceProcess.ROOT.resolve("e2e-tests/target/e2e-logs");
     }
 
+    /**
+     * Appends one scenario's figures to {@code target/<file>} (e2e-results.txt, chaos-results.txt: what RESULTS.md
+     * is written from) and prints the line.
+     */
+    static void recordResult(String file, String line) throws java.io.IOException {
+        Path out = logDir().resolveSibling(file);
+        Files.createDirectories(out.getParent());
+        Files.writeString(out, line + "\n", java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        System.out.println("[e2e result] " + line);
+    }
+
+    /** The host-agent jar the simulated fleets run (built by the reactor before the e2e tests). */
+    static Path agentJar() throws java.io.IOException {
+        try (java.nio.file.DirectoryStream<Path> jars = Files.newDirectoryStream(ServiceProcess.ROOT.resolve("host-agent/target"),
+                "hangcheck-host-agent-*.jar")) {
+            for (Path j : jars) {
+                String n = j.getFileName().toString();
+                if (!n.endsWith("-sources.jar") && !n.endsWith("-tests.jar") && !n.endsWith("-javadoc.jar")) {
+                    return j;
+                }
+            }
+        }
+        throw new IllegalStateException("host-agent/target/hangcheck-host-agent-*.jar is missing: build host-agent first (./mvnw install)");
+    }
+
     /** Stops the fleet's senders first, then the stack; either may be null (a start that failed half-way). */
     static void close(Fleet fleet, Stack stack) throws InterruptedException {
         if (fleet != null) {
