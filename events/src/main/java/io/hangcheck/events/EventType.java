@@ -46,13 +46,4 @@ public enum EventType {
         }
         throw new IllegalArgumentException("not an event record: " + recordClass.getName());
     }
-
-    public static EventType ofCeType(String ceType) {
-        for (EventType t : values()) {
-            if (t.ceType.equals(ceType)) {
-                return t;
-            }
-        }
-        throw new IllegalArgumentException("unknown ce_type: " + ceType);
-    }
 }

@@ -100,9 +100,4 @@ public final class DeadlineIndex {
     public int size() {
         return slots.size();
     }
-
-    public long dueOf(String host) {
-        Slot s = slots.get(host);
-        return s == null ? Long.MAX_VALUE : s.due;
-    }
 }

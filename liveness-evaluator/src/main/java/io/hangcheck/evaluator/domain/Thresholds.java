@@ -125,20 +125,6 @@ public record Thresholds(
                 stormWindowMs, stormShare, stormMinHosts, rebootConfirmMs, forgetAfterMs, instanceForgetAfterMs);
     }
 
-    public Thresholds withTiming(long expectedIntervalMs, long suspectAfterMs, long hangAfterMs) {
-        return new Thresholds(expectedIntervalMs, suspectAfterMs, hangAfterMs, bootGraceMs, phiSuspect, phiHang,
-                acceptablePauseMs, minStdDevMs, statsWindow, staleAfterMs, noTicksFreezeAfterMs, heldRecheckMs,
-                degradedAbove, freezeAbove, degradedThawBelow, freezeThawBelow, thawAfterMs, minTracked,
-                stormWindowMs, stormShare, stormMinHosts, rebootConfirmMs, forgetAfterMs, instanceForgetAfterMs);
-    }
-
-    public Thresholds withStorm(double stormShare, int stormMinHosts) {
-        return new Thresholds(expectedIntervalMs, suspectAfterMs, hangAfterMs, bootGraceMs, phiSuspect, phiHang,
-                acceptablePauseMs, minStdDevMs, statsWindow, staleAfterMs, noTicksFreezeAfterMs, heldRecheckMs,
-                degradedAbove, freezeAbove, degradedThawBelow, freezeThawBelow, thawAfterMs, minTracked,
-                stormWindowMs, stormShare, stormMinHosts, rebootConfirmMs, forgetAfterMs, instanceForgetAfterMs);
-    }
-
     public Thresholds withLifetimes(long rebootConfirmMs, long forgetAfterMs, long instanceForgetAfterMs) {
         return new Thresholds(expectedIntervalMs, suspectAfterMs, hangAfterMs, bootGraceMs, phiSuspect, phiHang,
                 acceptablePauseMs, minStdDevMs, statsWindow, staleAfterMs, noTicksFreezeAfterMs, heldRecheckMs,

@@ -68,6 +68,13 @@ public interface ExecutorConfig {
 
     /** Global and per-host limits of the policy chain. */
     interface Limits {
+        /** The policy's limits from these settings. */
+        default io.hangcheck.executor.domain.Policy.Limits policyLimits() {
+            return new io.hangcheck.executor.domain.Policy.Limits(inFlight(), bucketCapacity(), bucketPeriod(),
+                    degradedBucketCapacity(), degradedBucketPeriod(), fleetSharePerHour(), hostCoolDown(),
+                    quarantineAfter(), quarantineWindow());
+        }
+
         /** Reboots in flight at once (intent made, host not yet confirmed back). */
         @WithDefault("3")
         int inFlight();

@@ -31,10 +31,7 @@ public class Components {
     @Produces
     @Singleton
     Policy policy(Clock clock, ExecutorConfig config) {
-        ExecutorConfig.Limits l = config.limits();
-        return new Policy(clock, new Policy.Limits(l.inFlight(), l.bucketCapacity(), l.bucketPeriod(),
-                l.degradedBucketCapacity(), l.degradedBucketPeriod(), l.fleetSharePerHour(), l.hostCoolDown(),
-                l.quarantineAfter(), l.quarantineWindow()));
+        return new Policy(clock, config.limits().policyLimits());
     }
 
     @Produces
