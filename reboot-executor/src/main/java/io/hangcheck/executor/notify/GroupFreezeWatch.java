@@ -32,6 +32,24 @@ public final class GroupFreezeWatch {
 
     /** Looks at the latest report of every evaluator: raises (or refreshes) each FROZEN group, resolves the others. */
     public synchronized void observe(Collection<FleetHealth> reports) {
+        observe(reports, false);
+    }
+
+    /**
+     * As {@link #observe(Collection)}, but while the whole fleet is FROZEN its one alert says it all (as an
+     * inhibition would): no group alert is raised, and group alerts not told yet are withdrawn; groups already told
+     * stay as they are (neither refreshed nor resolved) until the fleet thaws and they are looked at again.
+     */
+    public synchronized void observe(Collection<FleetHealth> reports, boolean fleetFrozen) {
+        if (fleetFrozen) {
+            if (!grouper.notified(GROUP)) {
+                for (String key : frozenSince.keySet()) {
+                    grouper.resolve(GROUP, key, "withdrawn: the whole fleet is FROZEN");
+                }
+                frozenSince.clear();
+            }
+            return;
+        }
         Map<String, int[]> frozen = new TreeMap<>();
         Map<String, String> why = new TreeMap<>();
         for (FleetHealth r : reports) {

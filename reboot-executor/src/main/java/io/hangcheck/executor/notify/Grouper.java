@@ -85,6 +85,12 @@ public final class Grouper {
         }
     }
 
+    /** Whether {@code group} has been told at least once (its first message went out and it is not over). */
+    public synchronized boolean notified(String group) {
+        Group g = groups.get(group);
+        return g != null && g.lastSent != null;
+    }
+
     /** The messages due now; each group at most one. */
     public synchronized List<Notification> due() {
         Instant now = clock.instant();

@@ -116,8 +116,8 @@ public class Notifier {
             fleet(fleetView.status());
             metrics.fleetFrozen.set(freezeWatch.frozen() ? 1 : 0);
             // one alert per FROZEN host group (rack, subnet, ...), all in one notification group: two racks dark
-            // together are one message, not one per held host
-            groupWatch.observe(fleetView.reports().values());
+            // together are one message, not one per held host; none while the whole fleet is FROZEN (its alert says it)
+            groupWatch.observe(fleetView.reports().values(), freezeWatch.frozen());
         } catch (RuntimeException e) {
             LOG.warnf("fleet view not looked at: %s", e.getMessage());
         }

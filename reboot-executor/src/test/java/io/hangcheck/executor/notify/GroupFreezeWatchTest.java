@@ -62,6 +62,36 @@ class GroupFreezeWatchTest {
     }
 
     @Test
+    void whileTheWholeFleetIsFrozenItsAlertSaysItAllAndAGroupStillFrozenAfterTheThawIsTold() {
+        // a fleet-wide outage: every group freezes with the fleet (the group seen first, within the group wait)
+        watch.observe(List.of(report("ev-1", List.of(frozen("net=10.1.7.0/24", 113)))), false);
+        clock.step(Duration.ofSeconds(2));
+        for (int s = 0; s < 600; s++) {
+            watch.observe(List.of(report("ev-1", List.of(frozen("net=10.1.7.0/24", 113), frozen("pool=nightly", 40)))), true);
+            sent.addAll(grouper.due());
+            clock.step(Duration.ofSeconds(1));
+        }
+        assertThat(sent).as("no group message during the fleet's freeze").isEmpty();
+        assertThat(watch.frozen()).isEmpty();
+        // the fleet thaws, one rack stays dark: now it is told
+        run(60, report("ev-1", List.of(frozen("rack=r7", 40))));
+        assertThat(sent).singleElement().satisfies(n -> assertThat(n.lines()).singleElement().asString().contains("Group rack=r7"));
+    }
+
+    @Test
+    void aGroupToldBeforeTheFleetFrozeIsNeitherResolvedNorRepeatedDuringTheFreeze() {
+        run(60, report("ev-1", List.of(frozen("rack=r7", 40))));
+        assertThat(sent).hasSize(1);
+        for (int s = 0; s < 600; s++) {
+            watch.observe(List.of(report("ev-1", List.of())), true);
+            sent.addAll(grouper.due());
+            clock.step(Duration.ofSeconds(1));
+        }
+        assertThat(sent).hasSize(1);
+        assertThat(watch.frozen()).containsExactly("rack=r7");
+    }
+
+    @Test
     void degradedGroupsAndAFreezeShorterThanTheGroupWaitAreNoMessage() {
         FleetHealth.GroupHealth degraded = new FleetHealth.GroupHealth("rack=r3", FleetMode.DEGRADED, 40, 9, T0, "9 of 40 silent");
         run(600, report("ev-1", List.of(degraded)));
