@@ -63,7 +63,10 @@ public class Decider {
     public record Request(String incidentId, String hostId, String bootId, Map<String, String> labels,
                           Situation.Origin origin, Evidence evidence, Map<String, String> extraDetail,
                           String groupDegraded) {
-        /** A request without a group mark (operators, the re-check: host states do not carry it). */
+        /**
+         * A request without a group mark: an operator's, or the re-check's (host states do not carry the mark; the
+         * re-check of a claimed incident takes the mark it was claimed with from the ledger).
+         */
         public Request(String incidentId, String hostId, String bootId, Map<String, String> labels,
                        Situation.Origin origin, Evidence evidence, Map<String, String> extraDetail) {
             this(incidentId, hostId, bootId, labels, origin, evidence, extraDetail, null);
@@ -135,14 +138,20 @@ public class Decider {
             if (again && !standing.mayBeDecidedAgain()) {
                 return null;
             }
-            boolean duplicate = !again && !tx.claim(req.incidentId(), req.hostId(), req.bootId(), req.origin(), now);
+            boolean duplicate = !again && !tx.claim(req.incidentId(), req.hostId(), req.bootId(), req.origin(),
+                    req.groupDegraded(), now);
+            // decided again: the incident keeps the group mark its HUNG came with (the host state has none)
+            String groupDegraded = req.groupDegraded() != null ? req.groupDegraded() : again ? standing.groupDegraded() : null;
             Situation s = tx.situation(req.hostId(), req.labels(), req.origin(), duplicate, req.evidence(), fleet, now);
-            Verdict v = policy.decide(s, req.groupDegraded()); // a DEGRADED group: the slow bucket, as a DEGRADED fleet
+            Verdict v = policy.decide(s, groupDegraded); // a DEGRADED group: the slow bucket, as a DEGRADED fleet
             if (again && !v.acts() && v.decision() == standing.lastDecision() && v.reason() == standing.lastReason()) {
                 return null; // the same answer as last time: nothing to record
             }
             Map<String, String> detail = new HashMap<>(v.detail());
             detail.putAll(req.extraDetail());
+            if (groupDegraded != null) {
+                detail.putIfAbsent(Policy.GROUP_DEGRADED, groupDegraded); // the ledger row names the group
+            }
             String driver = s.inventory() == null ? null : drivers.nameFor(s.inventory());
             if (v.acts()) {
                 ResetType type = firstResetType(s.inventory());

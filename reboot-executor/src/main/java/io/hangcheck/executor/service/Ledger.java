@@ -123,9 +123,13 @@ public class Ledger {
                     actions.openAttempt(c, hostId));
         }
 
-        /** Claims an incident for this request; false when it was claimed before (a duplicate). */
-        public boolean claim(String incidentId, String hostId, String bootId, Situation.Origin origin, Instant now) throws SQLException {
-            return incidents.claim(c, incidentId, hostId, bootId, origin.name(), now);
+        /**
+         * Claims an incident for this request, with its HUNG's {@code groupDegraded} mark (null when none); false when
+         * it was claimed before (a duplicate).
+         */
+        public boolean claim(String incidentId, String hostId, String bootId, Situation.Origin origin, String groupDegraded,
+                             Instant now) throws SQLException {
+            return incidents.claim(c, incidentId, hostId, bootId, origin.name(), groupDegraded, now);
         }
 
         public IncidentStanding standing(String incidentId) throws SQLException {

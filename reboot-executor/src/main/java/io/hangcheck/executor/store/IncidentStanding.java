@@ -13,8 +13,16 @@ import java.util.Set;
  * @param acted        a reset attempt (intent) exists for it: it is never decided again
  * @param lastDecision its last decision other than a duplicate's skip, or null
  * @param lastReason   the reason of that decision, or null
+ * @param groupDegraded the evaluator's {@code groupDegraded} mark of the HUNG that claimed the incident (a group of
+ *                     the host was DEGRADED: the slow bucket), null when it had none
  */
-public record IncidentStanding(boolean claimed, boolean acted, RebootDecision lastDecision, RebootReason lastReason) {
+public record IncidentStanding(boolean claimed, boolean acted, RebootDecision lastDecision, RebootReason lastReason,
+                               String groupDegraded) {
+
+    /** An incident claimed without a group mark. */
+    public IncidentStanding(boolean claimed, boolean acted, RebootDecision lastDecision, RebootReason lastReason) {
+        this(claimed, acted, lastDecision, lastReason, null);
+    }
 
     /**
      * Reasons that can pass with time or an operator's change, so a hang answered with one of them is looked at

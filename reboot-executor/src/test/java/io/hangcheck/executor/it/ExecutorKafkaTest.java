@@ -337,6 +337,37 @@ class ExecutorKafkaTest {
     }
 
     @Test
+    void aGroupDegradedHangHeldWhileTheFleetWasFrozenKeepsTheSlowBucketWhenTheReCheckDecidesItAgain() throws Exception {
+        String mark = "rack=r9 DEGRADED: 4 of 12 silent (0.33 >= 0.20)";
+        it.fleet(FleetMode.FROZEN);
+        it.flush();
+        await().atMost(Duration.ofSeconds(20)).until(() -> given().when().get("/metrics").then().extract().asString()
+                .contains("hangcheck_executor_fleet_frozen 1.0"));
+        for (String h : List.of("gdr-1", "gdr-2", "gdr-3")) {
+            ItSupport.inventory(h, "redfish", redfish(h));
+            it.hungInDegradedGroup(h, "b1", 5, mark);
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() ->
+                ItSupport.count("SELECT count(*) FROM ledger WHERE host_id LIKE 'gdr-%' AND decision = 'HELD' AND reason = 'FLEET_FROZEN'") == 3);
+        assertThat(ItSupport.count("SELECT count(*) FROM incident WHERE host_id LIKE 'gdr-%' AND group_degraded = '" + mark + "'"))
+                .as("each claim keeps the mark").isEqualTo(3);
+
+        // the fleet thaws; the re-check decides the three again from their host states (which carry no mark)
+        fleetSettledNormal();
+        List<RebootRecord> again = recheck.run().stream().filter(r -> r.hostId().startsWith("gdr-")).toList();
+        // the slow bucket holds one token (1 per 10 min); the primary one (6) and the in-flight cap (3) would pass all three
+        assertThat(again).extracting(r -> r.decision() + " " + r.reason()).containsExactlyInAnyOrder(
+                "INTENT POLICY_PASSED", "EXECUTED POLICY_PASSED", "HELD FLEET_DEGRADED_RATE", "HELD FLEET_DEGRADED_RATE");
+        assertThat(again).filteredOn(r -> r.decision() != io.hangcheck.events.RebootDecision.EXECUTED).hasSize(3)
+                .allSatisfy(r -> assertThat(r.detail()).containsEntry("groupDegraded", mark).containsEntry("recheck", "true"));
+        assertThat(bmc.resets()).extracting(FakeBmc.Reset::systemId).hasSize(1).allMatch(h -> h.startsWith("gdr-"));
+
+        // looked at again: the same answer (the slow bucket is still empty), nothing written, nothing reset
+        assertThat(recheck.run()).filteredOn(r -> r.hostId().startsWith("gdr-")).isEmpty();
+        assertThat(bmc.resets()).hasSize(1);
+    }
+
+    @Test
     void fiftyIndependentHangsInANormalFleetNeverExceedTheCaps() throws Exception {
         for (int i = 0; i < 50; i++) {
             ItSupport.inventory("n50-" + i, "redfish", redfish("n50-" + i));
