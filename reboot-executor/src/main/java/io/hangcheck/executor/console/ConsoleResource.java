@@ -2,6 +2,7 @@ package io.hangcheck.executor.console;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hangcheck.events.FleetHealth;
+import io.hangcheck.events.FleetMode;
 import io.hangcheck.events.HostState;
 import io.hangcheck.events.HostStatus;
 import io.hangcheck.events.LeakAlert;
@@ -207,10 +208,17 @@ public class ConsoleResource {
             List<EvaluatorLine> evs = fleetView.reports().values().stream().sorted(Comparator.comparing(FleetHealth::evaluatorId))
                     .map(r -> new EvaluatorLine(r.evaluatorId(), r.mode().name(), r.reasons(), r.trackedHosts(), r.silentHosts(), ago(r.at(), now)))
                     .toList();
+            List<FleetHealth> reports = List.copyOf(fleetView.reports().values());
+            List<GroupLine> groups = groupLines(reports, now);
+            int unlisted = 0;
+            for (FleetHealth r : reports) {
+                unlisted += r.unhealthyGroups() == null ? 0 : Math.max(0, r.unhealthyGroups() - r.groups().size());
+            }
             int quarantined = safe(() -> quarantines.count(), -1);
             int silences = safe(() -> silenceTable.notEnded(now).size(), -1);
             int pg = p.page();
-            Fleet m = new Fleet(counts, p.fleet(), fs.mode().name(), fs.reasons(), evs, quarantined, silences, rows, p.matched(),
+            Fleet m = new Fleet(counts, p.fleet(), fs.mode().name(), fs.reasons(), evs, groups, unlisted, quarantined, silences,
+                    rows, p.matched(),
                     pg + 1, p.pages(), pg > 0 ? href("/", with(base, "page", Integer.toString(pg - 1))) : null,
                     pg + 1 < p.pages() ? href("/", with(base, "page", Integer.toString(pg + 1))) : null,
                     st == null ? "" : st.name(), nz(label), nz(q), so.name().toLowerCase(), desc, sorts,
@@ -720,6 +728,29 @@ public class ConsoleResource {
     private static String states(Map<String, Integer> m) {
         return m.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
                 .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "));
+    }
+
+    /**
+     * The unhealthy host groups of every evaluator's latest report, one row per group and evaluator (each judges the
+     * part of a group on its own partitions): FROZEN first, then by silent share, then by group and evaluator.
+     */
+    static List<GroupLine> groupLines(List<FleetHealth> reports, Instant now) {
+        record Line(FleetHealth.GroupHealth g, String evaluator) {
+        }
+        List<Line> all = new ArrayList<>();
+        for (FleetHealth r : reports) {
+            for (FleetHealth.GroupHealth g : r.groups()) {
+                if (g.mode() != FleetMode.NORMAL) {
+                    all.add(new Line(g, r.evaluatorId()));
+                }
+            }
+        }
+        all.sort(Comparator.comparing((Line l) -> l.g().mode() != FleetMode.FROZEN)
+                .thenComparing(l -> -(double) l.g().silent() / Math.max(1, l.g().tracked()))
+                .thenComparing(l -> l.g().group())
+                .thenComparing(Line::evaluator));
+        return all.stream().map(l -> new GroupLine(l.g().group(), l.g().mode().name(), l.g().silent(), l.g().tracked(),
+                ago(l.g().since(), now), l.evaluator(), nz(l.g().reason()))).toList();
     }
 
     private static String ago(Instant t, Instant now) {

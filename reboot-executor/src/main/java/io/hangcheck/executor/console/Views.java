@@ -30,7 +30,26 @@ public final class Views {
                           String labels, String incident) {
     }
 
+    /**
+     * One unhealthy host group as one evaluator reports it ({@code FleetHealth.groups}).
+     *
+     * @param group  {@code key=value}, e.g. {@code rack=r12}
+     * @param mode   DEGRADED or FROZEN
+     * @param silent of {@code tracked}, the hosts down
+     * @param since  how long ago its mode began
+     * @param reason the evaluator's reason ({@code 8 of 8 silent (1.00 >= 0.50)})
+     */
+    public record GroupLine(String group, String mode, int silent, int tracked, String since, String evaluator, String reason) {
+    }
+
+    /**
+     * The fleet page.
+     *
+     * @param groups          the unhealthy host groups every evaluator lists, FROZEN first, then by silent share
+     * @param unlistedGroups  unhealthy groups the evaluators count but do not list (each lists its worst 20)
+     */
     public record Fleet(List<StateCount> counts, int fleet, String mode, List<String> reasons, List<EvaluatorLine> evaluators,
+                        List<GroupLine> groups, int unlistedGroups,
                         int quarantined, int silences, List<HostRow> rows, int matched, int page, int pages,
                         String prevHref, String nextHref, String state, String label, String q, String sort, boolean desc,
                         List<Link> sorts, List<String> states, int size) {

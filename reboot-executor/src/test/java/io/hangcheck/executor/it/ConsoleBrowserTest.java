@@ -1,5 +1,6 @@
 package io.hangcheck.executor.it;
 
+import io.hangcheck.events.FleetHealth;
 import io.hangcheck.events.FleetMode;
 import io.hangcheck.testing.KafkaTestResource;
 import io.hangcheck.testing.PostgresTestResource;
@@ -111,7 +112,7 @@ class ConsoleBrowserTest {
                 .when().post("/console/login");
         String viewerSession = viewer.cookie(sessionCookie());
         String viewerPage = given().cookie(sessionCookie(), viewerSession).when().get("/").then().statusCode(200).extract().asString();
-        assertThat(viewerPage).contains("victor (viewer)").doesNotContain("id=\"pause\"");
+        assertThat(viewerPage).contains("victor (viewer)", "Unhealthy host groups").doesNotContain("id=\"pause\"");
         given().cookie(sessionCookie(), viewerSession).formParam("csrf", csrf(viewerPage)).formParam("action", "PAUSE")
                 .formParam("reason", "x").formParam("confirm", "yes").when().post("/console/action").then().statusCode(403)
                 .body(org.hamcrest.Matchers.containsString("role viewer may not change anything"));
@@ -159,6 +160,22 @@ class ConsoleBrowserTest {
             it.flush();
             wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("tr[data-host='" + HOST + "']")));
             assertThat(b.driver.findElement(By.cssSelector("tr[data-host='" + HOST + "'] .tag")).getText()).isEqualTo("HUNG");
+            assertThat(b.driver.findElement(By.id("fleet-mode")).getText()).isEqualTo("NORMAL");
+
+            // a rack silent together and a pool with a few silent hosts: the groups table appears by the same live
+            // refresh, FROZEN first, while the fleet stays NORMAL
+            assertThat(b.driver.findElements(By.id("no-groups"))).hasSize(1);
+            java.time.Instant now = java.time.Instant.now();
+            it.fleetWithGroups(FleetMode.NORMAL, List.of(
+                    new FleetHealth.GroupHealth("pool=nightly", FleetMode.DEGRADED, 40, 9, now.minusSeconds(20), "9 of 40 silent (0.23 >= 0.20)"),
+                    new FleetHealth.GroupHealth("rack=r12", FleetMode.FROZEN, 8, 8, now.minusSeconds(40), "8 of 8 silent (1.00 >= 0.50)")));
+            it.flush();
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("tr[data-group='rack=r12']")));
+            List<WebElement> groups = b.driver.findElements(By.cssSelector("#group-table tbody tr"));
+            assertThat(groups).extracting(WebElement::getText).hasSize(2);
+            assertThat(groups.get(0).getText()).contains("rack=r12", "FROZEN", "8 / 8", "s ago", "ev-1");
+            assertThat(groups.get(1).getText()).contains("pool=nightly", "DEGRADED", "9 / 40", "ev-1");
+            assertThat(b.driver.findElements(By.id("no-groups"))).isEmpty();
             assertThat(b.driver.findElement(By.id("fleet-mode")).getText()).isEqualTo("NORMAL");
 
             // filtered by state, and the host page with the evaluator's view, the what-if and the ledger (the dry-run reset)

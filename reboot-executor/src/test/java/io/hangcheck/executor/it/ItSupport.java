@@ -117,6 +117,15 @@ final class ItSupport implements AutoCloseable {
         send(Topics.LIVENESS_EVENTS, host, e, EventType.LIVENESS_EVENT, e.eventId());
     }
 
+    /** Evaluator ev-1's report: the fleet in {@code mode}, with these unhealthy host groups. */
+    void fleetWithGroups(FleetMode mode, List<FleetHealth.GroupHealth> groups) {
+        Instant now = Instant.now();
+        FleetHealth f = new FleetHealth("ev-1", mode, mode == FleetMode.NORMAL ? List.of() : List.of("test says " + mode),
+                200, groups.stream().mapToInt(FleetHealth.GroupHealth::silent).sum(), 0.05, 0, List.of(0, 1, 2, 3), List.of(),
+                now, now, groups.size(), groups);
+        send(Topics.FLEET_HEALTH, "ev-1", f, EventType.FLEET_HEALTH, "ev-1@" + now);
+    }
+
     void fleet(FleetMode mode) {
         Instant now = Instant.now();
         FleetHealth f = new FleetHealth("ev-1", mode, mode == FleetMode.NORMAL ? List.of() : List.of("test says " + mode),
