@@ -155,6 +155,10 @@ final class ControlServer {
                         sim.wake(h);
                     }
                 });
+            case "cut":
+                return onHosts(action, q, (f, h) -> f.flags[h] |= Fleet.CUT);
+            case "uncut":
+                return onHosts(action, q, (f, h) -> f.flags[h] &= ~Fleet.CUT);
             case "slow": {
                 double factor = number(q.getOrDefault("factor", "3"), "factor");
                 if (!(factor >= 0.1 && factor <= 100)) {
@@ -177,7 +181,7 @@ final class ControlServer {
             case "clear":
                 return onHosts(action, q, (f, h) -> {
                     boolean wasHung = (f.flags[h] & Fleet.HUNG) != 0 || f.flaps.containsKey(h);
-                    f.flags[h] &= ~Fleet.HUNG;
+                    f.flags[h] &= ~(Fleet.HUNG | Fleet.CUT);
                     f.slow[h] = 1f;
                     f.skewMillis[h] = 0;
                     f.flaps.remove(h);
@@ -387,6 +391,7 @@ final class ControlServer {
             sent.put("httpAccepted", c.httpAccepted.get());
             sent.put("httpFailed", c.httpFailed.get());
             sent.put("httpDropped", c.httpDropped.get());
+            sent.put("lostToCut", c.lostToCut.get());
             sent.put("lastHttpProblem", c.lastHttpProblem);
             s.put("heartbeats", sent);
             s.put("leak", sim.leaker().status());

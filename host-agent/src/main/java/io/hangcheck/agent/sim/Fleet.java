@@ -14,9 +14,11 @@ import java.util.Map;
 final class Fleet {
     static final byte HUNG = 1;
     static final byte OFF = 2;
+    /** Cut off the network (a rack's switch died): the host runs, its heartbeats are lost. A reset does not mend it. */
+    static final byte CUT = 4;
 
     /** What a host is doing now, as shown by the control API and the Redfish {@code Oem} block. */
-    enum State { UP, HUNG, OFF, BOOTING, FLAP_DOWN }
+    enum State { UP, HUNG, OFF, BOOTING, FLAP_DOWN, CUT }
 
     private final List<PoolSpec> pools;
     private final int[] poolStart;
@@ -168,6 +170,9 @@ final class Fleet {
         if ((flags[host] & HUNG) != 0) {
             return State.HUNG;
         }
+        if ((flags[host] & CUT) != 0) {
+            return State.CUT;
+        }
         long[] flap = flaps.get(host);
         if (flap != null) {
             long phase = Math.floorMod(nowNanos - flap[2], flap[0] + flap[1]);
@@ -178,9 +183,12 @@ final class Fleet {
         return State.UP;
     }
 
-    /** A reboot: the host is silent for {@code bootNanos}, then heartbeats with a new boot id, seq from 0. */
+    /**
+     * A reboot: the host is silent for {@code bootNanos}, then heartbeats with a new boot id, seq from 0 (still lost
+     * while it is cut off: a reset does not mend the network).
+     */
     void reboot(int host, long nowNanos, long nowMillis, long bootNanos) {
-        flags[host] = 0;
+        flags[host] = (byte) (flags[host] & CUT);
         flaps.remove(host);
         bootCount[host]++;
         seq[host] = 0;
@@ -189,7 +197,7 @@ final class Fleet {
     }
 
     void powerOff(int host) {
-        flags[host] = OFF;
+        flags[host] = (byte) (OFF | (flags[host] & CUT));
         flaps.remove(host);
         silentUntilNanos[host] = 0;
     }

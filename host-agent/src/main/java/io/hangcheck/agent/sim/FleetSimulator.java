@@ -52,6 +52,8 @@ public final class FleetSimulator implements Closeable {
         public final AtomicLong httpFailed = new AtomicLong();
         public final AtomicLong httpDropped = new AtomicLong();
         public final AtomicLong resets = new AtomicLong();
+        /** Heartbeats of cut-off hosts, sent into a dead network (never reached ingest). */
+        public final AtomicLong lostToCut = new AtomicLong();
         volatile String lastHttpProblem;
 
         long sent() {
@@ -288,6 +290,11 @@ public final class FleetSimulator implements Closeable {
         double factor = (1 + (random.nextDouble() * 2 - 1) * config.jitter()) * fleet.slow[host];
         wheel.schedule(host, tickOf(nowNanos + (long) (intervalNanos * factor)));
         Fleet.State state = fleet.state(host, nowNanos);
+        if (state == Fleet.State.CUT) {
+            fleet.seq[host]++; // the host sent it; the network lost it
+            counters.lostToCut.incrementAndGet();
+            return;
+        }
         if (state != Fleet.State.UP) {
             return;
         }

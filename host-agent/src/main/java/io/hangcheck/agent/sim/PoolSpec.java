@@ -13,7 +13,9 @@ import java.util.Map;
 /**
  * One pool of virtual hosts: {@code name:count[:key=value+key=value...]}, e.g. {@code changelist:13:os=windows}.
  * The option {@code transport=udp|http} sets the pool's transport; every other option is a label. Every host of
- * the pool carries the label {@code pool=<name>}. Host ids are {@code <name>-<n>}, n from 1, zero-padded.
+ * the pool carries the label {@code pool=<name>}, unless its options set {@code pool} themselves (racks of one pool:
+ * {@code r01:10:rack=r01+pool=nightly}). Host ids are {@code <name>-<n>}, n from 1, zero-padded; the control API
+ * chooses hosts by the simulator's pool name ({@code pool=r01}), whatever their label.
  */
 public record PoolSpec(String name, int count, Map<String, String> labels, Transport transport) {
 
@@ -90,7 +92,7 @@ public record PoolSpec(String name, int count, Map<String, String> labels, Trans
                 }
             }
         }
-        labels.put("pool", name);
+        labels.putIfAbsent("pool", name); // a pool that is one rack of a larger pool names that one (pool=nightly)
         if (labels.size() > Heartbeat.LABELS_MAX) {
             throw new ConfigException(field, "pool " + name + " has more than " + Heartbeat.LABELS_MAX + " labels");
         }

@@ -124,7 +124,7 @@ public record SimConfig(
               --status-every 5s --tick 50ms --duration 0 --seed N --quiet
 
             Control API (POST unless noted; hosts chosen by hosts=a,b | pool=P [count=N] [offset=K] | count=N | all=true):
-              /hang /unhang /slow?factor=3 /flap?up=30s&down=90s /skew?seconds=3600 /clear
+              /hang /unhang /cut /uncut /slow?factor=3 /flap?up=30s&down=90s /skew?seconds=3600 /clear
               /leak?pool=changelist&rate=5&target=127.0.0.1:8081&max=200[&bind=127.0.0.2|none]   /leak/stop
               GET /status
             Redfish: the fleet's BMC at /redfish/v1 (GET /redfish/v1/Systems/{hostId}; POST …/Actions/ComputerSystem.Reset

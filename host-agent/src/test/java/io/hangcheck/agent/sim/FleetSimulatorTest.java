@@ -162,6 +162,52 @@ class FleetSimulatorTest {
     }
 
     @Test
+    void aCutRackLosesItsHeartbeatsUntilUncutAndComesBackWithItsBootAndCount() throws Exception {
+        FleetSimulator sim = simulator("--pools", "r01:5:rack=r01+pool=nightly,r02:5:rack=r02+pool=nightly",
+                "--interval", "200ms", "--boot-time", "300ms");
+        await(() -> from("r01-001", 0).size() >= 2 && !from("r01-002", 0).isEmpty() && !from("r02-001", 0).isEmpty());
+        assertThat(from("r01-001", 0).get(0).labels()).containsEntry("rack", "r01").containsEntry("pool", "nightly");
+        assertThat(from("r02-001", 0).get(0).labels()).containsEntry("rack", "r02").containsEntry("pool", "nightly");
+
+        HttpResponse<String> r = post(sim, "/cut?pool=r01", null); // applied on the simulator thread before it answers
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(r.body()).get("count").asInt()).isEqualTo(5);
+        long cutAt = System.currentTimeMillis();
+        List<Heartbeat> beforeCut = from("r01-001", 0);
+        Heartbeat lastBefore = beforeCut.get(beforeCut.size() - 1);
+        String boot2 = from("r01-002", 0).get(0).bootId();
+        // a reset does not mend the network: r01-002 boots and stays cut off
+        assertThat(post(sim, "/redfish/v1/Systems/r01-002/Actions/ComputerSystem.Reset", "{\"ResetType\":\"ForceRestart\"}")
+                .statusCode()).isEqualTo(204);
+        await(() -> {
+            try {
+                return get(sim, "/status").get("silent").path("cut").toString().contains("r01-002");
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        long bootedAt = System.currentTimeMillis();
+        await(() -> from("r02-001", bootedAt).size() >= 3); // the other rack kept sending meanwhile
+        assertThat(from("r02-001", bootedAt)).hasSizeGreaterThanOrEqualTo(3);
+        for (int i = 1; i <= 5; i++) {
+            assertThat(from("r01-00" + i, cutAt)).as("r01-00%d after the cut", i).isEmpty();
+        }
+        JsonNode status = get(sim, "/status");
+        assertThat(status.get("pools").get("r01").get("cut").asInt()).isEqualTo(5);
+        assertThat(status.get("pools").get("r02").get("cut").asInt()).isZero();
+        assertThat(status.get("heartbeats").get("lostToCut").asLong()).isPositive();
+
+        assertThat(post(sim, "/uncut?pool=r01", null).statusCode()).isEqualTo(200);
+        long uncutAt = System.currentTimeMillis();
+        await(() -> !from("r01-001", uncutAt).isEmpty() && !from("r01-002", uncutAt).isEmpty());
+        Heartbeat back = from("r01-001", uncutAt).get(0);
+        assertThat(back.bootId()).as("the host ran on: same boot").isEqualTo(lastBefore.bootId());
+        assertThat(back.seq()).as("the heartbeats lost in the cut were counted").isGreaterThan(lastBefore.seq() + 1);
+        assertThat(from("r01-002", uncutAt).get(0).bootId()).as("r01-002 was reset while cut off").isNotEqualTo(boot2);
+        assertThat(get(sim, "/status").get("pools").get("r01").get("cut").asInt()).isZero();
+    }
+
+    @Test
     void redfishResetRebootsAHungHostWhichReturnsWithANewBootId() throws Exception {
         FleetSimulator sim = simulator("--pools", "nightly:10", "--interval", "200ms", "--boot-time", "800ms");
         await(() -> !from("nightly-004", 0).isEmpty());
