@@ -15,6 +15,11 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+case "${1:-}" in
+  "") ;;
+  rack) shift; exec "$ROOT/lab.d/demo-rack.sh" "$@" ;;   # a rack goes dark while a host elsewhere hangs
+  *) printf 'error: unknown demo %s (./lab demo, ./lab demo rack)\n' "$1" >&2; exit 2 ;;
+esac
 # The services' ports (the table ./lab reads), the simulator's control port, agent_jar, port_open.
 # shellcheck source=lab.d/lib.sh
 . "$ROOT/lab.d/lib.sh"
