@@ -1,4 +1,4 @@
-package io.hangcheck.agent.sim;
+package io.hangcheck.simulator;
 
 import static io.hangcheck.agent.config.Numbers.number;
 
@@ -193,7 +193,7 @@ final class ControlServer {
                 return new Result(200, Map.of("action", "leak/stop", "closed", closed));
             }
             default:
-                return problem(404, "path", "no action '" + action + "' (see --simulate --help)");
+                return problem(404, "path", "no action '" + action + "' (see --help)");
         }
     }
 

@@ -1,4 +1,4 @@
-package io.hangcheck.agent.sim;
+package io.hangcheck.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -39,7 +39,7 @@ class SimBmcTest {
     }
 
     FleetSimulator simulator(String profile) throws Exception {
-        FleetSimulator sim = new FleetSimulator(SimConfig.from(new String[]{"--simulate", "--pools", "nightly:3",
+        FleetSimulator sim = new FleetSimulator(SimConfig.from(new String[]{"--pools", "nightly:3",
                 "--control-port", "0", "--status-every", "0", "--ingest", "127.0.0.1:9", "--interval", "1s", "--seed", "1",
                 "--bmc-user", "admin", "--bmc-password", "pw", "--bmc-profile", profile}, Map.of()), Clock.systemUTC());
         toClose.add(sim);
@@ -164,7 +164,7 @@ class SimBmcTest {
         try (InputStream in = SimBmcTest.class.getResourceAsStream("/sushy-reset.py")) {
             Files.copy(in, script);
         }
-        FleetSimulator sim = new FleetSimulator(SimConfig.from(new String[]{"--simulate", "--pools", "nightly:2",
+        FleetSimulator sim = new FleetSimulator(SimConfig.from(new String[]{"--pools", "nightly:2",
                 "--control-port", "0", "--status-every", "0", "--ingest", "127.0.0.1:9", "--interval", "1s", "--seed", "1",
                 "--bmc-user", "admin", "--bmc-password", "pw", "--bmc-profile", "ilo", "--bmc-tls-port", "0"}, Map.of()), Clock.systemUTC());
         toClose.add(sim);
