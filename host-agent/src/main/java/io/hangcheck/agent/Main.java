@@ -1,6 +1,5 @@
 package io.hangcheck.agent;
 
-import io.hangcheck.agent.agent.HeartbeatAgent;
 import io.hangcheck.agent.config.AgentConfig;
 import io.hangcheck.agent.config.ConfigException;
 
