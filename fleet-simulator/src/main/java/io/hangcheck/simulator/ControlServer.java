@@ -1,4 +1,4 @@
-package io.hangcheck.agent.sim;
+package io.hangcheck.simulator;
 
 import static io.hangcheck.agent.config.Numbers.number;
 
@@ -147,11 +147,10 @@ final class ControlServer {
             case "status":
                 return new Result(200, status());
             case "hang":
-                return onHosts(action, q, (f, h) -> f.flags[h] |= Fleet.HUNG);
+                return onHosts(action, q, Fleet::hang);
             case "unhang":
                 return onHosts(action, q, (f, h) -> {
-                    if ((f.flags[h] & Fleet.HUNG) != 0) {
-                        f.flags[h] &= ~Fleet.HUNG;
+                    if (f.unhang(h)) {
                         sim.wake(h);
                     }
                 });
@@ -160,7 +159,7 @@ final class ControlServer {
                 if (!(factor >= 0.1 && factor <= 100)) {
                     throw new ConfigException("factor", "must be within [0.1, 100]");
                 }
-                return onHosts(action, q, (f, h) -> f.slow[h] = (float) factor);
+                return onHosts(action, q, (f, h) -> f.slow(h, (float) factor));
             }
             case "flap": {
                 Duration up = Durations.parse(q.getOrDefault("up", Durations.format(config.interval().multipliedBy(3))), "up");
@@ -168,20 +167,15 @@ final class ControlServer {
                 if (up.isZero() || down.isZero()) {
                     throw new ConfigException("up", "up and down must be positive");
                 }
-                return onHosts(action, q, (f, h) -> f.flaps.put(h, new long[]{up.toNanos(), down.toNanos(), sim.now()}));
+                return onHosts(action, q, (f, h) -> f.flap(h, up.toNanos(), down.toNanos(), sim.now()));
             }
             case "skew": {
                 long seconds = (long) number(q.getOrDefault("seconds", "3600"), "seconds");
-                return onHosts(action, q, (f, h) -> f.skewMillis[h] = seconds * 1000);
+                return onHosts(action, q, (f, h) -> f.skew(h, seconds * 1000));
             }
             case "clear":
                 return onHosts(action, q, (f, h) -> {
-                    boolean wasHung = (f.flags[h] & Fleet.HUNG) != 0 || f.flaps.containsKey(h);
-                    f.flags[h] &= ~Fleet.HUNG;
-                    f.slow[h] = 1f;
-                    f.skewMillis[h] = 0;
-                    f.flaps.remove(h);
-                    if (wasHung) {
+                    if (f.clear(h)) {
                         sim.wake(h);
                     }
                 });
@@ -193,7 +187,7 @@ final class ControlServer {
                 return new Result(200, Map.of("action", "leak/stop", "closed", closed));
             }
             default:
-                return problem(404, "path", "no action '" + action + "' (see --simulate --help)");
+                return problem(404, "path", "no action '" + action + "' (see --help)");
         }
     }
 
@@ -355,16 +349,16 @@ final class ControlServer {
                         l.add(f.hostId(h));
                     }
                 }
-                if (f.resets[h] > 0 && resets.size() < 1000) {
-                    resets.put(f.hostId(h), f.resets[h]);
+                if (f.resets(h) > 0 && resets.size() < 1000) {
+                    resets.put(f.hostId(h), f.resets(h));
                 }
-                if (f.slow[h] != 1f && slow.size() < LIST_MAX) {
+                if (f.slowFactor(h) != 1f && slow.size() < LIST_MAX) {
                     slow.add(f.hostId(h));
                 }
-                if (f.skewMillis[h] != 0 && skewed.size() < LIST_MAX) {
+                if (f.skewMillis(h) != 0 && skewed.size() < LIST_MAX) {
                     skewed.add(f.hostId(h));
                 }
-                if (f.flaps.containsKey(h) && flapping.size() < LIST_MAX) {
+                if (f.flapping(h) && flapping.size() < LIST_MAX) {
                     flapping.add(f.hostId(h));
                 }
             }
