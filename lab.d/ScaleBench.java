@@ -36,7 +36,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * sample of hosts made to hang: delay = time the HUNG record was written − (last heartbeat seen + hang-after).
  * Prints a Markdown table and appends it to the output file.
  *
- * <pre>java -cp '.lab/kafka/lib/*:classes' ScaleBench OUT.md AGENT_JAR PIDS_DIR HANG_AFTER_S SIZE...</pre>
+ * <pre>java -cp '.lab/kafka/lib/*:classes' ScaleBench OUT.md SIMULATOR_JAR PIDS_DIR HANG_AFTER_S SIZE...</pre>
  *
  * Settings (environment): BENCH_BOOTSTRAP (127.0.0.1:9092), BENCH_INGEST_PORT (8081), BENCH_EVALUATOR_PORT
  * (8082), BENCH_SIM_CONTROL_PORT (8091), BENCH_SAMPLE (20 hosts hung per step), BENCH_WARMUP_S (45),
@@ -67,11 +67,11 @@ public class ScaleBench {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 5) {
-            System.err.println("usage: ScaleBench OUT.md AGENT_JAR PIDS_DIR HANG_AFTER_S SIZE...");
+            System.err.println("usage: ScaleBench OUT.md SIMULATOR_JAR PIDS_DIR HANG_AFTER_S SIZE...");
             System.exit(2);
         }
         Path out = Path.of(args[0]);
-        String agentJar = args[1];
+        String simulatorJar = args[1];
         Path pids = Path.of(args[2]);
         long hangAfterMs = Long.parseLong(args[3]) * 1000;
         List<Integer> sizes = new ArrayList<>();
@@ -104,7 +104,7 @@ public class ScaleBench {
                 } catch (java.net.ConnectException free) {
                     // free, as it should be
                 }
-                Process sim = startSimulator(agentJar, pool, CONTROL_PORT + step, log);
+                Process sim = startSimulator(simulatorJar, pool, CONTROL_PORT + step, log);
                 sims.add(sim);
                 System.out.printf(Locale.ROOT, "[scale] %,d hosts (new pool %s): warming up %d s%n", size, pool, WARMUP_S);
                 Thread.sleep(WARMUP_S * 1000L);
@@ -135,7 +135,7 @@ public class ScaleBench {
     static Process startSimulator(String jar, String pools, int controlPort, Path log) throws IOException {
         List<String> cmd = new ArrayList<>(List.of("java"));
         cmd.addAll(List.of(SIM_OPTS.split("\\s+")));
-        cmd.addAll(List.of("-jar", jar, "--simulate", "--pools", pools, "--interval", INTERVAL_S + "s", "--jitter", "0.1",
+        cmd.addAll(List.of("-jar", jar, "--pools", pools, "--interval", INTERVAL_S + "s", "--jitter", "0.1",
                 "--transport", "udp", "--ingest", "127.0.0.1:" + INGEST_PORT, "--control-port", String.valueOf(controlPort),
                 "--status-every", "10s"));
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();

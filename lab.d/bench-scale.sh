@@ -14,7 +14,7 @@
 # 20), BENCH_WARMUP_S (45), BENCH_MEASURE_S (60), BENCH_SIM_OPTS (-Xmx1g); see lab.d/ScaleBench.java.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-# agent_jar: shared with ./lab and the demo.
+# simulator_jar: shared with ./lab and the demo.
 # shellcheck source=lab.d/lib.sh
 . "$ROOT/lab.d/lib.sh"
 LAB="$ROOT/.lab"
@@ -42,8 +42,8 @@ trap '"$ROOT/lab" down >/dev/null 2>&1 || true' EXIT
 classes="$KAFKA_HOME/classes"
 mkdir -p "$classes"
 javac -nowarn -d "$classes" -cp "$KAFKA_HOME/lib/*" "$ROOT/lab.d/ScaleBench.java"
-jar="$(agent_jar)"
-[[ -n "$jar" ]] || { echo "no host-agent jar; run ./lab up --build" >&2; exit 1; }
+jar="$(simulator_jar)"
+[[ -n "$jar" ]] || { echo "no fleet-simulator jar; run ./lab up --build" >&2; exit 1; }
 
 java -Xmx512m -Dlog4j2.level=ERROR -Dlog4j2.configurationFile="$ROOT/lab.d/log4j2.properties" \
   -cp "$classes:$KAFKA_HOME/lib/*" ScaleBench "$LAB/logs/scale.md" "$jar" "$LAB/pids" \

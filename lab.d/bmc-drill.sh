@@ -142,7 +142,7 @@ row "boot id changed" "$([[ "$BOOT_AFTER" != "$BOOT_BEFORE" && "$BOOT_AFTER" != 
   "$(chk "[[ '$BOOT_AFTER' != '$BOOT_BEFORE' && '$BOOT_AFTER' != '?' ]]")" yes
 row "reboots of other hosts" "$OTHERS" "$(chk "[[ $OTHERS == 0 ]]")" 0
 echo "  (PowerState Off seen by this script's reads during the reset: $OFF_SEEN — the emulator applies On 1-11 s after a restart)"
-echo "  (the emulator's view of the reset: grep ComputerSystem.Reset .lab/logs/sushy.log; the host's: ./lab logs host-agent)"
+echo "  (the emulator's view of the reset: grep ComputerSystem.Reset .lab/logs/sushy.log; the host's: ./lab logs simulator)"
 echo
 if ((${#FAILED[@]})); then
   printf '%s./lab bmc FAILED%s: %s\n' "$R" "$N" "$(IFS=';'; echo "${FAILED[*]}")"

@@ -14,7 +14,7 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-# The services' ports (the table ./lab reads), the simulator's control port, agent_jar, port_open.
+# The services' ports (the table ./lab reads), the simulator's control port, simulator_jar, port_open.
 # shellcheck source=lab.d/lib.sh
 . "$ROOT/lab.d/lib.sh"
 LAB="$ROOT/.lab"
@@ -80,8 +80,8 @@ printf '%s./lab demo rack%s — a rack goes dark while a host in another rack ha
 rm -rf "$LAB/kafka/data" "$LAB/kafka/ports" "$LAB/state"
 psql -X -q -h 127.0.0.1 -U postgres -d postgres -c "DROP DATABASE IF EXISTS \"$DEMO_DB\" WITH (FORCE)" >/dev/null 2>&1 || true
 
-AGENT_JAR="$(agent_jar)"
-[[ -n "$AGENT_JAR" ]] || die "the host agent is not built (./mvnw -B -q -o -pl host-agent -am package -DskipTests)"
+SIM_JAR="$(simulator_jar)"
+[[ -n "$SIM_JAR" ]] || die "the fleet simulator is not built (./mvnw -B -q -pl fleet-simulator -am package -DskipTests)"
 
 # The webhook receiver: the executor's notifications, one JSON line per message.
 HOOK_FILE="$LOGS/demo-rack-notifications.jsonl"; : >"$HOOK_FILE"
@@ -106,7 +106,7 @@ for ((i = 1; i <= RACKS; i++)); do
   POOLS+="${POOLS:+,}$r:$PER_RACK:rack=$r+pool=$( ((i <= RACKS / 2)) && echo nightly || echo changelist)"
 done
 # The simulator holds its control port before ./lab up, so ./lab starts no hosts of its own: these are the demo's.
-java -Xmx128m -XX:+UseSerialGC -jar "$AGENT_JAR" --simulate --pools "$POOLS" --transport http --batch 20 --http-connections 2 \
+java -Xmx128m -XX:+UseSerialGC -jar "$SIM_JAR" --pools "$POOLS" --transport http --batch 20 --http-connections 2 \
   --interval 2s --jitter 0.1 --boot-time 5s --ingest "127.0.0.1:$INGEST_PORT" --control-port "$SIM_PORT" --status-every 10s \
   --bmc-user "$HANGCHECK_EXECUTOR_REDFISH_USERNAME" --bmc-password "$HANGCHECK_EXECUTOR_REDFISH_PASSWORD" \
   >>"$LOGS/demo-rack-simulator.log" 2>&1 &

@@ -20,7 +20,7 @@ case "${1:-}" in
   rack) shift; exec "$ROOT/lab.d/demo-rack.sh" "$@" ;;   # a rack goes dark while a host elsewhere hangs
   *) printf 'error: unknown demo %s (./lab demo, ./lab demo rack)\n' "$1" >&2; exit 2 ;;
 esac
-# The services' ports (the table ./lab reads), the simulator's control port, agent_jar, port_open.
+# The services' ports (the table ./lab reads), the simulator's control port, simulator_jar, port_open.
 # shellcheck source=lab.d/lib.sh
 . "$ROOT/lab.d/lib.sh"
 LAB="$ROOT/.lab"
@@ -90,11 +90,11 @@ line "fresh start: Kafka data, Streams state and database $DEMO_DB are reset (ot
 rm -rf "$LAB/kafka/data" "$LAB/kafka/ports" "$LAB/state"
 psql -X -q -h 127.0.0.1 -U postgres -d postgres -c "DROP DATABASE IF EXISTS \"$DEMO_DB\" WITH (FORCE)" >/dev/null 2>&1 || true
 
-AGENT_JAR="$(agent_jar)"
-if [[ -z "$AGENT_JAR" ]]; then
-  line "building the host agent"
-  (cd "$ROOT" && ./mvnw -q -B -pl host-agent -am install -DskipTests) || die "host-agent build failed"
-  AGENT_JAR="$(agent_jar)"
+SIM_JAR="$(simulator_jar)"
+if [[ -z "$SIM_JAR" ]]; then
+  line "building the fleet simulator"
+  (cd "$ROOT" && ./mvnw -q -B -pl fleet-simulator -am install -DskipTests) || die "fleet-simulator build failed"
+  SIM_JAR="$(simulator_jar)"
 fi
 
 # The webhook receiver: counts the executor's notifications (one JSON line per message).
@@ -114,7 +114,7 @@ EOF
 HOOK_PID=$!
 
 # The simulator holds its control port (LAB_AGENT_CONTROL_PORT) before ./lab up, so ./lab starts no hosts of its own: these are the demo's.
-java -Xmx192m -XX:+UseSerialGC -jar "$AGENT_JAR" --simulate \
+java -Xmx192m -XX:+UseSerialGC -jar "$SIM_JAR" \
   --pools "nightly:100:transport=http-per-heartbeat,changelist:13:os=windows" --transport http --batch 10 --http-connections 4 --http-reuse false \
   --interval 2s --jitter 0.1 --boot-time 5s --ingest "127.0.0.1:$INGEST_PORT" --control-port "$SIM_PORT" --status-every 10s \
   --bmc-user "$HANGCHECK_EXECUTOR_REDFISH_USERNAME" --bmc-password "$HANGCHECK_EXECUTOR_REDFISH_PASSWORD" \

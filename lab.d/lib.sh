@@ -1,6 +1,6 @@
 # shellcheck shell=bash disable=SC2034 # the tables are read by the scripts that source this file
-# lab.d/lib.sh — what ./lab and the scripts of lab.d/ share: the table of services, the lab's ports, the host
-# agent's jar and the topics to create. Sourced, never run; the caller sets ROOT (the repository root) first.
+# lab.d/lib.sh — what ./lab and the scripts of lab.d/ share: the table of services, the lab's ports, the fleet
+# simulator's jar and the topics to create. Sourced, never run; the caller sets ROOT (the repository root) first.
 
 # ---- the services ---------------------------------------------------------------------------------------------
 # One line per service; every verb of ./lab (build, up, status, logs, down, monitoring) and the demo read it, so
@@ -42,11 +42,11 @@ LAB_AGENT_CONTROL_PORT="${LAB_AGENT_CONTROL_PORT:-8090}"   # the simulated hosts
 # True when something listens on HOST PORT.
 port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
 
-# ---- the host agent -------------------------------------------------------------------------------------------
-# The host agent's jar (its --simulate mode runs the simulated hosts), or nothing when it is not built.
-agent_jar() {
+# ---- the fleet simulator --------------------------------------------------------------------------------------
+# The fleet simulator's jar (it runs the simulated hosts), or nothing when it is not built.
+simulator_jar() {
   local j
-  for j in "$ROOT"/host-agent/target/hangcheck-host-agent-*.jar; do
+  for j in "$ROOT"/fleet-simulator/target/hangcheck-fleet-simulator-*.jar; do
     [[ -f "$j" && "$j" != *-sources.jar && "$j" != *-tests.jar && "$j" != *-javadoc.jar ]] && { echo "$j"; return 0; }
   done
   return 0 # none built: an empty answer, not a failure (callers run under set -e)

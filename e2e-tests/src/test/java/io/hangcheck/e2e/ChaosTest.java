@@ -77,7 +77,7 @@ import static org.awaitility.Awaitility.await;
  * The chaos scenarios of the fault matrix (RELIABILITY.md rows 6 to 10) on real processes: two ingest
  * instances, the evaluator and the executor as child JVMs, a Kafka broker of this class alone (a child JVM), a
  * real PostgreSQL, 30 hosts posting over HTTP (spread over both ingest instances, failing over when theirs does
- * not answer) and 10 hosts of the host-agent simulator sending UDP to the second instance only (pinned, as a
+ * not answer) and 10 hosts of the fleet simulator sending UDP to the second instance only (pinned, as a
  * host configured with one address is). Every host is in the executor's inventory with the {@code dry-run}
  * driver, so a false HUNG would show as an EXECUTED reboot in the ledger. The executor's notifications go to a
  * webhook receiver that counts them.
@@ -144,7 +144,7 @@ class ChaosTest {
                 .start();
         ServiceProcess ingestB = stack.ingests.get(1);
         int control = ServiceProcess.freePort();
-        sim = ServiceProcess.jar("sim-chaos", Stack.agentJar(), List.of("--simulate", "--pools", "udp:10", "--interval", "1s",
+        sim = ServiceProcess.jar("sim-chaos", Stack.simulatorJar(), List.of("--pools", "udp:10", "--interval", "1s",
                 "--transport", "udp", "--ingest", "127.0.0.1:" + ingestB.port(), "--control-port", Integer.toString(control),
                 "--boot-time", "2s", "--status-every", "30s"), Map.of(), control).start();
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> sim.get("/status").statusCode() == 200);

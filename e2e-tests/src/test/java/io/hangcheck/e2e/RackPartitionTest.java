@@ -79,11 +79,11 @@ class RackPartitionTest {
         partition = new NetworkPartition();
         partition.addNamespace(0);
         partition.startIn(0, "sim-rack", List.of(ServiceProcess.javaBin(), "-Xmx64m", "-XX:+UseSerialGC", "-jar",
-                Stack.agentJar().toString(), "--simulate", "--pools", "rack:" + RACK_HOSTS, "--interval", "1s", "--transport", "udp",
+                Stack.simulatorJar().toString(), "--pools", "rack:" + RACK_HOSTS, "--interval", "1s", "--transport", "udp",
                 "--ingest", partition.machineAddress(0) + ":" + port, "--control-bind", partition.namespaceAddress(0),
                 "--control-port", "0", "--status-every", "30s", "--quiet"));
         int control = ServiceProcess.freePort();
-        lab = ServiceProcess.jar("sim-lab", Stack.agentJar(), List.of("--simulate", "--pools", "lab:" + LAB_HOSTS, "--interval", "1s",
+        lab = ServiceProcess.jar("sim-lab", Stack.simulatorJar(), List.of("--pools", "lab:" + LAB_HOSTS, "--interval", "1s",
                 "--transport", "udp", "--ingest", "127.0.0.1:" + port, "--control-port", Integer.toString(control),
                 "--status-every", "30s", "--quiet"), Map.of(), control).start();
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> lab.get("/status").statusCode() == 200);

@@ -268,10 +268,19 @@ final class Stack implements AutoCloseable {
         System.out.println("[e2e result] " + line);
     }
 
-    /** The host-agent jar the simulated fleets run (built by the reactor before the e2e tests). */
+    /** The agent's jar that real agents run (built by the reactor before the e2e tests). */
     static Path agentJar() throws java.io.IOException {
-        try (java.nio.file.DirectoryStream<Path> jars = Files.newDirectoryStream(ServiceProcess.ROOT.resolve("host-agent/target"),
-                "hangcheck-host-agent-*.jar")) {
+        return jar("host-agent", "hangcheck-host-agent");
+    }
+
+    /** The fleet simulator's jar the simulated fleets run (built by the reactor before the e2e tests). */
+    static Path simulatorJar() throws java.io.IOException {
+        return jar("fleet-simulator", "hangcheck-fleet-simulator");
+    }
+
+    private static Path jar(String module, String artifact) throws java.io.IOException {
+        try (java.nio.file.DirectoryStream<Path> jars = Files.newDirectoryStream(ServiceProcess.ROOT.resolve(module + "/target"),
+                artifact + "-*.jar")) {
             for (Path j : jars) {
                 String n = j.getFileName().toString();
                 if (!n.endsWith("-sources.jar") && !n.endsWith("-tests.jar") && !n.endsWith("-javadoc.jar")) {
@@ -279,7 +288,7 @@ final class Stack implements AutoCloseable {
                 }
             }
         }
-        throw new IllegalStateException("host-agent/target/hangcheck-host-agent-*.jar is missing: build host-agent first (./mvnw install)");
+        throw new IllegalStateException(module + "/target/" + artifact + "-*.jar is missing: build " + module + " first (./mvnw install)");
     }
 
     /** Stops the fleet's senders first, then the stack; either may be null (a start that failed half-way). */

@@ -1,18 +1,14 @@
 package io.hangcheck.agent;
 
-import io.hangcheck.agent.agent.HeartbeatAgent;
 import io.hangcheck.agent.config.AgentConfig;
 import io.hangcheck.agent.config.ConfigException;
-import io.hangcheck.agent.sim.FleetSimulator;
-import io.hangcheck.agent.sim.SimConfig;
 
-import java.time.Clock;
 import java.util.Arrays;
 import java.util.Map;
 
 /**
- * {@code java -jar hangcheck-host-agent.jar [flags]} runs the heartbeat agent of this host;
- * {@code --simulate} runs the fleet simulator instead. Exit codes: 0 done, 1 failure, 2 bad configuration.
+ * {@code java -jar hangcheck-host-agent.jar [flags]} runs the heartbeat agent of this host. Exit codes: 0 done,
+ * 1 failure, 2 bad configuration. The fleet simulator is a jar of its own (module fleet-simulator).
  */
 public final class Main {
     private Main() {
@@ -23,14 +19,18 @@ public final class Main {
     }
 
     static int run(String[] argv, Map<String, String> env) {
-        boolean simulate = Arrays.asList(argv).contains("--simulate");
+        if (Arrays.asList(argv).contains("--simulate")) {
+            System.err.println("hangcheck: --simulate: the fleet simulator is a jar of its own now: "
+                    + "java -jar fleet-simulator/target/hangcheck-fleet-simulator-*.jar [flags] (--help)");
+            return 2;
+        }
         if (Arrays.asList(argv).contains("--help")) {
-            System.out.print(simulate ? SimConfig.USAGE : AgentConfig.USAGE);
+            System.out.print(AgentConfig.USAGE);
             return 0;
         }
         Log.quiet(Arrays.asList(argv).contains("--quiet"));
         try {
-            return simulate ? simulate(argv, env) : agent(argv, env);
+            return agent(argv, env);
         } catch (ConfigException e) {
             System.err.println("hangcheck: " + e.getMessage() + " (see --help)");
             return 2;
@@ -72,15 +72,5 @@ public final class Main {
             }
         }
         return agent.stats().beats.get() > 0 && agent.stats().lost.get() == agent.stats().beats.get() ? 1 : 0;
-    }
-
-    private static int simulate(String[] argv, Map<String, String> env) throws Exception {
-        SimConfig config = SimConfig.from(argv, env);
-        FleetSimulator sim = new FleetSimulator(config, Clock.systemUTC());
-        Runtime.getRuntime().addShutdownHook(new Thread(sim::close, "hangcheck-sim-shutdown"));
-        sim.start();
-        sim.awaitEnd();
-        sim.close();
-        return 0;
     }
 }

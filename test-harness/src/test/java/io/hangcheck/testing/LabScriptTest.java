@@ -106,7 +106,7 @@ class LabScriptTest {
 
         assertThat(r.exit()).isZero();
         assertThat(r.out()).contains("kafka", "postgresql", "heartbeat-ingest", "liveness-evaluator",
-                "reboot-executor", "socket-monitor", "host-agent");
+                "reboot-executor", "socket-monitor", "simulator");
     }
 
     private static Result run(String... command) throws IOException, InterruptedException {

@@ -54,7 +54,7 @@ public record AgentConfig(
         int httpEvery,
         long count) {
 
-    public static final Set<String> SWITCHES = Set.of("--help", "--simulate", "--quiet");
+    public static final Set<String> SWITCHES = Set.of("--help", "--quiet");
 
     public static final String USAGE = """
             hangcheck host agent: sends this host's heartbeat to hangcheck's ingest.
@@ -77,7 +77,7 @@ public record AgentConfig(
               --count N                                     send N heartbeats and exit (0 = run forever)
               --quiet                                       warnings and errors only
 
-              --simulate ...                                run the fleet simulator instead (--simulate --help)
+            The fleet simulator (N virtual hosts) is a jar of its own: hangcheck-fleet-simulator.jar --help
             """;
 
     public AgentConfig {

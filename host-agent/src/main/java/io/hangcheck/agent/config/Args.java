@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Command-line flags: {@code --name value}, {@code --name=value}, and bare switches ({@code --simulate}).
+ * Command-line flags: {@code --name value}, {@code --name=value}, and bare switches ({@code --quiet}).
  * Each flag may appear once; unknown flags are an error, so a typo never silently falls back to a default.
  */
 public final class Args {

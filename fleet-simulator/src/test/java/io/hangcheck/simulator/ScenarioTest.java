@@ -1,4 +1,4 @@
-package io.hangcheck.agent.sim;
+package io.hangcheck.simulator;
 
 import io.hangcheck.agent.config.ConfigException;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,6 @@
-package io.hangcheck.agent.sim;
+package io.hangcheck.simulator;
 
-import org.junit.jupiter.api.Assumptions;
+import io.hangcheck.testing.RequiredTools;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -8,7 +8,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -95,15 +94,11 @@ final class SushyProcess implements AutoCloseable {
         }
     }
 
+    /** Skips (or, when HANGCHECK_REQUIRE_TOOLS names sushy, fails) unless {@code ok}. */
     private static void assume(boolean ok, String why) {
         if (ok) {
             return;
         }
-        String message = "the sushy-tools Redfish emulator cannot run: " + why;
-        String required = System.getenv().getOrDefault("HANGCHECK_REQUIRE_TOOLS", "").strip();
-        if (required.equalsIgnoreCase("true") || List.of(required.split("\\s*,\\s*")).contains("sushy")) {
-            throw new AssertionError(message + "; HANGCHECK_REQUIRE_TOOLS forbids skipping it");
-        }
-        Assumptions.abort(message);
+        RequiredTools.unavailable("sushy", "the sushy-tools Redfish emulator", why);
     }
 }

@@ -1,4 +1,4 @@
-package io.hangcheck.agent.sim;
+package io.hangcheck.simulator;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -9,13 +9,15 @@ import java.util.Map;
 
 /**
  * The state of every virtual host, in arrays (a million hosts cost a few tens of megabytes, no object per host).
- * Owned by the simulator thread: every read and write happens there (the control API hands it closures).
+ * Owned by the simulator thread: every read and write happens there (the control API hands it closures). The arrays
+ * are private; the methods below are plain array reads and writes (no allocation, no lock), so the heartbeat path
+ * costs what the field accesses did.
  */
 final class Fleet {
-    static final byte HUNG = 1;
-    static final byte OFF = 2;
+    private static final byte HUNG = 1;
+    private static final byte OFF = 2;
     /** Cut off the network (a rack's switch died): the host runs, its heartbeats are lost. A reset does not mend it. */
-    static final byte CUT = 4;
+    private static final byte CUT = 4;
 
     /** What a host is doing now, as shown by the control API and the Redfish {@code Oem} block. */
     enum State { UP, HUNG, OFF, BOOTING, FLAP_DOWN, CUT }
@@ -29,16 +31,16 @@ final class Fleet {
     private final int size;
     private final String salt;
 
-    final byte[] flags;
-    final int[] bootCount;
-    final long[] seq;
-    final long[] bootedAtMillis;
-    final long[] silentUntilNanos;
-    final float[] slow;
-    final long[] skewMillis;
-    final int[] resets;
+    private final byte[] flags;
+    private final int[] bootCount;
+    private final long[] seq;
+    private final long[] bootedAtMillis;
+    private final long[] silentUntilNanos;
+    private final float[] slow;
+    private final long[] skewMillis;
+    private final int[] resets;
     /** host → {up nanos, down nanos, start nanos}. */
-    final Map<Integer, long[]> flaps = new HashMap<>();
+    private final Map<Integer, long[]> flaps = new HashMap<>();
 
     Fleet(SimConfig config, String salt, long nowMillis, java.util.random.RandomGenerator random) {
         this.pools = config.pools();
@@ -199,6 +201,103 @@ final class Fleet {
     void powerOff(int host) {
         flags[host] = (byte) (OFF | (flags[host] & CUT));
         flaps.remove(host);
+        silentUntilNanos[host] = 0;
+    }
+
+    boolean hung(int host) {
+        return (flags[host] & HUNG) != 0;
+    }
+
+    boolean off(int host) {
+        return (flags[host] & OFF) != 0;
+    }
+
+    /** The host stops sending (until a reset, {@link #unhang} or {@link #clear}). */
+    void hang(int host) {
+        flags[host] |= HUNG;
+    }
+
+    /** Ends a hang; true when the host was hung (its heartbeats must be rescheduled). */
+    boolean unhang(int host) {
+        if (!hung(host)) {
+            return false;
+        }
+        flags[host] &= ~HUNG;
+        return true;
+    }
+
+    /** Its network is cut: it runs on, its heartbeats are lost (until {@link #uncut} or {@link #clear}). */
+    void cut(int host) {
+        flags[host] |= CUT;
+    }
+
+    /** Its network is back: it sends again on its own schedule, with the boot it had. */
+    void uncut(int host) {
+        flags[host] &= ~CUT;
+    }
+
+    /** A heartbeat of a cut-off host: sent into a dead network, so its sequence number is spent. */
+    void loseHeartbeat(int host) {
+        seq[host]++;
+    }
+
+    /** Removes hang, cut, slow, skew and flap; true when the host was hung or flapping (its heartbeats must be rescheduled). */
+    boolean clear(int host) {
+        boolean wasSilent = hung(host) || flaps.containsKey(host);
+        flags[host] &= ~(HUNG | CUT);
+        slow[host] = 1f;
+        skewMillis[host] = 0;
+        flaps.remove(host);
+        return wasSilent;
+    }
+
+    /** The factor the host's interval is multiplied by (1 = normal). */
+    float slowFactor(int host) {
+        return slow[host];
+    }
+
+    void slow(int host, float factor) {
+        slow[host] = factor;
+    }
+
+    long skewMillis(int host) {
+        return skewMillis[host];
+    }
+
+    void skew(int host, long millis) {
+        skewMillis[host] = millis;
+    }
+
+    /** The host alternates {@code upNanos} of sending and {@code downNanos} of silence from {@code startNanos}. */
+    void flap(int host, long upNanos, long downNanos, long startNanos) {
+        flaps.put(host, new long[]{upNanos, downNanos, startNanos});
+    }
+
+    boolean flapping(int host) {
+        return flaps.containsKey(host);
+    }
+
+    /** Resets the host's BMC accepted. */
+    int resets(int host) {
+        return resets[host];
+    }
+
+    void countReset(int host) {
+        resets[host]++;
+    }
+
+    /** The sequence number of the host's next heartbeat. */
+    long seq(int host) {
+        return seq[host];
+    }
+
+    /** The sequence number for the heartbeat being sent now; the next one is one higher. */
+    long nextSeq(int host) {
+        return seq[host]++;
+    }
+
+    /** The host sends again after a boot: its boot silence is over. */
+    void endBootSilence(int host) {
         silentUntilNanos[host] = 0;
     }
 }

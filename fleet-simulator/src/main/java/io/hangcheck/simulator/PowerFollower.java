@@ -1,4 +1,4 @@
-package io.hangcheck.agent.sim;
+package io.hangcheck.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -212,7 +212,7 @@ final class PowerFollower implements AutoCloseable {
         } else if ("Off".equals(before)) {
             String boot = sim.call(f -> {
                 int h = f.indexOf(hostId);
-                f.resets[h]++;
+                f.countReset(h);
                 sim.counters().resets.incrementAndGet();
                 sim.reboot(h);
                 return f.bootId(h);

@@ -1,8 +1,6 @@
-package io.hangcheck.agent.agent;
+package io.hangcheck.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hangcheck.agent.Log;
-import io.hangcheck.agent.TestHttpServer;
 import io.hangcheck.agent.TestHttpServer.Answer;
 import io.hangcheck.agent.config.AgentConfig;
 import io.hangcheck.agent.host.BootInfo;

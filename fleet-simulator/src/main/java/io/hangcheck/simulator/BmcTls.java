@@ -1,4 +1,4 @@
-package io.hangcheck.agent.sim;
+package io.hangcheck.simulator;
 
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpsConfigurator;

@@ -1,6 +1,5 @@
-package io.hangcheck.agent.agent;
+package io.hangcheck.agent;
 
-import io.hangcheck.agent.Log;
 import io.hangcheck.agent.config.AgentConfig;
 import io.hangcheck.agent.config.Mode;
 import io.hangcheck.agent.host.BootInfo;

@@ -1,4 +1,4 @@
-package io.hangcheck.agent.sim;
+package io.hangcheck.simulator;
 
 import io.hangcheck.agent.Log;
 import io.hangcheck.agent.config.Durations;
@@ -287,20 +287,20 @@ public final class FleetSimulator implements Closeable {
     }
 
     private void fire(int host) {
-        double factor = (1 + (random.nextDouble() * 2 - 1) * config.jitter()) * fleet.slow[host];
+        double factor = (1 + (random.nextDouble() * 2 - 1) * config.jitter()) * fleet.slowFactor(host);
         wheel.schedule(host, tickOf(nowNanos + (long) (intervalNanos * factor)));
         Fleet.State state = fleet.state(host, nowNanos);
         if (state == Fleet.State.CUT) {
-            fleet.seq[host]++; // the host sent it; the network lost it
+            fleet.loseHeartbeat(host); // the host sent it; the network lost it
             counters.lostToCut.incrementAndGet();
             return;
         }
         if (state != Fleet.State.UP) {
             return;
         }
-        fleet.silentUntilNanos[host] = 0;
-        Heartbeat hb = Heartbeat.fromHost(fleet.hostId(host), fleet.bootId(host), fleet.seq[host]++,
-                Instant.ofEpochMilli(nowMillis + fleet.skewMillis[host]), fleet.labels(host),
+        fleet.endBootSilence(host);
+        Heartbeat hb = Heartbeat.fromHost(fleet.hostId(host), fleet.bootId(host), fleet.nextSeq(host),
+                Instant.ofEpochMilli(nowMillis + fleet.skewMillis(host)), fleet.labels(host),
                 fleet.uptimeSeconds(host, nowMillis));
         sentByPool.incrementAndGet(fleet.pool(host));
         if (fleet.transport(host) == PoolSpec.Transport.UDP) {

@@ -1,4 +1,4 @@
-package io.hangcheck.agent.sim;
+package io.hangcheck.simulator;
 
 import static io.hangcheck.agent.config.Numbers.integer;
 import static io.hangcheck.agent.config.Numbers.number;
@@ -24,7 +24,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Settings of the fleet simulator ({@code --simulate}); see {@link #USAGE}.
+ * Settings of the fleet simulator; see {@link #USAGE}.
  *
  * @param pools            {@code --pools name:count[:k=v+...],...} or {@code --hosts N} (one pool "sim")
  * @param labels           {@code --labels}: labels every virtual host carries (a pool's own win)
@@ -93,13 +93,14 @@ public record SimConfig(
         List<PowerFollower.Link> followBmc) {
 
     public static final int MAX_HOSTS = 1_000_000;
+    /** {@code --simulate} is accepted and means nothing: command lines written for the agent jar's former mode still run. */
     public static final Set<String> SWITCHES = Set.of("--simulate", "--help", "--quiet", "--hung-ignores-graceful");
 
     public static final String USAGE = """
             hangcheck fleet simulator: N virtual hosts sending heartbeats, with scripted faults, a Redfish BMC
             for every host and a class of leaking clients.
 
-              java -jar hangcheck-host-agent.jar --simulate [flags]
+              java -jar hangcheck-fleet-simulator.jar [flags]
 
               --pools nightly:100,changelist:13:os=windows    pools (name:count[:k=v+k=v], transport=udp|http|http-per-heartbeat)
               --hosts N                                        or N hosts in one pool "sim"     (10..1000000)

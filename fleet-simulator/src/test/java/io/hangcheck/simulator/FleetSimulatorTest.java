@@ -1,4 +1,4 @@
-package io.hangcheck.agent.sim;
+package io.hangcheck.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -79,7 +79,7 @@ class FleetSimulatorTest {
         if (udp == null) {
             startReceiver();
         }
-        List<String> args = new ArrayList<>(List.of("--simulate", "--control-port", "0", "--status-every", "0",
+        List<String> args = new ArrayList<>(List.of("--control-port", "0", "--status-every", "0",
                 "--tick", "10ms", "--seed", "1"));
         if (!List.of(flags).contains("--ingest")) {
             args.addAll(List.of("--ingest", "127.0.0.1:" + udp.getLocalPort()));

@@ -1,4 +1,4 @@
-package io.hangcheck.agent.sim;
+package io.hangcheck.simulator;
 
 import java.util.Arrays;
 import java.util.function.IntConsumer;

@@ -1,4 +1,4 @@
-package io.hangcheck.agent.sim;
+package io.hangcheck.simulator;
 
 import static io.hangcheck.agent.config.Numbers.number;
 
@@ -147,24 +147,23 @@ final class ControlServer {
             case "status":
                 return new Result(200, status());
             case "hang":
-                return onHosts(action, q, (f, h) -> f.flags[h] |= Fleet.HUNG);
+                return onHosts(action, q, Fleet::hang);
             case "unhang":
                 return onHosts(action, q, (f, h) -> {
-                    if ((f.flags[h] & Fleet.HUNG) != 0) {
-                        f.flags[h] &= ~Fleet.HUNG;
+                    if (f.unhang(h)) {
                         sim.wake(h);
                     }
                 });
             case "cut":
-                return onHosts(action, q, (f, h) -> f.flags[h] |= Fleet.CUT);
+                return onHosts(action, q, Fleet::cut);
             case "uncut":
-                return onHosts(action, q, (f, h) -> f.flags[h] &= ~Fleet.CUT);
+                return onHosts(action, q, Fleet::uncut);
             case "slow": {
                 double factor = number(q.getOrDefault("factor", "3"), "factor");
                 if (!(factor >= 0.1 && factor <= 100)) {
                     throw new ConfigException("factor", "must be within [0.1, 100]");
                 }
-                return onHosts(action, q, (f, h) -> f.slow[h] = (float) factor);
+                return onHosts(action, q, (f, h) -> f.slow(h, (float) factor));
             }
             case "flap": {
                 Duration up = Durations.parse(q.getOrDefault("up", Durations.format(config.interval().multipliedBy(3))), "up");
@@ -172,20 +171,15 @@ final class ControlServer {
                 if (up.isZero() || down.isZero()) {
                     throw new ConfigException("up", "up and down must be positive");
                 }
-                return onHosts(action, q, (f, h) -> f.flaps.put(h, new long[]{up.toNanos(), down.toNanos(), sim.now()}));
+                return onHosts(action, q, (f, h) -> f.flap(h, up.toNanos(), down.toNanos(), sim.now()));
             }
             case "skew": {
                 long seconds = (long) number(q.getOrDefault("seconds", "3600"), "seconds");
-                return onHosts(action, q, (f, h) -> f.skewMillis[h] = seconds * 1000);
+                return onHosts(action, q, (f, h) -> f.skew(h, seconds * 1000));
             }
             case "clear":
                 return onHosts(action, q, (f, h) -> {
-                    boolean wasHung = (f.flags[h] & Fleet.HUNG) != 0 || f.flaps.containsKey(h);
-                    f.flags[h] &= ~(Fleet.HUNG | Fleet.CUT);
-                    f.slow[h] = 1f;
-                    f.skewMillis[h] = 0;
-                    f.flaps.remove(h);
-                    if (wasHung) {
+                    if (f.clear(h)) {
                         sim.wake(h);
                     }
                 });
@@ -197,7 +191,7 @@ final class ControlServer {
                 return new Result(200, Map.of("action", "leak/stop", "closed", closed));
             }
             default:
-                return problem(404, "path", "no action '" + action + "' (see --simulate --help)");
+                return problem(404, "path", "no action '" + action + "' (see --help)");
         }
     }
 
@@ -359,16 +353,16 @@ final class ControlServer {
                         l.add(f.hostId(h));
                     }
                 }
-                if (f.resets[h] > 0 && resets.size() < 1000) {
-                    resets.put(f.hostId(h), f.resets[h]);
+                if (f.resets(h) > 0 && resets.size() < 1000) {
+                    resets.put(f.hostId(h), f.resets(h));
                 }
-                if (f.slow[h] != 1f && slow.size() < LIST_MAX) {
+                if (f.slowFactor(h) != 1f && slow.size() < LIST_MAX) {
                     slow.add(f.hostId(h));
                 }
-                if (f.skewMillis[h] != 0 && skewed.size() < LIST_MAX) {
+                if (f.skewMillis(h) != 0 && skewed.size() < LIST_MAX) {
                     skewed.add(f.hostId(h));
                 }
-                if (f.flaps.containsKey(h) && flapping.size() < LIST_MAX) {
+                if (f.flapping(h) && flapping.size() < LIST_MAX) {
                     flapping.add(f.hostId(h));
                 }
             }

@@ -1,4 +1,4 @@
-package io.hangcheck.agent.sim;
+package io.hangcheck.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -220,10 +220,10 @@ final class SimBmc {
     }
 
     private String resetOnSimThread(Fleet f, int host, String type) {
-        f.resets[host]++;
+        f.countReset(host);
         sim.counters().resets.incrementAndGet();
-        boolean hung = (f.flags[host] & Fleet.HUNG) != 0;
-        boolean off = (f.flags[host] & Fleet.OFF) != 0;
+        boolean hung = f.hung(host);
+        boolean off = f.off(host);
         boolean ignoresGraceful = hung && config.hungIgnoresGraceful();
         switch (type) {
             case "On" -> {
@@ -283,8 +283,8 @@ final class SimBmc {
         Map<String, Object> oem = new LinkedHashMap<>();
         oem.put("State", ControlServer.stateName(st));
         oem.put("BootId", f.bootId(host));
-        oem.put("Seq", f.seq[host]);
-        oem.put("Resets", f.resets[host]);
+        oem.put("Seq", f.seq(host));
+        oem.put("Resets", f.resets(host));
         oem.put("Pool", f.pools().get(f.pool(host)).name());
         cs.put("Oem", Map.of("Hangcheck", oem));
         return cs;
