@@ -278,6 +278,8 @@ class ConsoleBrowserTest {
             accessible(b, "fleet page on a phone");
             b.screenshot("fleet-phone");
         }
+        it.fleet(FleetMode.NORMAL); // no FROZEN group left behind on the shared topic
+        it.flush();
     }
 
     private static void accessible(Browser b, String page) {
