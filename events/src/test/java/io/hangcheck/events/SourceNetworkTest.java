@@ -1,5 +1,10 @@
 package io.hangcheck.events;
 
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
@@ -55,5 +60,28 @@ class SourceNetworkTest {
         String json = "{\"hostId\":\"h1\",\"bootId\":\"b1\",\"seq\":1,\"sentAt\":\"2026-11-27T05:50:01Z\",\"net\":\"rack 12\"}";
         assertThatThrownBy(() -> EventCodec.fromJson(json, Heartbeat.class))
                 .isInstanceOfSatisfying(InvalidEventException.class, e -> assertThat(e.field()).isEqualTo("net"));
+    }
+
+    /** The check without a regex engine says what the pattern says, in the same words. */
+    @Property(tries = 3000)
+    void theCheckIsThePattern(@ForAll("nets") String text) {
+        assertThat(outcome(() -> SourceNetwork.check(text, "net")))
+                .isEqualTo(outcome(() -> Check.matches(text, "net", SourceNetwork.PATTERN, SourceNetwork.MAX)));
+    }
+
+    @Provide
+    Arbitrary<String> nets() {
+        Arbitrary<String> near = Arbitraries.strings().withChars("0123456789abcdefABCDEFgG.:/ \n\u00e9")
+                .ofMaxLength(70);
+        return Arbitraries.oneOf(near, Arbitraries.of("10.1.7.0/24", "2001:db8:1:2::/64", "0:0:0:0::/64",
+                "a/1", "ab/1", "ab/1234", "ab/", "/24", "10.1.7.0/24\n", " 10.1.7.0/24", "1".repeat(45) + "/1", "1".repeat(46) + "/1"));
+    }
+
+    private static Object outcome(java.util.function.Supplier<String> check) {
+        try {
+            return check.get();
+        } catch (InvalidEventException e) {
+            return e.getMessage();
+        }
     }
 }

@@ -33,8 +33,13 @@ public class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer<T> {
         try {
             return EventCodec.fromBytes(data, type);
         } catch (InvalidEventException e) {
-            throw new SerializationException("invalid " + type.getSimpleName() + " on " + topic + ": " + e.getMessage(), e);
+            throw invalid(type, topic, e);
         }
+    }
+
+    /** What {@link #deserialize} throws for a {@code type} on {@code topic} that breaks the contract. */
+    public static SerializationException invalid(Class<?> type, String topic, InvalidEventException e) {
+        return new SerializationException("invalid " + type.getSimpleName() + " on " + topic + ": " + e.getMessage(), e);
     }
 
     @Override

@@ -1,21 +1,16 @@
 package io.hangcheck.ingest.domain;
 
-import io.hangcheck.events.EventCodec;
 import io.hangcheck.events.Heartbeat;
+import io.hangcheck.events.HeartbeatCodec;
 import io.hangcheck.events.InvalidEventException;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
-import java.io.IOException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Reads the body of {@code POST /v1/heartbeats}: one JSON heartbeat object, or an array of at most
- * {@code maxBatch} of them. Either every heartbeat is valid, or the first invalid one is named
- * ({@code [3].hostId}) and none is taken: a batch is all or nothing. Never throws. A body in the shape agents send
- * is read by {@link PlainHeartbeatJson}; any other body, and every refusal, goes the full way ({@link StrictJson}).
+ * {@code maxBatch} of them ({@link HeartbeatCodec#readBatch}). Either every heartbeat is valid, or the first invalid
+ * one is named ({@code [3].hostId}) and none is taken: a batch is all or nothing. Never throws.
  */
 public final class HttpBody {
 
@@ -34,25 +29,10 @@ public final class HttpBody {
      * against {@code receivedAt} ({@link Heartbeat#checkSentAt}); a null {@code receivedAt} skips that check.
      */
     public static Parsed parse(byte[] body, int maxBatch, Instant receivedAt) {
-        return parse(body, maxBatch, receivedAt, true);
-    }
-
-    /** Without the receive-time check (tests of the parser alone). */
-    static Parsed parse(byte[] body, int maxBatch) {
-        return parse(body, maxBatch, null, true);
-    }
-
-    /** With {@code quick} false, every body is read the full way (tests compare the two). */
-    static Parsed parse(byte[] body, int maxBatch, boolean quick) {
-        return parse(body, maxBatch, null, quick);
-    }
-
-    private static Parsed parse(byte[] body, int maxBatch, Instant receivedAt, boolean quick) {
         try {
-            Parsed parsed = parseChecked(body, maxBatch, quick);
-            if (parsed.ok() && receivedAt != null) {
+            List<Heartbeat> all = HeartbeatCodec.readBatch(body, maxBatch);
+            if (receivedAt != null) {
                 boolean array = body[firstNonBlank(body)] == '[';
-                List<Heartbeat> all = parsed.heartbeats();
                 for (int i = 0; i < all.size(); i++) {
                     try {
                         Heartbeat.checkSentAt(all.get(i).sentAt(), receivedAt);
@@ -61,7 +41,9 @@ public final class HttpBody {
                     }
                 }
             }
-            return parsed;
+            return new Parsed(all, null);
+        } catch (HeartbeatCodec.TooManyHeartbeats e) {
+            return new Parsed(List.of(), new Rejection(RejectReason.BATCH_TOO_LARGE, e.field(), e.reason()));
         } catch (InvalidEventException e) {
             return invalid(e);
         } catch (RuntimeException e) {
@@ -70,60 +52,16 @@ public final class HttpBody {
         }
     }
 
-    private static Parsed parseChecked(byte[] body, int maxBatch, boolean quick) {
-        int first = firstNonBlank(body);
-        if (first < 0) {
-            return new Parsed(List.of(), new Rejection(RejectReason.MALFORMED, "$", "empty body"));
-        }
-        if (quick && (body[first] == '[' || body[first] == '{')) {
-            List<Heartbeat> plain = PlainHeartbeatJson.read(body, maxBatch);
-            if (plain != null) {
-                return new Parsed(plain, null);
-            }
-        }
-        if (body[first] == '[') {
-            JsonNode root = readTree(body);
-            if (root.size() == 0) {
-                return new Parsed(List.of(), new Rejection(RejectReason.INVALID, "$", "empty array"));
-            }
-            if (root.size() > maxBatch) {
-                return new Parsed(List.of(), new Rejection(RejectReason.BATCH_TOO_LARGE, "$",
-                        "batch of " + root.size() + " heartbeats is more than " + maxBatch));
-            }
-            List<Heartbeat> batch = new ArrayList<>(root.size());
-            for (int i = 0; i < root.size(); i++) {
-                JsonNode element = root.get(i);
-                if (element == null || !element.isObject()) {
-                    return new Parsed(List.of(), new Rejection(RejectReason.INVALID, "[" + i + "]", "not a JSON object"));
-                }
-                try {
-                    batch.add(StrictJson.heartbeat(element));
-                } catch (InvalidEventException e) {
-                    // Name the element: [3].hostId
-                    String field = e.field() == null || e.field().equals("$") ? "" : "." + e.field();
-                    return invalid(new InvalidEventException("[" + i + "]" + field, e.reason(), e));
-                }
-            }
-            return new Parsed(batch, null);
-        }
-        if (body[first] != '{') {
-            return new Parsed(List.of(), new Rejection(RejectReason.MALFORMED, "$", "expected a JSON object or array"));
-        }
-        return new Parsed(List.of(StrictJson.heartbeat(body)), null);
-    }
-
-    private static JsonNode readTree(byte[] body) {
-        try {
-            return StrictJson.MAPPER.readTree(body);
-        } catch (IOException e) {
-            throw EventCodec.translate(e);
-        }
+    /** Without the receive-time check (tests of the parser alone). */
+    static Parsed parse(byte[] body, int maxBatch) {
+        return parse(body, maxBatch, null);
     }
 
     private static Parsed invalid(InvalidEventException e) {
         String reason = e.reason() == null ? "invalid" : e.reason();
         RejectReason kind = reason.startsWith("malformed JSON") || reason.startsWith("unreadable")
-                || reason.equals("empty body") ? RejectReason.MALFORMED : RejectReason.INVALID;
+                || reason.equals("empty body") || reason.equals("expected a JSON object or array")
+                ? RejectReason.MALFORMED : RejectReason.INVALID;
         return new Parsed(List.of(), new Rejection(kind, e.field(), friendly(reason)));
     }
 
@@ -142,9 +80,6 @@ public final class HttpBody {
     }
 
     private static int firstNonBlank(byte[] body) {
-        if (body == null) {
-            return -1;
-        }
         for (int i = 0; i < body.length; i++) {
             byte b = body[i];
             if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {

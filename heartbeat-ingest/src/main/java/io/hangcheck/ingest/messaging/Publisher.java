@@ -2,6 +2,7 @@ package io.hangcheck.ingest.messaging;
 
 import io.hangcheck.events.CloudEvents;
 import io.hangcheck.events.EventCodec;
+import io.hangcheck.events.HeartbeatCodec;
 import io.hangcheck.events.EventType;
 import io.hangcheck.events.Heartbeat;
 import io.hangcheck.events.Tick;
@@ -68,7 +69,8 @@ public class Publisher {
     private final LatencyWindow latency = new LatencyWindow();
     private final AtomicLong publishErrors = new AtomicLong();
     private final String heartbeatTopic;
-    private final HeartbeatEncoder encoder;
+    private final String via;
+    private final HeartbeatHeaders heartbeatHeaders;
     private final Histogram.Child heartbeatLatency;
     private final Counter.Child heartbeatErrors;
 
@@ -93,7 +95,8 @@ public class Publisher {
         this.kafkaDefaults = kafkaDefaults;
         this.refuseAboveFill = config.publish().refuseAboveBufferFill();
         this.heartbeatTopic = config.topics().heartbeats();
-        this.encoder = new HeartbeatEncoder(instance.id(), instance.source());
+        this.via = instance.id();
+        this.heartbeatHeaders = new HeartbeatHeaders(instance.source());
         this.heartbeatLatency = metrics.publishLatency.labels(KIND_HEARTBEAT);
         this.heartbeatErrors = metrics.publishErrors.labels(KIND_HEARTBEAT);
     }
@@ -271,7 +274,7 @@ public class Publisher {
     /**
      * Sends {@code fromHost} as stamped with {@code receivedAt}, {@code transport} and this instance's id, keyed by
      * its host id: the same bytes and headers as the stamped copy's {@code EventCodec} encoding with CloudEvents
-     * headers, built without the copy (see {@link HeartbeatEncoder}). {@code done} runs once, on the producer's I/O thread, with null when Kafka
+     * headers, built without the copy ({@link HeartbeatCodec#writeStamped}). {@code done} runs once, on the producer's I/O thread, with null when Kafka
      * acknowledged the record, else the error; it must be quick.
      */
     public void publish(Heartbeat fromHost, Instant receivedAt, Transport transport, Acknowledgement done) {
@@ -288,7 +291,7 @@ public class Publisher {
         ProducerRecord<String, byte[]> record;
         try {
             record = new ProducerRecord<>(heartbeatTopic, null, fromHost.hostId(),
-                    encoder.value(fromHost, receivedAt, transport, net), encoder.headers(fromHost, receivedAt));
+                    HeartbeatCodec.writeStamped(fromHost, receivedAt, transport, via, net), heartbeatHeaders.of(fromHost, receivedAt));
         } catch (RuntimeException e) {
             publishErrors.incrementAndGet();
             heartbeatErrors.inc();

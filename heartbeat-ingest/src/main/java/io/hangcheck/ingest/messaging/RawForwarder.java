@@ -3,6 +3,7 @@ package io.hangcheck.ingest.messaging;
 import io.hangcheck.events.DeadLetter;
 import io.hangcheck.events.EventCodec;
 import io.hangcheck.events.Heartbeat;
+import io.hangcheck.events.HeartbeatCodec;
 import io.hangcheck.events.InvalidEventException;
 import io.hangcheck.events.Topics;
 import io.hangcheck.events.Transport;
@@ -25,13 +26,12 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -198,7 +198,7 @@ public class RawForwarder {
             metrics.received(Transport.KAFKA, 1);
             Heartbeat hb;
             try {
-                hb = io.hangcheck.ingest.domain.StrictJson.heartbeat(r.value());
+                hb = HeartbeatCodec.readHeartbeat(r.value());
                 if (r.key() != null && !r.key().equals(hb.hostId())) {
                     // the contract keys the raw topic by host id (docs/topics.md); a record without a key is
                     // forwarded under its hostId, one under another host's key is refused, as the evaluator does
@@ -232,13 +232,8 @@ public class RawForwarder {
     }
 
     private CompletableFuture<Void> deadLetter(ConsumerRecord<String, byte[]> r, RejectReason reason, InvalidEventException e) {
-        RecordHeaders headers = new RecordHeaders(r.headers().toArray());
-        put(headers, DeadLetter.REASON, reason.label() + ": " + e.getMessage());
-        put(headers, DeadLetter.CAUSE, e.getCause() == null ? e.getClass().getName() : e.getCause().getClass().getName());
-        put(headers, DeadLetter.TOPIC, r.topic());
-        put(headers, DeadLetter.PARTITION, String.valueOf(r.partition()));
-        put(headers, DeadLetter.OFFSET, String.valueOf(r.offset()));
-        put(headers, DeadLetter.FIELD, e.field());
+        Headers headers = DeadLetter.headers(r.headers(), reason.label() + ": " + e.getMessage(),
+                (e.getCause() == null ? e : e.getCause()).getClass().getName(), r.topic(), r.partition(), r.offset(), e.field());
         LOG.debugf("raw record %s-%d@%d dead-lettered: %s", r.topic(), r.partition(), r.offset(), e.getMessage());
         CompletableFuture<Void> sent;
         try {
@@ -251,11 +246,6 @@ public class RawForwarder {
                         metrics.deadLettered.inc();
                     }
                 });
-    }
-
-    private static void put(RecordHeaders headers, String name, String value) {
-        headers.remove(name);
-        headers.add(name, value.getBytes(StandardCharsets.UTF_8));
     }
 
     private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(ConsumerRecords<String, byte[]> records) {

@@ -25,6 +25,7 @@ import io.hangcheck.events.LivenessEvent;
 import io.hangcheck.events.LivenessEventType;
 import io.hangcheck.events.RebootRecord;
 import io.hangcheck.events.Tick;
+import io.hangcheck.events.kafka.HeartbeatTopicDeserializer;
 import io.hangcheck.events.kafka.RebootRecordSerde;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.Headers;
@@ -39,7 +40,6 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.jboss.logging.Logger;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
@@ -77,7 +77,7 @@ public final class LivenessProcessor implements Processor<String, byte[], String
     private final FleetAggregator fleet;
     private final EvaluatorMetrics metrics;
     private final Clock clock;
-    private final HeartbeatTopicDecoder heartbeatDecoder = new HeartbeatTopicDecoder();
+    private final HeartbeatTopicDeserializer heartbeatSerde = new HeartbeatTopicDeserializer();
     private final RebootRecordSerde rebootSerde = new RebootRecordSerde();
     private final DeadlineIndex index = new DeadlineIndex();
     private final String source;
@@ -160,7 +160,7 @@ public final class LivenessProcessor implements Processor<String, byte[], String
         boolean heartbeatTopic = !topic.equals(topics.reboots());
         Object value;
         try {
-            value = heartbeatTopic ? heartbeatDecoder.decode(topic, rec.value()) : rebootSerde.deserialize(topic, rec.value());
+            value = heartbeatTopic ? heartbeatSerde.deserialize(topic, rec.value()) : rebootSerde.deserialize(topic, rec.value());
             if (value == null) {
                 throw new SerializationException("null value (tombstone) on " + topic);
             }
@@ -491,33 +491,15 @@ public final class LivenessProcessor implements Processor<String, byte[], String
     }
 
     private void deadLetter(Record<String, byte[]> rec, String topic, boolean heartbeatTopic, Exception e) {
-        Headers h = new RecordHeaders(rec.headers().toArray());
-        InvalidEventException iee = null;
-        for (Throwable c = e; c != null; c = c.getCause()) {
-            if (c instanceof InvalidEventException x) {
-                iee = x;
-                break;
-            }
-        }
-        put(h, DeadLetter.REASON, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
-        put(h, DeadLetter.CAUSE, e.getClass().getName());
-        put(h, DeadLetter.TOPIC, topic);
-        ctx.recordMetadata().ifPresent(m -> {
-            put(h, DeadLetter.PARTITION, Integer.toString(m.partition()));
-            put(h, DeadLetter.OFFSET, Long.toString(m.offset()));
-        });
-        if (iee != null) {
-            put(h, DeadLetter.FIELD, iee.field());
-        }
+        InvalidEventException iee = DeadLetter.invalid(e);
+        RecordMetadata m = ctx.recordMetadata().orElse(null);
+        Headers h = DeadLetter.headers(rec.headers(), e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(),
+                e.getClass().getName(), topic, m == null ? null : m.partition(), m == null ? null : m.offset(),
+                iee == null ? null : iee.field());
         ctx.forward(new Record<String, Object>(rec.key(), rec.value(), rec.timestamp(), h),
                 heartbeatTopic ? HEARTBEATS_DLQ_SINK : REBOOTS_DLQ_SINK);
         metrics.deadLetters.labels(topic).inc();
         LOG.warnf("dead letter from %s (key %s): %s", topic, rec.key(), e.getMessage());
-    }
-
-    private static void put(Headers h, String k, String v) {
-        h.remove(k);
-        h.add(k, v.getBytes(StandardCharsets.UTF_8));
     }
 
     @Override
