@@ -10,7 +10,7 @@ import java.util.List;
  *
  * @param evaluatorId the instance (also the record key)
  * @param at          when the counts were taken (the instance's clock)
- * @param partitions  heartbeat partitions it owns: the hosts it counts
+ * @param partitions  heartbeat partitions it owns whose hosts it counts (tasks started and their stores scanned)
  * @param groups      its groups, at most {@value #GROUPS_MAX}: groups with down hosts first
  * @param omitted     groups it has but left out (the publisher's cap): readers must treat the instance's share of
  *                    any group not listed as unknown, not as zero

@@ -209,7 +209,8 @@ public final class FleetAggregator {
             return PeerState.GONE;
         }
         for (int partition : p.partitions) {
-            if (slots.containsKey(partition)) {
+            TaskSlot mine = slots.get(partition);
+            if (mine != null && mine.counted) {
                 continue;
             }
             boolean claimed = false;
@@ -270,8 +271,13 @@ public final class FleetAggregator {
         }
         int omitted = all.size() - out.size();
         lastOmitted = omitted;
-        return new io.hangcheck.events.GroupCounts(instanceId, Instant.ofEpochMilli(clock.millis()),
-                new ArrayList<>(slots.keySet()), out, omitted);
+        List<Integer> counted = new ArrayList<>(slots.size());
+        for (TaskSlot slot : slots.values()) {
+            if (slot.counted) {
+                counted.add(slot.partition);
+            }
+        }
+        return new io.hangcheck.events.GroupCounts(instanceId, Instant.ofEpochMilli(clock.millis()), counted, out, omitted);
     }
 
     /** One stream task's share of the figures. Mutated only by its own task (under the aggregator's lock). */
@@ -284,6 +290,8 @@ public final class FleetAggregator {
         volatile long graceBase = Long.MIN_VALUE;
         boolean stale;
         boolean noTicks;
+        /** Its hosts are in the group counts (set by the first {@link #resetGroups}, after the task scanned its store). */
+        boolean counted;
         String clockProblem;
         /** This slot's hosts per group: {tracked, down}. */
         final java.util.HashMap<String, int[]> groupCounts = new java.util.HashMap<>();
@@ -406,6 +414,7 @@ public final class FleetAggregator {
                     }
                 }
                 groupCounts.clear();
+                counted = true;
                 localGroupsVersion++;
                 for (var e : counts.entrySet()) {
                     int[] c = e.getValue();

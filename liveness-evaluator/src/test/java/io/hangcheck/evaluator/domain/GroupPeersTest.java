@@ -29,6 +29,7 @@ class GroupPeersTest {
     /** {@code tracked} hosts of rack r1 on partition {@code p}, {@code silent} of them down. */
     private static FleetAggregator.TaskSlot rack(FleetAggregator fleet, int p, int tracked, int silent) {
         FleetAggregator.TaskSlot slot = fleet.register(p);
+        slot.resetGroups(java.util.Map.of()); // as a task does once it scanned its store: its hosts are now counted
         for (int i = 0; i < tracked; i++) {
             slot.moveGroups(List.of(), false, R1, i >= tracked - silent); // healthy first: no hysteresis from the build-up
         }
@@ -123,6 +124,25 @@ class GroupPeersTest {
     }
 
     @Test
+    void aPartitionTakenOverButNotYetCountedDoesNotSupersedeTheStalePeer() {
+        FleetAggregator a = instance("a");
+        FleetAggregator b = instance("b");
+        rack(a, 0, 4, 4);
+        rack(b, 1, 4, 4);
+        exchange(a, b);
+        clock.step(Duration.ofSeconds(31));
+        // a's task for partition 1 has started but not yet scanned its store: b's last counts stay (in doubt)
+        FleetAggregator.TaskSlot restoring = a.register(1);
+        a.reassess();
+        assertThat(a.peers()).containsEntry("b", "DOUBT");
+        assertThat(a.groupMode("rack=r1")).isEqualTo(FleetMode.FROZEN);
+        restoring.resetGroups(java.util.Map.of("rack=r1", new int[]{4, 4}));
+        a.reassess();
+        assertThat(a.peers()).isEmpty();
+        assertThat(a.groupView("rack=r1")).containsExactly(8, 8);
+    }
+
+    @Test
     void doubtIsNeverMorePermissiveThanTheLocalViewAlone() {
         FleetAggregator a = instance("a");
         FleetAggregator b = instance("b");
@@ -150,6 +170,7 @@ class GroupPeersTest {
         FleetAggregator b = new FleetAggregator("b", Thresholds.defaults(), G, clock).peerSettings(new PeerSettings(1, 30_000, 600_000));
         rack(a, 0, 5, 5);
         FleetAggregator.TaskSlot slot = b.register(1);
+        slot.resetGroups(java.util.Map.of());
         for (int i = 0; i < 35; i++) {
             slot.moveGroups(List.of(), false, List.of("rack=r1"), false);
         }
