@@ -23,7 +23,7 @@ class AsyncApiTest {
         Path home = NodeTools.install("docs/asyncapi.yaml (@asyncapi/parser)");
         Tool.Result result = Tool.NODE.run(home, "validate-asyncapi.mjs", DOC.toString());
         assertThat(result.ok()).as(result.describe()).isTrue();
-        assertThat(result.output()).contains("VALID").contains("8 channels").contains("8 message payloads");
+        assertThat(result.output()).contains("VALID").contains("9 channels").contains("9 message payloads");
     }
 
     @Test

@@ -78,10 +78,10 @@ class KafkaTopicsTest {
     }
 
     @Test
-    void onlyTheStateTopicIsCompactedAndEveryTopicIsReplicatedWithRetention() {
+    void onlyTheStateAndGroupsTopicsAreCompactedAndEveryTopicIsReplicatedWithRetention() {
         for (TopicLine t : topicList()) {
             String policy = t.configs().get("cleanup.policy");
-            if (t.name().equals(Topics.LIVENESS_STATE)) {
+            if (t.name().equals(Topics.LIVENESS_STATE) || t.name().equals(Topics.GROUPS)) {
                 assertThat(policy).as(t.name()).isEqualTo("compact");
             } else {
                 assertThat(policy).as(t.name()).isEqualTo("delete");

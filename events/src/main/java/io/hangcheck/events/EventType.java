@@ -10,6 +10,7 @@ public enum EventType {
     LIVENESS_EVENT("io.hangcheck.liveness.event.v1", LivenessEvent.class, "liveness-event.schema.json"),
     HOST_STATE("io.hangcheck.host.state.v1", HostState.class, "host-state.schema.json"),
     FLEET_HEALTH("io.hangcheck.fleet.health.v1", FleetHealth.class, "fleet-health.schema.json"),
+    GROUP_COUNTS("io.hangcheck.groups.v1", GroupCounts.class, "group-counts.schema.json"),
     REBOOT_RECORD("io.hangcheck.reboot.v1", RebootRecord.class, "reboot-record.schema.json"),
     SOCKET_SNAPSHOT("io.hangcheck.sockets.snapshot.v1", SocketSnapshot.class, "socket-snapshot.schema.json"),
     LEAK_ALERT("io.hangcheck.sockets.alert.v1", LeakAlert.class, "leak-alert.schema.json");

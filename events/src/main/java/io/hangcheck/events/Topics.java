@@ -16,6 +16,11 @@ public final class Topics {
     public static final String LIVENESS_STATE = "hangcheck.liveness.state.v1";
     /** Fleet mode per evaluator instance, periodically and on change. */
     public static final String FLEET_HEALTH = "hangcheck.fleet.health.v1";
+    /**
+     * Compacted, keyed by evaluator instance id: each instance's host counts per host group, so every instance
+     * judges a group over all instances' hosts.
+     */
+    public static final String GROUPS = "hangcheck.groups.v1";
     /** Every reboot decision; follows from the executor's ledger in PostgreSQL. */
     public static final String REBOOTS = "hangcheck.reboots.v1";
     /** Socket-table snapshots per monitored machine. */

@@ -1,6 +1,7 @@
 package io.hangcheck.evaluator.config;
 
 import io.hangcheck.evaluator.domain.GroupThresholds;
+import io.hangcheck.evaluator.domain.PeerSettings;
 import io.hangcheck.evaluator.domain.Thresholds;
 import io.hangcheck.evaluator.messaging.TopicNames;
 import io.hangcheck.events.Topics;
@@ -57,6 +58,13 @@ public interface EvaluatorConfig {
         /** Fleet health per instance (output). */
         @WithDefault(Topics.FLEET_HEALTH)
         String fleet();
+
+        /**
+         * Host counts per group and instance, compacted: written by each instance, read whole by every instance, so
+         * a group whose hosts span instances is judged whole. {@code none}: not shared (each instance alone).
+         */
+        @WithDefault(Topics.GROUPS)
+        String groups();
     }
 
     /** Heartbeat interval assumed for a host without history (the first-heartbeat estimate). */
@@ -205,6 +213,28 @@ public interface EvaluatorConfig {
         /** A group with fewer silent hosts never leaves NORMAL (one or two true hangs in a rack are acted on). */
         @WithDefault("3")
         int minSilent();
+
+        /**
+         * At most this many groups in the record other instances read (groups with down hosts first; at most 10000);
+         * the rest are counted as omitted, and the others treat this instance's share of them as unknown.
+         */
+        @WithDefault("10000")
+        int publishMax();
+
+        /** Another instance's counts older than this are in doubt: its groups are judged on the most cautious view. */
+        @WithDefault("30s")
+        Duration peerStaleAfter();
+
+        /**
+         * Another instance's counts older than this are dropped (earlier once its partitions are held by others).
+         */
+        @WithDefault("10m")
+        Duration peerExpireAfter();
+    }
+
+    default PeerSettings peerSettings() {
+        GroupsConfig g = groups();
+        return new PeerSettings(g.publishMax(), g.peerStaleAfter().toMillis(), g.peerExpireAfter().toMillis());
     }
 
     default GroupThresholds groupThresholds() {
@@ -228,6 +258,7 @@ public interface EvaluatorConfig {
 
     default TopicNames topicNames() {
         TopicConfig t = topics();
-        return new TopicNames(t.heartbeats(), t.reboots(), t.events(), t.state(), t.fleet());
+        return new TopicNames(t.heartbeats(), t.reboots(), t.events(), t.state(), t.fleet(),
+                t.groups().isBlank() || t.groups().equals("none") ? null : t.groups());
     }
 }

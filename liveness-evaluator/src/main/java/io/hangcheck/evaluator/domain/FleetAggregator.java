@@ -25,8 +25,21 @@ import java.util.TreeMap;
  * {@code net=10.1.7.0/24}: tracked and down), and the aggregator keeps the sum over its slots per group with one
  * {@link GroupGuard} each, so a group whose hosts fall on several partitions of this instance is judged whole. A
  * change touches only the host's own groups (O(keys)); the periodic pass re-assesses only unhealthy groups (their
- * thaw timers). Across evaluator instances each instance judges the hosts of a group on its own partitions: the
- * group's part there must reach min-size to freeze (see the evaluator README).
+ * thaw timers).
+ *
+ * <p><b>Across evaluator instances</b> ({@link PeerSettings}): the reporter task publishes this instance's counts
+ * per group ({@link #localGroupCounts}, topic {@code hangcheck.groups.v1}, compacted, keyed by instance id) and every
+ * instance hands the other instances' latest records to {@link #peer}. A group is judged over its local counts plus
+ * the counts of every <i>fresh</i> peer (received within peer-stale-after). Doubt means "do not reboot": the view
+ * must never be more permissive than this instance's own counts alone would be. So a group is <i>in doubt</i> when
+ * some peer is stale (its counts older than peer-stale-after and not yet superseded), or a fresh peer left the group
+ * out of a capped record (its share unknown); a group in doubt is judged on the most cautious of three views
+ * ({@link GroupGuard#moreCautious}): the local counts alone, local plus fresh peers, and local plus fresh peers plus
+ * the doubtful peers' last counts. A stale peer is dropped (no longer in doubt) once every partition it listed is
+ * held here or listed by a fresher peer (their hosts are counted again, by their new owner), or at the latest after
+ * peer-expire-after. Counts of a peer arrive up to a report interval late; a whole group going dark is still seen at
+ * once by each instance for its own hosts, and a host is SUSPECT (counted) hang-after − suspect-after before it
+ * can be HUNG, far longer than the report interval.
  */
 public final class FleetAggregator {
     private static final HostStatus[] STATUSES = HostStatus.values();
@@ -65,6 +78,10 @@ public final class FleetAggregator {
     private final class Group {
         int tracked;
         int silent;
+        /** Instances whose counts the last judgement used (1: this one alone). */
+        int instances = 1;
+        /** The last judgement was in doubt (most cautious view). */
+        boolean doubt;
         final GroupGuard guard;
 
         Group(long now) {
@@ -74,6 +91,193 @@ public final class FleetAggregator {
 
     public GroupThresholds groupThresholds() {
         return g;
+    }
+
+    private PeerSettings peerSettings = PeerSettings.defaults();
+
+    /** How counts are shared with other instances (before the first task starts). */
+    public synchronized FleetAggregator peerSettings(PeerSettings settings) {
+        this.peerSettings = settings;
+        return this;
+    }
+
+    public synchronized PeerSettings peerSettings() {
+        return peerSettings;
+    }
+
+    private enum PeerState { FRESH, DOUBT, GONE }
+
+    /** Another instance's latest counts. */
+    private static final class Peer {
+        final String id;
+        /** When its counts were taken: the record's date, cut to when it was received here. */
+        final long at;
+        final java.util.Map<String, int[]> counts;
+        final int omitted;
+        final java.util.Set<Integer> partitions;
+        PeerState state = PeerState.FRESH;
+
+        Peer(String id, long at, java.util.Map<String, int[]> counts, int omitted, java.util.Set<Integer> partitions) {
+            this.id = id;
+            this.at = at;
+            this.counts = counts;
+            this.omitted = omitted;
+            this.partitions = partitions;
+        }
+    }
+
+    private final java.util.HashMap<String, Peer> peers = new java.util.HashMap<>();
+    /** Moves on every change of a local group count: the reporter then publishes within a punctuation. */
+    private volatile long localGroupsVersion;
+    private volatile int lastOmitted;
+    private volatile long peerRecordsIgnored;
+
+    /**
+     * Another instance's latest counts ({@code hangcheck.groups.v1}), received now; {@code counts} null: a tombstone
+     * (the instance is gone). This instance's own records are ignored. Re-assesses the groups they touch.
+     */
+    public synchronized void peer(String instance, io.hangcheck.events.GroupCounts counts) {
+        if (instance == null || instance.equals(instanceId)) {
+            if (instance == null) {
+                peerRecordsIgnored++;
+            }
+            return;
+        }
+        long now = clock.millis();
+        Peer before = peers.remove(instance);
+        Peer after = null;
+        if (counts != null) {
+            java.util.HashMap<String, int[]> m = new java.util.HashMap<>(counts.groups().size() * 2);
+            for (var c : counts.groups()) {
+                m.merge(c.group(), new int[]{c.tracked(), c.silent()}, (a, b) -> new int[]{a[0] + b[0], a[1] + b[1]});
+            }
+            after = new Peer(instance, Math.min(counts.at().toEpochMilli(), now), m, counts.omitted(),
+                    new java.util.HashSet<>(counts.partitions()));
+            peers.put(instance, after);
+        }
+        sweepPeers(now);
+        boolean all = after == null || before == null || before.omitted > 0 || after.omitted > 0
+                || before.state != PeerState.FRESH || after.state != PeerState.FRESH;
+        java.util.Collection<String> touched;
+        if (all) {
+            touched = new ArrayList<>(groups.keySet());
+        } else {
+            java.util.Set<String> t = new java.util.HashSet<>(before.counts.keySet());
+            t.addAll(after.counts.keySet());
+            t.retainAll(groups.keySet());
+            touched = t;
+        }
+        boolean changed = false;
+        for (String group : touched) {
+            changed |= assessGroup(group, now);
+        }
+        if (changed) {
+            version++;
+        }
+    }
+
+    /**
+     * Updates each peer's state ({@link PeerState}); drops peers that are gone. True when some peer changed state
+     * (every group then needs a new judgement: doubt concerns them all).
+     */
+    private boolean sweepPeers(long now) {
+        if (peers.isEmpty()) {
+            return false;
+        }
+        boolean changed = false;
+        var it = peers.values().iterator();
+        while (it.hasNext()) {
+            Peer p = it.next();
+            PeerState s = peerState(p, now);
+            if (s != p.state) {
+                changed = true;
+                p.state = s;
+            }
+            if (s == PeerState.GONE) {
+                it.remove();
+            }
+        }
+        return changed;
+    }
+
+    private PeerState peerState(Peer p, long now) {
+        long age = now - p.at;
+        if (age <= peerSettings.staleAfterMs()) {
+            return PeerState.FRESH;
+        }
+        if (age > peerSettings.expireAfterMs()) {
+            return PeerState.GONE;
+        }
+        for (int partition : p.partitions) {
+            TaskSlot mine = slots.get(partition);
+            if (mine != null && mine.counted) {
+                continue;
+            }
+            boolean claimed = false;
+            for (Peer q : peers.values()) {
+                if (q != p && q.at > p.at && now - q.at <= peerSettings.staleAfterMs() && q.partitions.contains(partition)) {
+                    claimed = true;
+                    break;
+                }
+            }
+            if (!claimed) {
+                return PeerState.DOUBT;
+            }
+        }
+        return PeerState.GONE; // superseded: its partitions' hosts are counted by their new owners
+    }
+
+    /** The other instances whose counts are known: id → FRESH or DOUBT (for metrics and queries). */
+    public synchronized java.util.Map<String, String> peers() {
+        java.util.Map<String, String> out = new java.util.TreeMap<>();
+        for (Peer p : peers.values()) {
+            out.put(p.id, p.state.name());
+        }
+        return out;
+    }
+
+    /** Moves on every change of a local group count. */
+    public long localGroupsVersion() {
+        return localGroupsVersion;
+    }
+
+    /** Groups the last published record left out (the publish cap). */
+    public int lastOmitted() {
+        return lastOmitted;
+    }
+
+    /** A JSON size budget for one record, under Kafka's default 1 MB message size. */
+    static final int PUBLISH_BYTES_MAX = 900_000;
+
+    /**
+     * This instance's counts per group for {@code hangcheck.groups.v1}: groups with down hosts first (most down
+     * first), then the largest; at most publish-max groups and about {@value #PUBLISH_BYTES_MAX} bytes, the rest
+     * counted in {@code omitted}.
+     */
+    public synchronized io.hangcheck.events.GroupCounts localGroupCounts() {
+        List<java.util.Map.Entry<String, Group>> all = new ArrayList<>(groups.entrySet());
+        all.removeIf(e -> e.getValue().tracked <= 0);
+        all.sort(java.util.Comparator.comparingInt((java.util.Map.Entry<String, Group> e) -> -e.getValue().silent)
+                .thenComparingInt(e -> -e.getValue().tracked).thenComparing(java.util.Map.Entry::getKey));
+        List<io.hangcheck.events.GroupCounts.Count> out = new ArrayList<>(Math.min(all.size(), peerSettings.publishMax()));
+        int bytes = 200;
+        for (var e : all) {
+            bytes += e.getKey().length() + 48;
+            if (out.size() >= peerSettings.publishMax() || bytes > PUBLISH_BYTES_MAX) {
+                break;
+            }
+            Group gr = e.getValue();
+            out.add(new io.hangcheck.events.GroupCounts.Count(e.getKey(), gr.tracked, Math.min(gr.silent, gr.tracked)));
+        }
+        int omitted = all.size() - out.size();
+        lastOmitted = omitted;
+        List<Integer> counted = new ArrayList<>(slots.size());
+        for (TaskSlot slot : slots.values()) {
+            if (slot.counted) {
+                counted.add(slot.partition);
+            }
+        }
+        return new io.hangcheck.events.GroupCounts(instanceId, Instant.ofEpochMilli(clock.millis()), counted, out, omitted);
     }
 
     /** One stream task's share of the figures. Mutated only by its own task (under the aggregator's lock). */
@@ -86,6 +290,8 @@ public final class FleetAggregator {
         volatile long graceBase = Long.MIN_VALUE;
         boolean stale;
         boolean noTicks;
+        /** Its hosts are in the group counts (set by the first {@link #resetGroups}, after the task scanned its store). */
+        boolean counted;
         String clockProblem;
         /** This slot's hosts per group: {tracked, down}. */
         final java.util.HashMap<String, int[]> groupCounts = new java.util.HashMap<>();
@@ -192,6 +398,7 @@ public final class FleetAggregator {
             }
             total.tracked += tracked;
             total.silent += down;
+            localGroupsVersion++;
         }
 
         /** Sets this slot's group counts in bulk (task start, after scanning its store): group → {tracked, down}. */
@@ -207,6 +414,8 @@ public final class FleetAggregator {
                     }
                 }
                 groupCounts.clear();
+                counted = true;
+                localGroupsVersion++;
                 for (var e : counts.entrySet()) {
                     int[] c = e.getValue();
                     if (c[0] <= 0) {
@@ -326,7 +535,56 @@ public final class FleetAggregator {
             return unhealthy.remove(group);
         }
         FleetMode before = gr.guard.mode();
-        boolean changed = gr.guard.assess(gr.tracked, gr.silent, now);
+        int vt = gr.tracked;
+        int vs = gr.silent;
+        int instances = 1;
+        boolean doubt = false;
+        if (!peers.isEmpty()) {
+            int dt = 0;
+            int ds = 0;
+            for (Peer p : peers.values()) {
+                int[] c = p.counts.get(group);
+                if (p.state == PeerState.FRESH) {
+                    if (c != null) {
+                        vt += c[0];
+                        vs += c[1];
+                        instances++;
+                    } else if (p.omitted > 0) {
+                        doubt = true;
+                    }
+                } else if (p.state == PeerState.DOUBT) {
+                    doubt = true;
+                    if (c != null) {
+                        dt += c[0];
+                        ds += c[1];
+                    }
+                }
+            }
+            if (doubt) {
+                // the most cautious of: local alone, local + fresh peers, local + fresh + doubtful peers' last counts
+                if (gr.guard.moreCautious(gr.tracked, gr.silent, vt, vs)) {
+                    vt = gr.tracked;
+                    vs = gr.silent;
+                    instances = 1;
+                }
+                int wt = gr.tracked;
+                int ws = gr.silent;
+                for (Peer p : peers.values()) {
+                    int[] c = p.counts.get(group);
+                    if (c != null && p.state != PeerState.GONE) {
+                        wt += c[0];
+                        ws += c[1];
+                    }
+                }
+                if (dt > 0 && gr.guard.moreCautious(wt, ws, vt, vs)) {
+                    vt = wt;
+                    vs = ws;
+                }
+            }
+        }
+        gr.instances = instances;
+        gr.doubt = doubt;
+        boolean changed = gr.guard.assess(vt, vs, now);
         if (gr.guard.mode() == FleetMode.NORMAL) {
             unhealthy.remove(group);
         } else {
@@ -369,7 +627,7 @@ public final class FleetAggregator {
                 if (out == null) {
                     out = new ArrayList<>(2);
                 }
-                out.add("group " + group + " FROZEN: " + gr.guard.reason());
+                out.add("group " + group + " FROZEN: " + reason(gr));
             }
         }
         return out == null ? List.of() : out;
@@ -380,10 +638,45 @@ public final class FleetAggregator {
         for (String group : hostGroups) {
             Group gr = groups.get(group);
             if (gr != null && gr.guard.mode() == FleetMode.DEGRADED) {
-                return group + " DEGRADED: " + gr.guard.reason();
+                return group + " DEGRADED: " + reason(gr);
             }
         }
         return null;
+    }
+
+    /** Why the group is in its mode, with how many instances' counts and whether in doubt. */
+    private static String reason(Group gr) {
+        String r = gr.guard.reason();
+        if (gr.instances > 1) {
+            r += " over " + gr.instances + " evaluator instances";
+        }
+        if (gr.doubt) {
+            r += "; peer counts in doubt: the most cautious view";
+        }
+        return r;
+    }
+
+    private static FleetHealth.GroupHealth health(String group, Group gr) {
+        return new FleetHealth.GroupHealth(group, gr.guard.mode(), gr.guard.tracked(), gr.guard.silent(),
+                Instant.ofEpochMilli(gr.guard.since()), reason(gr));
+    }
+
+    /** These groups as judged now (for a host's detail); groups this instance does not know are left out. */
+    public synchronized List<FleetHealth.GroupHealth> groupHealth(List<String> hostGroups) {
+        List<FleetHealth.GroupHealth> out = new ArrayList<>(hostGroups.size());
+        for (String group : hostGroups) {
+            Group gr = groups.get(group);
+            if (gr != null) {
+                out.add(health(group, gr));
+            }
+        }
+        return out;
+    }
+
+    /** A group's {tracked, down} as last judged (with other instances' counts); {0, 0} when unknown. */
+    public synchronized int[] groupView(String group) {
+        Group gr = groups.get(group);
+        return gr == null ? new int[2] : new int[]{gr.guard.tracked(), gr.guard.silent()};
     }
 
     /** A group's mode ({@code rack=r12}); NORMAL when unknown. */
@@ -403,8 +696,7 @@ public final class FleetAggregator {
         List<FleetHealth.GroupHealth> all = new ArrayList<>(unhealthy.size());
         for (String group : unhealthy) {
             Group gr = groups.get(group);
-            all.add(new FleetHealth.GroupHealth(group, gr.guard.mode(), gr.tracked, gr.silent,
-                    Instant.ofEpochMilli(gr.guard.since()), gr.guard.reason()));
+            all.add(health(group, gr));
         }
         all.sort(java.util.Comparator.comparing((FleetHealth.GroupHealth h) -> h.mode() != FleetMode.FROZEN)
                 .thenComparing(h -> -(double) h.silent() / Math.max(1, h.tracked()))
@@ -430,8 +722,17 @@ public final class FleetAggregator {
 
     /** Re-assesses with the wall clock now (also called every punctuation, for the thaw timer). */
     public synchronized boolean reassess() {
-        if (!unhealthy.isEmpty()) {
-            long now = clock.millis();
+        long wallNow = clock.millis();
+        if (sweepPeers(wallNow)) {
+            boolean groupChanged = false;
+            for (String group : new ArrayList<>(groups.keySet())) {
+                groupChanged |= assessGroup(group, wallNow);
+            }
+            if (groupChanged) {
+                version++;
+            }
+        } else if (!unhealthy.isEmpty()) {
+            long now = wallNow;
             boolean groupChanged = false;
             for (String group : new ArrayList<>(unhealthy)) {
                 groupChanged |= assessGroup(group, now);

@@ -111,6 +111,37 @@ public final class GroupGuard {
                 : base + GroupThresholds.fmt(" (holding %s until calm for %d s)", mode, t.thawAfterMs() / 1000);
     }
 
+    /** The mode the thresholds give these counts, before hysteresis. */
+    public FleetMode raw(int tracked, int silent) {
+        if (!eligible(tracked, silent)) {
+            return FleetMode.NORMAL;
+        }
+        double share = (double) silent / tracked;
+        return share >= t.freezeAbove() ? FleetMode.FROZEN : share >= t.degradedAbove() ? FleetMode.DEGRADED : FleetMode.NORMAL;
+    }
+
+    private boolean eligible(int tracked, int silent) {
+        return tracked >= t.minSize() && silent >= t.minSilent();
+    }
+
+    /**
+     * True when counts {@code (t1, s1)} are a more cautious view than {@code (t2, s2)}: a higher raw mode, or the same
+     * with eligibility where the other has none, or the same with a higher silent share. Judging on the more cautious
+     * view never gives a lower mode nor an earlier thaw than judging on the other.
+     */
+    public boolean moreCautious(int t1, int s1, int t2, int s2) {
+        int c = raw(t1, s1).compareTo(raw(t2, s2));
+        if (c != 0) {
+            return c > 0;
+        }
+        boolean e1 = eligible(t1, s1);
+        boolean e2 = eligible(t2, s2);
+        if (e1 != e2) {
+            return e1;
+        }
+        return (long) s1 * Math.max(1, t2) > (long) s2 * Math.max(1, t1);
+    }
+
     /** True while the guard waits for the thaw timer (the caller re-assesses on its periodic pass). */
     public boolean pending() {
         return mode != FleetMode.NORMAL;

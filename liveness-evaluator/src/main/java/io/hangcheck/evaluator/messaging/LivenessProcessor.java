@@ -16,6 +16,7 @@ import io.hangcheck.events.CloudEvents;
 import io.hangcheck.events.DeadLetter;
 import io.hangcheck.events.EventType;
 import io.hangcheck.events.FleetHealth;
+import io.hangcheck.events.GroupCounts;
 import io.hangcheck.events.Heartbeat;
 import io.hangcheck.events.HeartbeatTopicRecord;
 import io.hangcheck.events.HostState;
@@ -66,6 +67,7 @@ public final class LivenessProcessor implements Processor<String, byte[], String
     static final String EVENTS_SINK = "events-out";
     static final String STATE_SINK = "state-out";
     static final String FLEET_SINK = "fleet-out";
+    static final String GROUPS_SINK = "groups-out";
     static final String HEARTBEATS_DLQ_SINK = "heartbeats-dlq-out";
     static final String REBOOTS_DLQ_SINK = "reboots-dlq-out";
     private static final Logger LOG = Logger.getLogger(LivenessProcessor.class);
@@ -95,6 +97,9 @@ public final class LivenessProcessor implements Processor<String, byte[], String
     private long thawedAt = Long.MIN_VALUE;
     private long seenThaws;
     private long lastFleetVersion = -1;
+    private long lastGroupsVersion = -1;
+    private long lastGroupsReport = Long.MIN_VALUE;
+    private int lastGroupsOmitted;
     private long lastFleetReport = Long.MIN_VALUE;
     private boolean resumedLogged;
 
@@ -475,6 +480,22 @@ public final class LivenessProcessor implements Processor<String, byte[], String
                 }
                 lastFleetVersion = v;
                 lastFleetReport = wall;
+            }
+            if (topics.groups() != null && groups.enabled()) {
+                long gv = fleet.localGroupsVersion();
+                if (gv != lastGroupsVersion || wall - lastGroupsReport >= settings.reportInterval().toMillis()) {
+                    GroupCounts gc = fleet.localGroupCounts();
+                    String id = settings.instanceId() + "/groups/" + gv + "/" + wall;
+                    ctx.forward(new Record<String, Object>(settings.instanceId(), gc, wall,
+                            ce(id, EventType.GROUP_COUNTS, wall)), GROUPS_SINK);
+                    if (gc.omitted() > 0 && lastGroupsOmitted == 0) {
+                        LOG.warnf("group counts: %d groups left out of the record for other instances (publish-max %d):"
+                                + " they judge those groups on their own view", gc.omitted(), fleet.peerSettings().publishMax());
+                    }
+                    lastGroupsOmitted = gc.omitted();
+                    lastGroupsVersion = gv;
+                    lastGroupsReport = wall;
+                }
             }
         }
     }

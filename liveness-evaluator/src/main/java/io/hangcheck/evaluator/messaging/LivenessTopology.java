@@ -6,6 +6,7 @@ import io.hangcheck.evaluator.domain.Thresholds;
 import io.hangcheck.evaluator.metrics.EvaluatorMetrics;
 import io.hangcheck.events.Topics;
 import io.hangcheck.events.kafka.FleetHealthSerde;
+import io.hangcheck.events.kafka.GroupCountsSerde;
 import io.hangcheck.events.kafka.HostStateSerde;
 import io.hangcheck.events.kafka.LivenessEventSerde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -24,8 +25,12 @@ import java.time.Duration;
  * hangcheck.heartbeats.v1 (bytes) ─┐                         ┌─▶ hangcheck.liveness.events.v1
  *                                  ├─▶ liveness processor ───┼─▶ hangcheck.liveness.state.v1 (compacted)
  * hangcheck.reboots.v1 (bytes) ────┘   stores: hosts,        ├─▶ hangcheck.fleet.health.v1
- *                                      partition clock       └─▶ &lt;input&gt;.dlq (records it could not read)
+ *                                      partition clock       ├─▶ hangcheck.groups.v1 (compacted, this instance's counts)
+ *                                                            └─▶ &lt;input&gt;.dlq (records it could not read)
+ * hangcheck.groups.v1 ─▶ global store "peer group counts" (every instance reads all of it) ─▶ FleetAggregator#peer
  * </pre>
+ * The groups topic (left out when {@link TopicNames#groups()} is null or groups are off) lets each instance judge a
+ * host group over all instances' hosts ({@link FleetAggregator}).
  * Inputs are read as bytes and decoded inside the processor with the contract's serdes, so a poison record
  * is sent to its dead-letter topic (with the error in headers) and counted, inside the topology, never
  * stalling the task. Both stores are persistent (RocksDB) with changelogs.
@@ -44,6 +49,7 @@ public final class LivenessTopology {
     public static final String HOSTS_STORE = "hangcheck-hosts";
     public static final String PARTITIONS_STORE = "hangcheck-partition-clock";
     public static final String PROCESSOR = "liveness";
+    public static final String PEERS_STORE = "hangcheck-peer-groups";
 
     /**
      * Knobs of the processor that are not thresholds.
@@ -93,6 +99,14 @@ public final class LivenessTopology {
         t.addSink(LivenessProcessor.EVENTS_SINK, topics.events(), keys, (Serializer) new LivenessEventSerde(), PROCESSOR);
         t.addSink(LivenessProcessor.STATE_SINK, topics.state(), keys, (Serializer) new HostStateSerde(), PROCESSOR);
         t.addSink(LivenessProcessor.FLEET_SINK, topics.fleet(), keys, (Serializer) new FleetHealthSerde(), PROCESSOR);
+        if (topics.groups() != null && fleet.groupThresholds().enabled()) {
+            t.addSink(LivenessProcessor.GROUPS_SINK, topics.groups(), keys, (Serializer) new GroupCountsSerde(), PROCESSOR);
+            // a global store: no changelog of its own (its topic is its changelog), read whole by every instance
+            t.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PEERS_STORE), Serdes.String(),
+                            Serdes.ByteArray()).withLoggingDisabled(), "peer-groups-in", Serdes.String().deserializer(),
+                    Serdes.ByteArray().deserializer(), topics.groups(), "peer-groups",
+                    () -> new PeerGroupsProcessor(fleet, metrics, topics.groups()));
+        }
         t.addSink(LivenessProcessor.HEARTBEATS_DLQ_SINK, Topics.dlq(topics.heartbeats()), keys,
                 (Serializer) Serdes.ByteArray().serializer(), PROCESSOR);
         t.addSink(LivenessProcessor.REBOOTS_DLQ_SINK, Topics.dlq(topics.reboots()), keys,

@@ -18,7 +18,8 @@ public class TopologyProducer {
     @Produces
     @Singleton
     FleetAggregator fleet(EvaluatorConfig config, Clock clock) {
-        return new FleetAggregator(config.instanceId(), config.thresholds(), config.groupThresholds(), clock);
+        return new FleetAggregator(config.instanceId(), config.thresholds(), config.groupThresholds(), clock)
+                .peerSettings(config.peerSettings());
     }
 
     @Produces
@@ -28,6 +29,9 @@ public class TopologyProducer {
         // the consumed topics' dead-letter series at 0 from the start, so increase() sees the first one
         metrics.deadLetters.labels(config.topicNames().heartbeats());
         metrics.deadLetters.labels(config.topicNames().reboots());
+        if (config.topicNames().groups() != null) {
+            metrics.deadLetters.labels(config.topicNames().groups());
+        }
         return metrics;
     }
 

@@ -161,6 +161,17 @@ public final class EvaluatorMetrics {
             ratio.addMetric(List.of("other", otherMode.name()), other);
             out.add(byMode);
             out.add(ratio);
+            out.add(new GaugeMetricFamily("hangcheck_evaluator_groups_omitted",
+                    "Groups left out of this instance's last hangcheck.groups.v1 record (groups.publish-max): other "
+                            + "instances judge them on the most cautious view.", fleet.lastOmitted()));
+            GaugeMetricFamily peers = new GaugeMetricFamily("hangcheck_evaluator_group_peers",
+                    "Other evaluator instances whose group counts are known, by state (FRESH: counted; DOUBT: stale, "
+                            + "groups judged on the most cautious view).", List.of("state"));
+            var known = fleet.peers();
+            for (String st : List.of("FRESH", "DOUBT")) {
+                peers.addMetric(List.of(st), known.values().stream().filter(st::equals).count());
+            }
+            out.add(peers);
         }
     }
 }

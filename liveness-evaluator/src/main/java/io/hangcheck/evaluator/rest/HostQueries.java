@@ -150,6 +150,7 @@ public class HostQueries {
                 Instant.ofEpochMilli(r.since()), r.status() == HostStatus.UP ? null : r.incidentId(id), r.via(),
                 Map.copyOf(r.labels()), r.labelsTruncated(), partition, ptime, silent, phi,
                 r.bootGraceUntil() > r.lastSeenAt() ? Instant.ofEpochMilli(r.bootGraceUntil()) : null,
-                new HostView.History(r.meanMs(), r.stdDevMs(), r.statsCount()), config.instanceId());
+                new HostView.History(r.meanMs(), r.stdDevMs(), r.statsCount()), config.instanceId(), r.net(),
+                fleet.groupHealth(fleet.groupThresholds().groupsOf(r.labels(), r.net())));
     }
 }

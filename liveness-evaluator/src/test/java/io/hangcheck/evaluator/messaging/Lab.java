@@ -75,15 +75,20 @@ final class Lab implements AutoCloseable {
 
     /** With group guards ({@code groups}; {@link GroupThresholds#off()}: the fleet guard alone). */
     Lab(Thresholds thresholds, GroupThresholds groups, Path stateDir, long wallStart, boolean persistent) {
+        this("evaluator-test", thresholds, groups, stateDir, wallStart, persistent);
+    }
+
+    /** One evaluator instance {@code instanceId} (several labs: several instances, see {@link #groupsTo}). */
+    Lab(String instanceId, Thresholds thresholds, GroupThresholds groups, Path stateDir, long wallStart, boolean persistent) {
         this.thresholds = thresholds;
         this.clock = new io.hangcheck.testing.SteppedClock(Instant.ofEpochMilli(wallStart));
-        this.fleet = new FleetAggregator("evaluator-test", thresholds, groups, clock);
+        this.fleet = new FleetAggregator(instanceId, thresholds, groups, clock);
         this.metrics = new EvaluatorMetrics(registry, fleet);
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "hangcheck-liveness-evaluator-test");
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        LivenessTopology.Settings settings = LivenessTopology.Settings.of("evaluator-test");
+        LivenessTopology.Settings settings = LivenessTopology.Settings.of(instanceId);
         this.driver = new TopologyTestDriver(LivenessTopology.build(thresholds, TopicNames.defaults(),
                 persistent ? settings : settings.inMemoryStores(), fleet, metrics, clock), p, Instant.ofEpochMilli(wallStart));
         heartbeats = driver.createInputTopic(Topics.HEARTBEATS, Serdes.String().serializer(), new HeartbeatTopicRecordSerde());
@@ -93,6 +98,30 @@ final class Lab implements AutoCloseable {
         stateOut = driver.createOutputTopic(Topics.LIVENESS_STATE, Serdes.String().deserializer(), new HostStateSerde());
         fleetOut = driver.createOutputTopic(Topics.FLEET_HEALTH, Serdes.String().deserializer(), new FleetHealthSerde());
         dlqOut = driver.createOutputTopic(Topics.dlq(Topics.HEARTBEATS), Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
+        if (groups.enabled()) {
+            groupsOut = driver.createOutputTopic(Topics.GROUPS, Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
+            groupsIn = driver.createInputTopic(Topics.GROUPS, Serdes.String().serializer(), Serdes.ByteArray().serializer());
+        } else {
+            groupsOut = null;
+            groupsIn = null;
+        }
+    }
+
+    final TestOutputTopic<String, byte[]> groupsOut;
+    final TestInputTopic<String, byte[]> groupsIn;
+
+    /**
+     * Carries what this instance wrote to {@code hangcheck.groups.v1} since the last call to the other instances'
+     * global stores, as the compacted topic does between instances (returns the records carried).
+     */
+    int groupsTo(Lab... others) {
+        List<TestRecord<String, byte[]>> recs = groupsOut.readRecordsToList();
+        for (Lab other : others) {
+            for (TestRecord<String, byte[]> r : recs) {
+                other.groupsIn.pipeInput(r.key(), r.value(), r.timestamp());
+            }
+        }
+        return recs.size();
     }
 
     Lab(Thresholds thresholds, Path stateDir) {

@@ -79,7 +79,7 @@ class EvaluatorOnKafkaTest {
                         continue; // the victim stops once the evaluator has seen it; ticks go on
                     }
                     Heartbeat hb = Heartbeat.fromHost(h, "boot-1", seq, now, Map.of("pool", "qt"), 100L)
-                            .stamped(now, Transport.HTTP, "ingest-qt");
+                            .stamped(now, Transport.HTTP, "ingest-qt", "10.9.0.0/24");
                     producer.send(new ProducerRecord<>(Topics.HEARTBEATS, bytes(h), EventCodec.toBytes(hb)));
                     if (h.equals(victim)) {
                         victimLastSeq = seq;
@@ -93,7 +93,12 @@ class EvaluatorOnKafkaTest {
                                 .body("hostId", equalTo(victim))
                                 .body("status", equalTo("UP"))
                                 .body("labels.pool", equalTo("qt"))
-                                .body("via", equalTo("ingest-qt"));
+                                .body("via", equalTo("ingest-qt"))
+                                // the host's source network and its groups with their state (pool=qt: 6 hosts, NORMAL)
+                                .body("net", equalTo("10.9.0.0/24"))
+                                .body("groups.group", hasItem("pool=qt"))
+                                .body("groups.group", hasItem("net=10.9.0.0/24"))
+                                .body("groups.find { it.group == 'pool=qt' }.mode", equalTo("NORMAL"));
                         seen = true;
                     }
                 }

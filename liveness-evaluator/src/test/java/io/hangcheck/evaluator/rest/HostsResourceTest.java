@@ -83,7 +83,7 @@ class HostsResourceTest {
         assertThat(java.util.Arrays.stream(HostView.class.getRecordComponents()).map(c -> c.getName()).toList())
                 .containsExactly("hostId", "status", "bootId", "lastSeq", "lastSeenAt", "since", "incidentId", "via",
                         "labels", "labelsTruncated", "partition", "partitionTime", "silentMillis", "phi", "bootGraceUntil",
-                        "history", "evaluatorId");
+                        "history", "evaluatorId", "net", "groups");
     }
 
     @Test
