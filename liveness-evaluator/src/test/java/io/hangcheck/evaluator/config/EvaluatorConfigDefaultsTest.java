@@ -26,5 +26,6 @@ class EvaluatorConfigDefaultsTest {
         EvaluatorConfig c = config.getConfigMapping(EvaluatorConfig.class);
         assertThat(c.thresholds()).isEqualTo(Thresholds.defaults());
         assertThat(c.groupThresholds()).isEqualTo(GroupThresholds.defaults());
+        assertThat(c.storeWriteEvery()).isEqualTo(io.hangcheck.evaluator.messaging.LivenessTopology.Settings.STORE_WRITE_EVERY);
     }
 }
