@@ -329,6 +329,31 @@ public class EvaluatorBenchmark {
         Thread.sleep(300);
         long heap2 = usedHeap();
         System.out.println(mem.size() > 0 ? "" : "?");
+        mem = null;
+        // what the processor keeps in memory besides the index: every host's current record (HostTable), built from
+        // the same heartbeats the timeline has (the id strings are the index's, as in the processor)
+        System.gc();
+        Thread.sleep(300);
+        long heap3 = usedHeap();
+        io.hangcheck.evaluator.domain.LivenessRules tableRules = new io.hangcheck.evaluator.domain.LivenessRules(th);
+        Map<String, HostRecord> table = new ConcurrentHashMap<>();
+        var heartbeatSerde = new io.hangcheck.events.kafka.HeartbeatTopicRecordSerde();
+        String iso0 = Instant.ofEpochMilli(t0).toString();
+        for (int h = 0; h < ids.length; h++) {
+            String json = "{\"type\":\"heartbeat\",\"hostId\":\"" + ids[h] + "\",\"bootId\":\"boot-" + h
+                    + "-3f2a9c1e\",\"seq\":1,\"sentAt\":\"" + iso0
+                    + "\",\"labels\":{\"os\":\"linux\",\"pool\":\"lab-" + (h % 8) + "\",\"rack\":\"r" + (h / 40)
+                    + "\"},\"uptimeSeconds\":3600,\"receivedAt\":\"" + iso0 + "\",\"transport\":\"udp\",\"via\":\"ingest-0\",\"net\":\"10."
+                    + (h / 65_024) + "." + (h / 254 % 256) + ".0/24\"}";
+            io.hangcheck.events.Heartbeat hb = (io.hangcheck.events.Heartbeat) heartbeatSerde.deserialize(topics.heartbeats(), bytes(json));
+            HostRecord r = tableRules.onHeartbeat(null, hb, t0).next();
+            HostRecordSerde.keepStoredLabels(r);
+            table.put(ids[h], r);
+        }
+        System.gc();
+        Thread.sleep(300);
+        long heap4 = usedHeap();
+        System.out.println(table.size() > 0 && idx.size() > 0 ? "" : "?");
 
         System.out.println();
         System.out.println("| figure | value |");
@@ -366,6 +391,8 @@ public class EvaluatorBenchmark {
                 (heap1 - heap0) / 1e6, (heap1 - heap0) / 1e6);
         System.out.printf("| heap of an in-memory hosts store at 1,000,000 hosts (TreeMap<Bytes, byte[%d]>) | %,.0f MB (%.0f B/host) |%n",
                 valueBytes, (heap2 - heap1) / 1e6, (heap2 - heap1) / 1e6);
+        System.out.printf("| heap of the in-memory host table at 1,000,000 hosts (every host's current record, beside the index) | %,.0f MB (%.0f B/host) |%n",
+                (heap4 - heap3) / 1e6, (heap4 - heap3) / 1e6);
         System.out.printf("| RocksDB payload at 1,000,000 hosts (values + keys, off-heap) | ~%,.0f MB |%n", 1_000_000 * ((double) bytes / n + 12) / 1e6);
         System.out.printf("| machine | %d cores, max heap %d MB, %s; load average %s |%n", Runtime.getRuntime().availableProcessors(),
                 Runtime.getRuntime().maxMemory() >> 20, System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),

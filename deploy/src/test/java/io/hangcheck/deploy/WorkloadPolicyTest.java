@@ -292,6 +292,43 @@ class WorkloadPolicyTest {
         assertThat(evaluator.getSpec().getReplicas()).as("evaluator replicas").isBetween(1, partitions);
     }
 
+    /**
+     * The evaluator's Kafka Streams state is on a volume claim per pod (mounted where {@code HANGCHECK_STATE_DIR}
+     * points), not on the node's ephemeral storage; an overlay with more than one instance keeps a standby of every
+     * store and sets the rebalance settings deploy/README.md explains.
+     */
+    @ParameterizedTest(name = "{0}")
+    @FieldSource("OVERLAYS")
+    void evaluatorStateIsOnAVolumePerPodAndSeveralInstancesKeepAWarmStandby(String overlay) {
+        List<HasMetadata> resources = Kustomize.build(overlay);
+        StatefulSet evaluator = Kustomize.named(resources, StatefulSet.class, "liveness-evaluator");
+        Container c = evaluator.getSpec().getTemplate().getSpec().getContainers().get(0);
+        Map<String, String> env = new java.util.HashMap<>();
+        for (EnvFromSource from : Optional.ofNullable(c.getEnvFrom()).orElse(List.of())) {
+            if (from.getConfigMapRef() != null) {
+                env.putAll(Kustomize.named(resources, ConfigMap.class, from.getConfigMapRef().getName()).getData());
+            }
+        }
+        String stateDir = env.get("HANGCHECK_STATE_DIR");
+        assertThat(stateDir).as("%s: HANGCHECK_STATE_DIR", overlay).isNotBlank();
+        VolumeMount mount = c.getVolumeMounts().stream().filter(m -> m.getMountPath().equals(stateDir)).findFirst()
+                .orElseThrow(() -> new AssertionError(overlay + ": nothing mounted at " + stateDir));
+        assertThat(evaluator.getSpec().getTemplate().getSpec().getVolumes())
+                .as("%s: the state volume is no pod volume (emptyDir) but a claim", overlay)
+                .noneMatch(v -> v.getName().equals(mount.getName()));
+        assertThat(evaluator.getSpec().getVolumeClaimTemplates()).as("%s: volumeClaimTemplates", overlay)
+                .anyMatch(t -> t.getMetadata().getName().equals(mount.getName())
+                        && t.getSpec().getAccessModes().contains("ReadWriteOnce")
+                        && t.getSpec().getResources().getRequests().containsKey("storage"));
+        if (evaluator.getSpec().getReplicas() > 1) {
+            assertThat(env.getOrDefault("HANGCHECK_EVALUATOR_JAVA_OPTS", ""))
+                    .as("%s: %d evaluators keep a warm standby and hand partitions back promptly", overlay,
+                            evaluator.getSpec().getReplicas())
+                    .contains("-Dkafka-streams.num.standby.replicas=1", "-Dkafka-streams.acceptable.recovery.lag=",
+                            "-Dkafka-streams.probing.rebalance.interval.ms=");
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @FieldSource("OVERLAYS")
     void theSocketMonitorWatchesTheIngestNodesOrRunsBesideIngest(String overlay) {

@@ -130,6 +130,16 @@ public interface EvaluatorConfig {
     @WithDefault("10m")
     Duration instanceForgetAfter();
 
+    /**
+     * An UP host's plain heartbeats (last seen, seq, inter-arrival statistics) are written to the hosts store (and its
+     * changelog) at most this often — between half and all of it, by host, so writes do not bunch; a change of status,
+     * boot, path, network or labels is written at once. After a restore or takeover UP hosts count their silence from
+     * the restored partition time, so this bounds only what a crash loses of the statistics, not a verdict's timing
+     * ({@code docs/design.md}). 0s writes every heartbeat.
+     */
+    @WithDefault("5m")
+    Duration storeWriteEvery();
+
     /** Fleet guard thresholds. */
     FleetConfig fleet();
 

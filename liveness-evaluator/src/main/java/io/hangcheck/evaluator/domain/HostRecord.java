@@ -46,6 +46,18 @@ public final class HostRecord {
     /** The source network of the last heartbeat ({@code 10.1.7.0/24}), or null: a group key. */
     String net;
     Map<String, String> labels = Map.of();
+    /**
+     * Partition time at which a task restored this record while its last-seen time could lag the host's real one
+     * (an UP host: its heartbeats are written to the store at most every {@code store-write-every}), or 0. Silence
+     * counts from {@link #silentFrom()} = max(lastSeenAt, restoredAt): the fresh grace of a restore or takeover.
+     * Persisted once the record is written again (a second failover keeps the grace); a heartbeat clears it.
+     */
+    long restoredAt;
+    /**
+     * In memory only: partition time at which this host's record was last written to the store (the processor's
+     * write-behind table), {@link Long#MIN_VALUE} when never. Not serialised.
+     */
+    long storedAt = Long.MIN_VALUE;
 
     public HostRecord() {
     }
@@ -70,6 +82,8 @@ public final class HostRecord {
         c.via = via;
         c.net = net;
         c.labels = labels;
+        c.restoredAt = restoredAt;
+        c.storedAt = storedAt;
         return c;
     }
 
@@ -112,6 +126,43 @@ public final class HostRecord {
         return h;
     }
 
+    /**
+     * True when {@code other} (the same host's record before an input) holds the same durable fields: status and its
+     * times, boot ids, boot grace, the seq shift, the path (via, net) and labels. What may differ are the hot fields
+     * of a plain heartbeat — last seq, last seen, last received, the statistics, and the restore grace it clears —
+     * which the processor keeps in memory and writes at most every {@code store-write-every}. (A restore grace only
+     * matters once the host leaves UP, a status change that is written with it.)
+     */
+    public boolean sameDurable(HostRecord other) {
+        return other != null && status == other.status && since == other.since && beforeReboot == other.beforeReboot
+                && bootGraceUntil == other.bootGraceUntil && previousBootHash == other.previousBootHash
+                && seqShift == other.seqShift && viaHash == other.viaHash && labelsTruncated == other.labelsTruncated
+                && java.util.Objects.equals(bootId, other.bootId)
+                && java.util.Objects.equals(net, other.net)
+                && (labels == other.labels || labels.equals(other.labels));
+    }
+
+    /** Partition time from which this host's silence counts, before any grace of the partition: see {@link #restoredAt}. */
+    public long silentFrom() {
+        return Math.max(lastSeenAt, restoredAt);
+    }
+
+    /**
+     * A task restored (or took over) this record at partition time {@code at}: an UP host's last-seen time may lag
+     * the host's real one by up to the write interval, so its silence counts from {@code at} at the earliest. Any
+     * other status was written when it was entered and every heartbeat since would have been written too (a
+     * heartbeat of a non-UP host changes its status): its last-seen time is exact.
+     */
+    public void restored(long at) {
+        if (status == HostStatus.UP && at > silentFrom()) {
+            restoredAt = at;
+        }
+    }
+
+    public long restoredAt() { return restoredAt; }
+    public long storedAt() { return storedAt; }
+    public void storedAt(long at) { storedAt = at; }
+
     public HostStatus status() { return status; }
     public boolean labelsTruncated() { return labelsTruncated; }
     public long lastSeq() { return lastSeq; }
@@ -137,6 +188,7 @@ public final class HostRecord {
     public String toString() {
         return "HostRecord{" + status + " boot=" + bootId + " seq=" + lastSeq + " seen=" + lastSeenAt
                 + " since=" + since + " mean=" + meanMs + " std=" + stdDevMs() + " n=" + statsCount
-                + " via=" + via + " net=" + net + " labels=" + new TreeMap<>(labels) + "}";
+                + " via=" + via + " net=" + net + " labels=" + new TreeMap<>(labels)
+                + (restoredAt != 0 ? " restoredAt=" + restoredAt : "") + "}";
     }
 }

@@ -8,7 +8,6 @@ import org.apache.kafka.common.serialization.Serializer;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -17,11 +16,12 @@ import java.util.Map;
  *
  * <pre>
  * u8 version(1) u8 status u8 flags(bit0 labels truncated, bits1-2 status before REBOOTING, bit3 seq shift present,
- *   bit4 net present)
+ *   bit4 net present, bit5 restored-at present)
  * i64 lastSeq, lastSeenAt, since, lastReceivedAt, bootGraceUntil
  * u16 statsCount, f64 mean, f64 variance, i32 previousBootHash, i64 viaHash      (= 73 bytes fixed)
- * [i64 seqShift, only when flag bit3]  str bootId (≤ 64 B)  str via (≤ {@value #VIA_STORED_MAX} B, longer ids keep a prefix; the evidence check
- * uses viaHash of the full id)  [str net (≤ 64 B), only when flag bit4]  u8 nLabels, then (str key, str value)* — whole labels in key order while they fit
+ * [i64 seqShift, only when flag bit3]  [i64 restoredAt, only when flag bit5]  str bootId (≤ 64 B)  str via (≤ {@value #VIA_STORED_MAX} B, longer ids keep a prefix; the evidence check
+ * uses viaHash of the full id)  [str net (≤ 64 B), only when flag bit4 — left out when it would not fit with the
+ * rest, as labels are]  u8 nLabels, then (str key, str value)* — whole labels in key order while they fit
  * </pre>
  * A {@code str} is a u8 length and UTF-8 bytes. Labels that do not fit the budget are dropped from the
  * stored copy (flag set); the labels are still on every heartbeat and on the state topic when it changes.
@@ -64,9 +64,13 @@ public final class HostRecordSerde implements Serde<HostRecord>, Serializer<Host
         if (r.seqShift != 0) {
             b.putLong(r.seqShift);
         }
+        if (r.restoredAt != 0) {
+            b.putLong(r.restoredAt);
+        }
         putStr(b, r.bootId == null ? "" : r.bootId, 64);
         putStr(b, r.via == null ? "" : r.via, VIA_STORED_MAX);
-        boolean net = r.net != null && r.net.length() <= io.hangcheck.events.SourceNetwork.MAX;
+        boolean net = r.net != null && r.net.length() <= io.hangcheck.events.SourceNetwork.MAX
+                && b.remaining() >= 2 + r.net.length();
         if (net) {
             putStr(b, r.net, io.hangcheck.events.SourceNetwork.MAX);
         }
@@ -85,7 +89,7 @@ public final class HostRecordSerde implements Serde<HostRecord>, Serializer<Host
             n++;
         }
         b.put(countPos, (byte) n);
-        b.put(flagsPos, (byte) ((truncated ? 1 : 0) | (beforeRebootBits(r.beforeReboot) << 1) | (r.seqShift != 0 ? 8 : 0) | (net ? 16 : 0)));
+        b.put(flagsPos, (byte) ((truncated ? 1 : 0) | (beforeRebootBits(r.beforeReboot) << 1) | (r.seqShift != 0 ? 8 : 0) | (net ? 16 : 0) | (r.restoredAt != 0 ? 32 : 0)));
         return java.util.Arrays.copyOf(b.array(), b.position());
     }
 
@@ -112,6 +116,25 @@ public final class HostRecordSerde implements Serde<HostRecord>, Serializer<Host
         String s = new String(b.array(), b.arrayOffset() + b.position(), len, StandardCharsets.UTF_8);
         b.position(b.position() + len);
         return s;
+    }
+
+    /**
+     * Makes the in-memory record hold what its stored copy holds of the labels and the source network (labels that
+     * do not fit the budget are dropped, flagged): group keys are those of the stored record, so a restored task
+     * counts every host in the same groups as the task before it. The labels become a compact {@link StoredLabels}
+     * and the strings that repeat across hosts (label keys and values, the network, the ingest id) shared copies.
+     * Call after the labels, the net or the via changed.
+     */
+    public static void keepStoredLabels(HostRecord r) {
+        r.via = StoredLabels.intern(r.via);
+        if (r.labels.isEmpty() && r.net == null) {
+            r.labels = StoredLabels.EMPTY;
+            return;
+        }
+        HostRecord stored = fromBytes(toBytes(r));
+        r.labels = stored.labels;
+        r.labelsTruncated = stored.labelsTruncated;
+        r.net = stored.net;
     }
 
     @Override
@@ -143,19 +166,22 @@ public final class HostRecordSerde implements Serde<HostRecord>, Serializer<Host
             if ((flags & 8) != 0) {
                 r.seqShift = b.getLong();
             }
+            if ((flags & 32) != 0) {
+                r.restoredAt = b.getLong();
+            }
             r.bootId = getStr(b);
             String via = getStr(b);
-            r.via = via.isEmpty() ? null : via;
+            r.via = via.isEmpty() ? null : StoredLabels.intern(via);
             if ((flags & 16) != 0) {
-                r.net = getStr(b);
+                r.net = StoredLabels.intern(getStr(b));
             }
             int n = b.get() & 0xFF;
             if (n > 0) {
-                Map<String, String> labels = new LinkedHashMap<>();
-                for (int i = 0; i < n; i++) {
-                    labels.put(getStr(b), getStr(b));
+                String[] kv = new String[2 * n];
+                for (int i = 0; i < kv.length; i++) {
+                    kv[i] = getStr(b);
                 }
-                r.labels = labels;
+                r.labels = StoredLabels.of(kv); // written in key order, shared strings
             }
             return r;
         } catch (RuntimeException e) {

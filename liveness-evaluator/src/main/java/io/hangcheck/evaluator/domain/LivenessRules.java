@@ -27,9 +27,9 @@ import java.util.Objects;
  * </pre>
  * One transition per evaluation: a host reaches HUNG only on a later look than the one that made it SUSPECT,
  * so the fleet guard has counted it as silent before any host can be judged HUNG.
- * Silence counts from the later of the last heartbeat and {@link Evidence#graceFrom()}; the event reports the
- * real silence. Records ingest received before the last accepted one (late copies, re-deliveries) and resends
- * of the same seq change nothing. Inter-arrival samples are taken between heartbeats of an UP or SUSPECT host (a
+ * Silence counts from the later of the last heartbeat, the record's restore ({@link HostRecord#silentFrom()}) and
+ * {@link Evidence#graceFrom()}; the event reports the real silence. Records ingest received before the last
+ * accepted one (late copies, re-deliveries) and resends of the same seq change nothing. Inter-arrival samples are taken between heartbeats of an UP or SUSPECT host (a
  * SUSPECT host that speaks again was merely slow, which φ should learn), never across HUNG, HELD or REBOOTING,
  * so the gap of an incident does not teach the detector that long silences are normal.
  */
@@ -97,7 +97,9 @@ public final class LivenessRules {
      */
     private Outcome alive(HostRecord cur, Heartbeat hb, long now, long received, Anomaly anomaly) {
         HostRecord r = cur.copy();
-        if (cur.status == HostStatus.UP || cur.status == HostStatus.SUSPECT) {
+        // not across a restore (restoredAt set): the last heartbeats before it may not have been stored, so the gap
+        // to this one is not an inter-arrival time
+        if ((cur.status == HostStatus.UP || cur.status == HostStatus.SUSPECT) && cur.restoredAt == 0) {
             long sample = cur.lastReceivedAt > 0 ? received - cur.lastReceivedAt : now - cur.lastSeenAt;
             if (sample > 0) {
                 r.addInterval(sample, t.statsWindow());
@@ -167,8 +169,11 @@ public final class LivenessRules {
         r.lastSeq = hb.seq();
         r.lastSeenAt = now;
         r.lastReceivedAt = received;
-        r.via = hb.via();
-        r.viaHash = HostRecord.hash64(hb.via());
+        r.restoredAt = 0;
+        if (!Objects.equals(r.via, hb.via())) { // the same: keep the (shared) string the record has
+            r.via = hb.via();
+            r.viaHash = HostRecord.hash64(hb.via());
+        }
         if (!Objects.equals(r.net, hb.net())) {
             r.net = hb.net();
         }
@@ -201,7 +206,7 @@ public final class LivenessRules {
 
     /** φ of the host at partition time {@code now}, silence counted from {@code graceFrom} at the earliest. */
     public double phi(HostRecord r, long now, long graceFrom) {
-        long ref = Math.max(r.lastSeenAt, graceFrom);
+        long ref = Math.max(r.silentFrom(), graceFrom);
         return PhiAccrual.phi(Math.max(0, now - ref), r.meanMs, r.stdDevMs(), t.acceptablePauseMs(), t.minStdDevMs());
     }
 
@@ -213,7 +218,7 @@ public final class LivenessRules {
         if (r.status == HostStatus.HUNG || r.status == HostStatus.REBOOTING || now < r.bootGraceUntil) {
             return Outcome.nothing(null, Math.max(0, now - r.lastSeenAt));
         }
-        long ref = Math.max(r.lastSeenAt, ev.graceFrom());
+        long ref = Math.max(r.silentFrom(), ev.graceFrom());
         long silent = Math.max(0, now - ref);
         long realSilent = Math.max(0, now - r.lastSeenAt);
         double phi = PhiAccrual.phi(silent, r.meanMs, r.stdDevMs(), t.acceptablePauseMs(), t.minStdDevMs());
@@ -283,7 +288,7 @@ public final class LivenessRules {
      * time, and at the latest the moment it would be forgotten. Always later than {@code now}.
      */
     public long nextLook(HostRecord r, long now, long graceFrom) {
-        long ref = Math.max(r.lastSeenAt, graceFrom);
+        long ref = Math.max(r.silentFrom(), graceFrom);
         long due = switch (r.status) {
             case UP -> ref + Math.min(t.suspectAfterMs(), elapsedFor(r, t.phiSuspect()));
             case SUSPECT -> ref + Math.max(t.hangAfterMs(), elapsedFor(r, t.phiHang()));

@@ -59,9 +59,11 @@ import java.util.Objects;
  * heartbeat of an UP host; a SUSPECT or HELD host about to be judged is HELD while one of its groups is FROZEN, and
  * its HUNG carries {@code groupDegraded} while one is DEGRADED. When a group leaves FROZEN its hosts get a fresh grace.
  *
- * <p>Cost: a heartbeat is one store get + put and O(1) index work; a tick is one small put (the partition clock)
- * and pops only the hosts that are due.
- * Task start scans the task's store once to rebuild the index and the counts (O(hosts of the task)).
+ * <p>Cost: a heartbeat is a lookup in the task's in-memory host table and O(1) index work; it is written to the
+ * hosts store (and its changelog) only when something durable changed or the host's write interval has passed
+ * ({@link HostTable}). A tick is one small put (the partition clock) and pops only the hosts that are due.
+ * Task start scans the task's store once to load the table and rebuild the index and the counts (O(hosts of the
+ * task)); UP hosts restored from it count their silence from the restored partition time ({@link HostRecord#restored}).
  */
 public final class LivenessProcessor implements Processor<String, byte[], String, Object> {
     static final String EVENTS_SINK = "events-out";
@@ -89,7 +91,8 @@ public final class LivenessProcessor implements Processor<String, byte[], String
     private long seenGroupThaws;
 
     private ProcessorContext<String, Object> ctx;
-    private KeyValueStore<String, HostRecord> hosts;
+    private HostTable hosts;
+    private final HostTables tables;
     private KeyValueStore<Integer, byte[]> partitions;
     private int partition;
     private PartitionClock pclock;
@@ -104,8 +107,9 @@ public final class LivenessProcessor implements Processor<String, byte[], String
     private boolean resumedLogged;
 
     LivenessProcessor(Thresholds thresholds, TopicNames topics, LivenessTopology.Settings settings,
-                      FleetAggregator fleet, EvaluatorMetrics metrics, Clock clock) {
+                      FleetAggregator fleet, EvaluatorMetrics metrics, Clock clock, HostTables tables) {
         this.t = thresholds;
+        this.tables = tables;
         this.rules = new LivenessRules(thresholds);
         this.topics = topics;
         this.settings = settings;
@@ -120,7 +124,8 @@ public final class LivenessProcessor implements Processor<String, byte[], String
     public void init(ProcessorContext<String, Object> context) {
         this.ctx = context;
         this.partition = context.taskId().partition();
-        this.hosts = context.getStateStore(LivenessTopology.HOSTS_STORE);
+        KeyValueStore<String, HostRecord> store = context.getStateStore(LivenessTopology.HOSTS_STORE);
+        this.hosts = new HostTable(store, settings.storeWriteEvery().toMillis());
         this.partitions = context.getStateStore(LivenessTopology.PARTITIONS_STORE);
         long wall = clock.millis();
         this.pclock = PartitionClock.fromBytes(partitions.get(partition), wall);
@@ -130,10 +135,19 @@ public final class LivenessProcessor implements Processor<String, byte[], String
         int[] counts = new int[HostStatus.values().length];
         Map<String, int[]> groupCounts = new HashMap<>();
         long now = pclock.time();
-        try (KeyValueIterator<String, HostRecord> it = hosts.all()) {
+        // The store lags UP hosts' last-seen times by up to store-write-every (HostTable): every UP host whose stored
+        // last-seen time is before the restored partition time counts its silence from there (fresh grace).
+        int restored = 0;
+        try (KeyValueIterator<String, HostRecord> it = store.all()) {
             while (it.hasNext()) {
                 var kv = it.next();
                 HostRecord r = kv.value;
+                if (now >= 0) {
+                    long before = r.restoredAt();
+                    r.restored(now);
+                    restored += r.restoredAt() != before ? 1 : 0;
+                }
+                hosts.load(kv.key, r, now >= 0 ? now : r.lastSeenAt());
                 counts[r.status().ordinal()]++;
                 for (String g : groups.groupsOf(r.labels(), r.net())) {
                     int[] c = groupCounts.computeIfAbsent(g, k -> new int[2]);
@@ -148,8 +162,10 @@ public final class LivenessProcessor implements Processor<String, byte[], String
         slot.reset(counts);
         slot.clock(pclock.time(), false, false, null);
         slot.view(graceBase());
-        LOG.infof("task for partition %d started: %d hosts, partition time %s", partition,
-                java.util.Arrays.stream(counts).sum(), now < 0 ? "unknown" : Instant.ofEpochMilli(now));
+        tables.register(partition, hosts.view());
+        LOG.infof("task for partition %d started: %d hosts, partition time %s; %d UP hosts count their silence from it"
+                        + " (their last heartbeats may not have been stored)", partition,
+                java.util.Arrays.stream(counts).sum(), now < 0 ? "unknown" : Instant.ofEpochMilli(now), restored);
         context.schedule(settings.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, ts -> onWallClock());
     }
 
@@ -282,9 +298,14 @@ public final class LivenessProcessor implements Processor<String, byte[], String
     private void apply(String host, HostRecord before, Outcome o, long now, Map<String, String> labels,
                        String groupDegraded) {
         HostRecord r = o.next();
-        hosts.put(host, r);
+        if (before == null || before.labels() != r.labels() || before.net() != r.net() || before.via() != r.via()) {
+            HostRecordSerde.keepStoredLabels(r); // the stored labels, in the compact form; shared strings
+        }
+        hosts.put(host, r, before == null || !r.sameDurable(before) || o.event() != null || o.publishState(), now);
         moveGroups(before, r);
-        slot.move(before == null ? null : before.status(), r.status(), now, host);
+        if (before == null || before.status() != r.status()) { // the same status: nothing to count (a plain heartbeat)
+            slot.move(before == null ? null : before.status(), r.status(), now, host);
+        }
         if (o.event() != null) {
             LivenessEventType type = o.event();
             String incident = switch (type) {
@@ -325,8 +346,7 @@ public final class LivenessProcessor implements Processor<String, byte[], String
         boolean relabelled = before == null || before.labels() != r.labels() || !Objects.equals(before.net(), r.net());
         if (relabelled) {
             List<String> from = before == null ? List.of() : groups.groupsOf(before.labels(), before.net());
-            HostRecord stored = r.labels().isEmpty() ? r : HostRecordSerde.fromBytes(HostRecordSerde.toBytes(r));
-            List<String> to = groups.groupsOf(stored.labels(), stored.net());
+            List<String> to = groups.groupsOf(r.labels(), r.net()); // as stored: apply kept the stored labels
             if (!from.equals(to) || fromDown != toDown) {
                 slot.moveGroups(from, fromDown, to, toDown);
             }
@@ -525,6 +545,11 @@ public final class LivenessProcessor implements Processor<String, byte[], String
 
     @Override
     public void close() {
+        if (hosts != null) {
+            tables.unregister(partition, hosts.view());
+            LOG.infof("task for partition %d closed: %d host records written, %d heartbeats kept in memory only",
+                    partition, hosts.writes(), hosts.coalesced());
+        }
         if (slot != null) {
             fleet.unregister(slot);
         }

@@ -12,10 +12,12 @@ import io.hangcheck.events.kafka.LivenessEventSerde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.Stores;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.function.Function;
 
 /**
  * The evaluator's topology — the one the application runs ({@code TopologyProducer}) and the topology tests
@@ -35,10 +37,12 @@ import java.time.Duration;
  * is sent to its dead-letter topic (with the error in headers) and counted, inside the topology, never
  * stalling the task. Both stores are persistent (RocksDB) with changelogs.
  *
- * <p>The hosts store has no Kafka Streams record cache: a host is written once per heartbeat, a heartbeat
- * interval (a minute) apart, so within a commit interval nothing coalesces; the cache only added a sorted-map
- * lookup to every get, put and flush and a second copy of recently seen hosts (measured: a fifth of the stream
- * thread's time at 100,000 hosts, {@code BENCHMARKS-evaluator.md}). Every put goes to RocksDB and the changelog.
+ * <p>The processor keeps every host's current record in memory ({@code HostTable}) and writes it to the hosts store
+ * when a durable field changes, otherwise (a plain heartbeat of an UP host) at most every
+ * {@link Settings#storeWriteEvery}; a restored or taken-over task gives UP hosts a fresh grace from the restored
+ * partition time. So the record path reads nothing from the store, and most heartbeats write nothing to it.
+ * The hosts store has no Kafka Streams record cache (the table is the cache; Kafka Streams' would only add a
+ * sorted-map lookup to every put and flush, {@code BENCHMARKS-evaluator.md}).
  *
  * <p>Co-partitioning: a reboot record must reach the task that holds the host. Both topics are keyed by host id
  * with Kafka's default partitioner, so they are co-partitioned exactly when their partition counts are equal;
@@ -59,42 +63,66 @@ public final class LivenessTopology {
      *                         TopologyTestDriver commits, and so flushes RocksDB, after every single record.
      */
     public record Settings(String instanceId, Duration punctuateInterval, Duration reportInterval,
-                           boolean persistentStores, boolean hostsCache) {
+                           boolean persistentStores, boolean hostsCache, Duration storeWriteEvery) {
+        /** The default of {@code hangcheck.evaluator.store-write-every}. */
+        public static final Duration STORE_WRITE_EVERY = Duration.ofMinutes(5);
+
         /** The application's: RocksDB stores, no record cache on the hosts store (see {@link #build}). */
         public static Settings of(String instanceId) {
-            return new Settings(instanceId, Duration.ofSeconds(1), Duration.ofSeconds(10), true, false);
+            return new Settings(instanceId, Duration.ofSeconds(1), Duration.ofSeconds(10), true, false, STORE_WRITE_EVERY);
         }
 
         public Settings reportInterval(Duration every) {
-            return new Settings(instanceId, punctuateInterval, every, persistentStores, hostsCache);
+            return new Settings(instanceId, punctuateInterval, every, persistentStores, hostsCache, storeWriteEvery);
         }
 
         public Settings inMemoryStores() {
-            return new Settings(instanceId, punctuateInterval, reportInterval, false, hostsCache);
+            return new Settings(instanceId, punctuateInterval, reportInterval, false, hostsCache, storeWriteEvery);
         }
 
         public Settings stores(boolean persistent, boolean cache) {
-            return new Settings(instanceId, punctuateInterval, reportInterval, persistent, cache);
+            return new Settings(instanceId, punctuateInterval, reportInterval, persistent, cache, storeWriteEvery);
+        }
+
+        /**
+         * An UP host's plain heartbeats (last seen, seq, statistics) are written to the hosts store at most this
+         * often (between half and all of it, by host); durable changes at once ({@code HostTable}). {@link Duration#ZERO}:
+         * every change is written.
+         */
+        public Settings storeWriteEvery(Duration every) {
+            return new Settings(instanceId, punctuateInterval, reportInterval, persistentStores, hostsCache, every);
         }
     }
 
     private LivenessTopology() {
     }
 
-    @SuppressWarnings({"unchecked", "rawtypes"})
     public static Topology build(Thresholds thresholds, TopicNames topics, Settings settings, FleetAggregator fleet,
                                  EvaluatorMetrics metrics, Clock clock) {
+        return build(thresholds, topics, settings, fleet, metrics, clock, new HostTables());
+    }
+
+    /** With the instance's {@link HostTables}, through which the REST API reads hosts' current records. */
+    public static Topology build(Thresholds thresholds, TopicNames topics, Settings settings, FleetAggregator fleet,
+                                 EvaluatorMetrics metrics, Clock clock, HostTables tables) {
+        return build(thresholds, topics, settings, fleet, metrics, clock, tables, settings.persistentStores()
+                ? Stores::persistentKeyValueStore : Stores::inMemoryKeyValueStore);
+    }
+
+    /** With the stores {@code stores} supplies by name (tests: stores whose content survives a simulated crash). */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    static Topology build(Thresholds thresholds, TopicNames topics, Settings settings, FleetAggregator fleet,
+                          EvaluatorMetrics metrics, Clock clock, HostTables tables,
+                          Function<String, KeyValueBytesStoreSupplier> stores) {
         Topology t = new Topology();
         t.addSource("heartbeats-in", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), topics.heartbeats());
         t.addSource("reboots-in", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), topics.reboots());
-        t.addProcessor(PROCESSOR, () -> new LivenessProcessor(thresholds, topics, settings, fleet, metrics, clock),
+        t.addProcessor(PROCESSOR, () -> new LivenessProcessor(thresholds, topics, settings, fleet, metrics, clock, tables),
                 "heartbeats-in", "reboots-in");
-        boolean disk = settings.persistentStores();
-        var hostsStore = Stores.keyValueStoreBuilder(disk ? Stores.persistentKeyValueStore(HOSTS_STORE)
-                : Stores.inMemoryKeyValueStore(HOSTS_STORE), Serdes.String(), new HostRecordSerde());
+        var hostsStore = Stores.keyValueStoreBuilder(stores.apply(HOSTS_STORE), Serdes.String(), new HostRecordSerde());
         t.addStateStore(settings.hostsCache() ? hostsStore.withCachingEnabled() : hostsStore.withCachingDisabled(), PROCESSOR);
-        t.addStateStore(Stores.keyValueStoreBuilder(disk ? Stores.persistentKeyValueStore(PARTITIONS_STORE)
-                : Stores.inMemoryKeyValueStore(PARTITIONS_STORE), Serdes.Integer(), Serdes.ByteArray()), PROCESSOR);
+        t.addStateStore(Stores.keyValueStoreBuilder(stores.apply(PARTITIONS_STORE), Serdes.Integer(), Serdes.ByteArray()),
+                PROCESSOR);
         Serializer<String> keys = Serdes.String().serializer();
         t.addSink(LivenessProcessor.EVENTS_SINK, topics.events(), keys, (Serializer) new LivenessEventSerde(), PROCESSOR);
         t.addSink(LivenessProcessor.STATE_SINK, topics.state(), keys, (Serializer) new HostStateSerde(), PROCESSOR);

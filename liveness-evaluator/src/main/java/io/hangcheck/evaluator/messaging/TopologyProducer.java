@@ -37,9 +37,16 @@ public class TopologyProducer {
 
     @Produces
     @Singleton
-    Topology topology(EvaluatorConfig config, FleetAggregator fleet, EvaluatorMetrics metrics, Clock clock) {
+    HostTables hostTables() {
+        return new HostTables();
+    }
+
+    @Produces
+    @Singleton
+    Topology topology(EvaluatorConfig config, FleetAggregator fleet, EvaluatorMetrics metrics, Clock clock, HostTables tables) {
         LivenessTopology.Settings settings = LivenessTopology.Settings.of(config.instanceId())
-                .reportInterval(config.fleet().reportInterval());
-        return LivenessTopology.build(config.thresholds(), config.topicNames(), settings, fleet, metrics, clock);
+                .reportInterval(config.fleet().reportInterval())
+                .storeWriteEvery(config.storeWriteEvery());
+        return LivenessTopology.build(config.thresholds(), config.topicNames(), settings, fleet, metrics, clock, tables);
     }
 }

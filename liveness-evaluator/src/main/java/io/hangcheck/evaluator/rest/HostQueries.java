@@ -4,6 +4,7 @@ import io.hangcheck.evaluator.config.EvaluatorConfig;
 import io.hangcheck.evaluator.domain.FleetAggregator;
 import io.hangcheck.evaluator.domain.HostRecord;
 import io.hangcheck.evaluator.domain.LivenessRules;
+import io.hangcheck.evaluator.messaging.HostTables;
 import io.hangcheck.evaluator.messaging.LivenessTopology;
 import io.hangcheck.events.HostStatus;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -31,7 +32,9 @@ import java.util.TreeSet;
  * partition ({@link KafkaStreams#queryMetadataForKey}); when that is another instance the caller is told
  * where ({@link Lookup#owner}) and the resource redirects. Listing is per instance (this instance's
  * partitions), paged by a host-id cursor: each partition's store is range-scanned from the cursor in key
- * order, so a page costs O(partitions × page size) without filters.
+ * order, so a page costs O(partitions × page size) without filters. A host's record is the task's in-memory one
+ * ({@link HostTables}) where the task is here: the store has an UP host's last heartbeat only to within
+ * {@code store-write-every}.
  */
 @ApplicationScoped
 public class HostQueries {
@@ -49,6 +52,10 @@ public class HostQueries {
 
     @Inject
     FleetAggregator fleet;
+
+    /** The tasks' in-memory records: the store lags UP hosts' last-seen times by up to store-write-every. */
+    @Inject
+    HostTables tables;
 
     @Inject
     EvaluatorConfig config;
@@ -81,8 +88,10 @@ public class HostQueries {
         if (self != null && !md.activeHost().equals(self) && !md.activeHost().equals(HostInfo.unavailable())) {
             return new Lookup(null, md.activeHost(), false);
         }
-        ReadOnlyKeyValueStore<String, HostRecord> store = store(md.partition());
-        HostRecord r = store.get(id);
+        HostRecord r = tables.get(md.partition(), id);
+        if (r == null) {
+            r = store(md.partition()).get(id);
+        }
         return new Lookup(r == null ? null : view(id, r, md.partition()), null, false);
     }
 
@@ -113,7 +122,8 @@ public class HostQueries {
                     if (after != null && kv.key.compareTo(after) <= 0) {
                         continue;
                     }
-                    HostRecord r = kv.value;
+                    HostRecord live = tables.get(p, kv.key);
+                    HostRecord r = live != null ? live : kv.value;
                     if (status != null && r.status() != status) {
                         continue;
                     }

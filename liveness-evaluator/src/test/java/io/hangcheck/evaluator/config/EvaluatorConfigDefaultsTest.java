@@ -27,5 +27,6 @@ class EvaluatorConfigDefaultsTest {
         assertThat(c.thresholds()).isEqualTo(Thresholds.defaults());
         assertThat(c.groupThresholds()).isEqualTo(GroupThresholds.defaults());
         assertThat(c.peerSettings()).isEqualTo(io.hangcheck.evaluator.domain.PeerSettings.defaults());
+        assertThat(c.storeWriteEvery()).isEqualTo(io.hangcheck.evaluator.messaging.LivenessTopology.Settings.STORE_WRITE_EVERY);
     }
 }

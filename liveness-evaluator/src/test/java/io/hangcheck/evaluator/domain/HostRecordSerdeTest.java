@@ -79,6 +79,63 @@ class HostRecordSerdeTest {
     }
 
     @Test
+    void theRestoreGraceRoundTripsAndARecordWithoutOneReadsAsBefore() {
+        HostRecord r = sample("boot-1", "ingest-0", Map.of("rack", "r12"));
+        r.status = HostStatus.SUSPECT;
+        r.restoredAt = r.lastSeenAt + 240_000;
+        HostRecord back = HostRecordSerde.fromBytes(HostRecordSerde.toBytes(r));
+        assertThat(back.restoredAt()).isEqualTo(r.restoredAt);
+        assertThat(back.silentFrom()).isEqualTo(r.restoredAt);
+        assertThat(back.toString()).isEqualTo(r.toString());
+        r.restoredAt = 0;
+        byte[] without = HostRecordSerde.toBytes(r);
+        assertThat(without[2] & 32).as("no restore flag: the bytes are what the format wrote before").isZero();
+        assertThat(HostRecordSerde.fromBytes(without).silentFrom()).isEqualTo(r.lastSeenAt);
+    }
+
+    @Test
+    void onlyAnUpHostGetsARestoreGraceAndAHeartbeatsHotFieldsAreNotDurable() {
+        HostRecord up = sample("boot-1", "ingest-0", Map.of());
+        up.status = HostStatus.UP;
+        up.restored(up.lastSeenAt + 1000);
+        assertThat(up.restoredAt()).isEqualTo(up.lastSeenAt + 1000);
+        HostRecord suspect = sample("boot-1", "ingest-0", Map.of());
+        suspect.status = HostStatus.SUSPECT;
+        suspect.restored(suspect.lastSeenAt + 1000);
+        assertThat(suspect.restoredAt()).as("its last-seen time was written when it turned SUSPECT").isZero();
+        HostRecord beat = up.copy();
+        beat.lastSeq++;
+        beat.lastSeenAt += 30_000;
+        beat.lastReceivedAt += 30_000;
+        beat.addInterval(30_000, 100);
+        beat.restoredAt = 0;
+        assertThat(beat.sameDurable(up)).isTrue();
+        HostRecord moved = beat.copy();
+        moved.net = "10.1.2.0/24";
+        assertThat(moved.sameDurable(up)).isFalse();
+        HostRecord rebooted = beat.copy();
+        rebooted.bootId = "boot-2";
+        assertThat(rebooted.sameDurable(up)).isFalse();
+    }
+
+    @Test
+    void theLargestOfEveryFieldStillFitsAndTheNetGoesWhenItCannot() {
+        HostRecord r = sample("b".repeat(64), "i".repeat(128), Map.of("rack", "r1"));
+        r.seqShift = 5;
+        r.restoredAt = r.lastSeenAt + 1;
+        r.net = "n".repeat(io.hangcheck.events.SourceNetwork.MAX);
+        byte[] bytes = HostRecordSerde.toBytes(r);
+        assertThat(bytes.length).isLessThanOrEqualTo(HostRecordSerde.MAX_BYTES);
+        HostRecord back = HostRecordSerde.fromBytes(bytes);
+        assertThat(back.restoredAt()).isEqualTo(r.restoredAt);
+        assertThat(back.net()).as("73 + 8 + 8 + 65 + 49 bytes leave no room for 65 more").isNull();
+        r.net = "2001:db8:1:2::/64";
+        assertThat(HostRecordSerde.fromBytes(HostRecordSerde.toBytes(r)).net()).isEqualTo("2001:db8:1:2::/64");
+        HostRecordSerde.keepStoredLabels(r);
+        assertThat(r.net()).isEqualTo("2001:db8:1:2::/64");
+    }
+
+    @Test
     void corruptBytesAreASerializationError() {
         assertThatThrownBy(() -> HostRecordSerde.fromBytes(new byte[]{1, 2}))
                 .isInstanceOf(org.apache.kafka.common.errors.SerializationException.class);

@@ -41,6 +41,10 @@ import static io.hangcheck.evaluator.messaging.Lab.T0;
  *   own count of silent hosts says the fleet must be FROZEN;</li>
  *   <li>no event id is emitted twice (across an evaluator restart too, where the schedule has one).</li>
  * </ol>
+ * About a third of the schedules restart the evaluator once ({@link SurvivingStores}: its successor has the stores
+ * as committed, not what the processor kept in memory): (a), (c) and (d) hold across it unchanged, (b) counts a
+ * silence that spans the restart from the restart (the fresh grace of a restored task), never later, and (e) a host
+ * that delivered a heartbeat in the second of the restart is not SUSPECT at the first tick after it (healthy paths).
  * With group guards on ({@link #FleetSimulation(long, boolean)}: hosts in racks, all in one source network), (b)
  * excludes silences while the host's rack was FROZEN, and (c) also forbids a HUNG while the model's count of silent
  * hosts in the host's rack says the rack must be FROZEN (min-size, min-silent and freeze-above of the group guard).
@@ -172,7 +176,12 @@ final class FleetSimulation {
             p.duplicateRate = rnd.nextDouble() < 0.4 ? 0.08 : 0;
             hosts[h] = p;
         }
-        restartAt = -1;
+        // drawn apart, so that the schedules of a seed are the ones they were before restarts existed
+        Random restarts = new Random(seed * 31 + 17);
+        restartAt = restarts.nextDouble() < 0.3 ? 6 + restarts.nextInt(seconds - 10) : -1;
+        if (restartAt >= 0) {
+            features.add("restart");
+        }
     }
 
     boolean instanceUp(int i, int s) {
@@ -186,7 +195,9 @@ final class FleetSimulation {
         List<Map<String, FleetMode>> racksAt = new ArrayList<>();
         racksAt.add(Map.of());
         long tickSeq = 0;
-        try (Lab lab = new Lab(t, groups, stateDir, T0, false)) {
+        SurvivingStores disk = restartAt >= 0 ? new SurvivingStores() : null;
+        Lab lab = new Lab(t, groups, stateDir, T0, false, disk);
+        try {
             for (int s = 1; s <= seconds; s++) {
                 for (int i = 0; i < INSTANCES; i++) {
                     if (instanceUp(i, s)) {
@@ -213,6 +224,9 @@ final class FleetSimulation {
                         violations.add("(d) event " + e.eventId() + " emitted twice (second " + s + ")");
                     }
                     HostPlan p = plan(e.hostId());
+                    if (e.type() == LivenessEventType.SUSPECT && restartAt >= 0 && s == restartAt + 1) {
+                        checkSuspectAfterRestart(p, s);
+                    }
                     if (e.type() == LivenessEventType.HUNG) {
                         p.hung.add(s);
                         checkHung(p, s);
@@ -228,8 +242,16 @@ final class FleetSimulation {
                         }
                     }
                 }
+                if (s == restartAt) {
+                    // the evaluator crashes after this second's records were committed: its successor (the same
+                    // process restarted, or another instance) has the stores as committed and nothing it kept in memory
+                    lab.close();
+                    lab = new Lab(t, groups, stateDir, T0 + s * 1000L, false, disk);
+                }
             }
             checkSilentHostsAreHung(fleetAt, racksAt);
+        } finally {
+            lab.close();
         }
         return violations;
     }
@@ -289,6 +311,27 @@ final class FleetSimulation {
             }
             lab.heartbeats.pipeInput(p.id, late, T0 + s * 1000L + 600);
         }
+    }
+
+    /**
+     * (e) The fresh grace of a restore: a host that delivered a fresh heartbeat in the second of the restart is
+     * silent for one second at the first tick after it, on a healthy path — never SUSPECT there. (Its heartbeat
+     * was committed but, as a plain heartbeat of an UP host, not written to the store: silence counted from the
+     * stored last-seen time would make it SUSPECT at once.)
+     */
+    private void checkSuspectAfterRestart(HostPlan p, int s) {
+        if (!p.freshBeats.contains(restartAt)) {
+            return;
+        }
+        for (int k = Math.max(1, restartAt - 3); k <= s; k++) {
+            for (int i = 0; i < INSTANCES; i++) {
+                if (ingest[i][k] != 0 || offsetMs[i][k] != 0) {
+                    return;
+                }
+            }
+        }
+        violations.add(String.format("(e) %s SUSPECT at %d s, the first tick after the restart, though it delivered a"
+                + " heartbeat at %d s", p.id, s, restartAt));
     }
 
     /** The instance's trouble the evaluator has certainly seen by second {@code s}, or null. */
@@ -375,7 +418,9 @@ final class FleetSimulation {
             for (int l : p.freshBeats) {
                 Integer next = p.freshBeats.higher(l);
                 int end = next == null ? seconds : next - 1;
-                int due = l + hang + slack;
+                // after a restart every host's silence counts from the restart at the latest (fresh grace: the store
+                // may lack an UP host's last heartbeats)
+                int due = (restartAt >= 0 && l <= restartAt && restartAt < l + hang + slack ? restartAt : l) + hang + slack;
                 if (end < due) {
                     continue;
                 }

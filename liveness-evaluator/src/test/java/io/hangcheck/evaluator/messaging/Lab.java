@@ -51,6 +51,8 @@ final class Lab implements AutoCloseable {
     final FleetAggregator fleet;
     final CollectorRegistry registry = new CollectorRegistry(true);
     final EvaluatorMetrics metrics;
+    /** The task's in-memory host records (the store has an UP host's plain heartbeats only to within store-write-every). */
+    final HostTables tables = new HostTables();
     final TopologyTestDriver driver;
     final TestInputTopic<String, HeartbeatTopicRecord> heartbeats;
     final TestInputTopic<String, byte[]> rawHeartbeats;
@@ -75,11 +77,27 @@ final class Lab implements AutoCloseable {
 
     /** With group guards ({@code groups}; {@link GroupThresholds#off()}: the fleet guard alone). */
     Lab(Thresholds thresholds, GroupThresholds groups, Path stateDir, long wallStart, boolean persistent) {
-        this("evaluator-test", thresholds, groups, stateDir, wallStart, persistent);
+        this("evaluator-test", thresholds, groups, stateDir, wallStart, persistent, null);
     }
 
     /** One evaluator instance {@code instanceId} (several labs: several instances, see {@link #groupsTo}). */
     Lab(String instanceId, Thresholds thresholds, GroupThresholds groups, Path stateDir, long wallStart, boolean persistent) {
+        this(instanceId, thresholds, groups, stateDir, wallStart, persistent, null);
+    }
+
+    /** Over stores that outlive this lab (see below). */
+    Lab(Thresholds thresholds, GroupThresholds groups, Path stateDir, long wallStart, boolean persistent,
+        SurvivingStores disk) {
+        this("evaluator-test", thresholds, groups, stateDir, wallStart, persistent, disk);
+    }
+
+    /**
+     * One evaluator instance {@code instanceId} (several labs: several instances, see {@link #groupsTo}), over stores
+     * that outlive this lab ({@code disk}, null: the lab's own): a new lab over the same {@code disk} is the evaluator
+     * restarted after a crash, or another instance taking the partition over.
+     */
+    Lab(String instanceId, Thresholds thresholds, GroupThresholds groups, Path stateDir, long wallStart, boolean persistent,
+        SurvivingStores disk) {
         this.thresholds = thresholds;
         this.clock = new io.hangcheck.testing.SteppedClock(Instant.ofEpochMilli(wallStart));
         this.fleet = new FleetAggregator(instanceId, thresholds, groups, clock);
@@ -89,8 +107,11 @@ final class Lab implements AutoCloseable {
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         LivenessTopology.Settings settings = LivenessTopology.Settings.of(instanceId);
-        this.driver = new TopologyTestDriver(LivenessTopology.build(thresholds, TopicNames.defaults(),
-                persistent ? settings : settings.inMemoryStores(), fleet, metrics, clock), p, Instant.ofEpochMilli(wallStart));
+        this.driver = new TopologyTestDriver(disk == null
+                ? LivenessTopology.build(thresholds, TopicNames.defaults(), persistent ? settings : settings.inMemoryStores(),
+                        fleet, metrics, clock, tables)
+                : LivenessTopology.build(thresholds, TopicNames.defaults(), settings.inMemoryStores(), fleet, metrics, clock,
+                        tables, disk::supplier), p, Instant.ofEpochMilli(wallStart));
         heartbeats = driver.createInputTopic(Topics.HEARTBEATS, Serdes.String().serializer(), new HeartbeatTopicRecordSerde());
         rawHeartbeats = driver.createInputTopic(Topics.HEARTBEATS, Serdes.String().serializer(), Serdes.ByteArray().serializer());
         reboots = driver.createInputTopic(Topics.REBOOTS, Serdes.String().serializer(), new RebootRecordSerde());
@@ -122,6 +143,18 @@ final class Lab implements AutoCloseable {
             }
         }
         return recs.size();
+    }
+
+    /** The evaluator's current record of {@code host} (the driver's single task: partition 0). */
+    io.hangcheck.evaluator.domain.HostRecord current(String host) {
+        return tables.get(0, host);
+    }
+
+    /** What the hosts store holds for {@code host}: what a restarted task would start from. */
+    io.hangcheck.evaluator.domain.HostRecord stored(String host) {
+        org.apache.kafka.streams.state.KeyValueStore<String, io.hangcheck.evaluator.domain.HostRecord> store =
+                driver.getKeyValueStore(LivenessTopology.HOSTS_STORE);
+        return store.get(host);
     }
 
     Lab(Thresholds thresholds, Path stateDir) {

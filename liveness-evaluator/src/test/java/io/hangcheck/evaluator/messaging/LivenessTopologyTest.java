@@ -368,8 +368,7 @@ class LivenessTopologyTest {
             assertThat(lab.registry.getSampleValue("hangcheck_evaluator_dead_letters_total",
                     new String[]{"topic"}, new String[]{"hangcheck.heartbeats.v1"})).isEqualTo(3.0);
             assertThat(lab.events).isEmpty();
-            KeyValueStore<String, HostRecord> store = lab.driver.getKeyValueStore(LivenessTopology.HOSTS_STORE);
-            assertThat(store.get(host(1)).lastSeq()).isEqualTo(10);
+            assertThat(lab.current(host(1)).lastSeq()).isEqualTo(10);
         }
     }
 
