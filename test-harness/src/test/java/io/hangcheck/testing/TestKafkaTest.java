@@ -84,7 +84,7 @@ class TestKafkaTest {
                 .containsEntry(Topics.HEARTBEATS, 4)
                 .containsEntry(Topics.dlq(Topics.HEARTBEATS), 1)
                 .containsEntry(Topics.SOCKETS, 1)
-                .hasSize(2 * 8)
+                .hasSize(2 * 9)
                 .doesNotContainKey(Topics.DLQ_SUFFIX);
     }
 
