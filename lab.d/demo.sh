@@ -309,6 +309,9 @@ row "verdicts acted on after the thaw" "$POST_THAW_VERDICTS" "$(ok_if test "$POS
 row "ingest reported DEGRADED during the leak" "$([[ -n "$DEGRADED_AT" ]] && echo yes || echo no)" "$(ok_if test -n "$DEGRADED_AT")" yes
 row "notifications (webhook), whole demo" "$NOTES" "$(ok_if between "$NOTES" 1 2)" "1-2"
 row "notifications during the outage (one grouped)" "$(( NOTES_OUTAGE ))" "$(ok_if test "$NOTES_OUTAGE" -eq 1)" "1"
+# every host group froze with the fleet and holds until calm after the thaw: the fleet's message covers them
+GROUP_NOTES=$(grep -c '"subject":"[^"]*group-frozen' "$HOOK_FILE" || true)
+row "group-frozen notifications (the fleet's covers them)" "$GROUP_NOTES" "$(ok_if test "$GROUP_NOTES" -eq 0)" "0"
 row "socket monitor alerts before the leak (churn only)" "$ALERTS_BEFORE_LEAK" "$(ok_if test "$ALERTS_BEFORE_LEAK" -eq 0)" 0
 row "leak start -> forecast alert (s)" "$(( ${ALERT_AT:-0} > 0 ? ALERT_AT - LEAK_AT : -1 ))" "$(ok_if test -n "$ALERT_AT")" "alert"
 row "alert before budget reached (lead, s)" "$LEAD" "$(ok_if set_and_positive "$ALERT_AT" "$BUDGET_AT" "$LEAD")" "> 0"

@@ -13,7 +13,8 @@ import java.util.TreeMap;
 /**
  * One alert per FROZEN host group (a rack, switch, pool, hypervisor or subnet, as the evaluators report it in
  * {@link FleetHealth#groups()}), never one per held host: alert {@code group-frozen/<key=value>} is raised while any
- * evaluator reports the group FROZEN and resolved when none does. All of them share the {@link Grouper} group
+ * evaluator reports the group FROZEN with silent hosts, and resolved when none does (a FROZEN group with every host
+ * heard again is only held until calm: not raised, and resolved if it was). All of them share the {@link Grouper} group
  * {@value #GROUP}, so racks freezing together go out in one message, with the Grouper's wait, interval and repeat as
  * for the fleet freeze. Decides nothing about reboots (the evaluator holds a FROZEN group's hosts). Thread-safe.
  */
@@ -62,6 +63,16 @@ public final class GroupFreezeWatch {
                 }
             }
         }
+        // A FROZEN group none of whose hosts is silent is only being held until calm (the evaluator's hysteresis):
+        // nothing to tell — after a fleet-wide outage every group froze with the fleet and outlasts its thaw.
+        Map<String, int[]> holdingOnly = new TreeMap<>();
+        frozen.entrySet().removeIf(e -> {
+            if (e.getValue()[1] > 0) {
+                return false;
+            }
+            holdingOnly.put(e.getKey(), e.getValue());
+            return true;
+        });
         Instant now = clock.instant();
         for (Map.Entry<String, int[]> e : frozen.entrySet()) {
             Instant since = frozenSince.computeIfAbsent(e.getKey(), k -> now);
@@ -74,8 +85,13 @@ public final class GroupFreezeWatch {
         while (it.hasNext()) {
             Map.Entry<String, Instant> e = it.next();
             if (!frozen.containsKey(e.getKey())) {
-                grouper.resolve(GROUP, e.getKey(), "Group " + e.getKey() + " is no longer FROZEN since " + now
-                        + " (it was since " + e.getValue() + "); its hosts are judged again, each with a fresh grace.");
+                int[] held = holdingOnly.get(e.getKey());
+                grouper.resolve(GROUP, e.getKey(), held != null
+                        ? "Group " + e.getKey() + ": all " + held[0] + " hosts are heard again since " + now + " (FROZEN since "
+                                + e.getValue() + "); the evaluator holds the group until it is calm, then judges each host"
+                                + " with a fresh grace."
+                        : "Group " + e.getKey() + " is no longer FROZEN since " + now
+                                + " (it was since " + e.getValue() + "); its hosts are judged again, each with a fresh grace.");
                 it.remove();
             }
         }

@@ -78,6 +78,38 @@ class GroupFreezeWatchTest {
         assertThat(sent).singleElement().satisfies(n -> assertThat(n.lines()).singleElement().asString().contains("Group rack=r7"));
     }
 
+    static FleetHealth.GroupHealth holding(String group, int tracked) {
+        return new FleetHealth.GroupHealth(group, FleetMode.FROZEN, tracked, 0, T0,
+                "0 of " + tracked + " silent (holding FROZEN until calm for 120 s)");
+    }
+
+    @Test
+    void afterAFleetWideOutageTheGroupsStillHoldingUntilCalmAreNoMessage() {
+        // the fleet and every group froze in one outage (./lab demo's connection leak); the fleet thaws first and its
+        // groups, all hosts heard again, hold FROZEN until calm for 120 s: telling them would be a false alarm
+        for (int s = 0; s < 300; s++) {
+            watch.observe(List.of(report("ev-1", List.of(frozen("net=127.0.0.0/24", 113), frozen("pool=nightly", 100)))), true);
+            sent.addAll(grouper.due());
+            clock.step(Duration.ofSeconds(1));
+        }
+        run(1, report("ev-1", List.of(frozen("net=127.0.0.0/24", 113)))); // a look while the last hosts come back
+        run(120, report("ev-1", List.of(holding("net=127.0.0.0/24", 113), holding("pool=nightly", 100))));
+        run(600, report("ev-1", List.of()));
+        assertThat(sent).as("no group message during the freeze, nor after the thaw").isEmpty();
+        assertThat(watch.frozen()).isEmpty();
+    }
+
+    @Test
+    void aToldGroupWhoseHostsAreAllBackIsResolvedWhileStillHeld() {
+        run(60, report("ev-1", List.of(frozen("rack=r7", 40))));
+        assertThat(sent).hasSize(1);
+        run(600, report("ev-1", List.of(holding("rack=r7", 40))));
+        assertThat(sent).hasSize(2);
+        assertThat(sent.get(1).resolved()).singleElement().asString().contains("all 40 hosts are heard again")
+                .contains("holds the group until it is calm");
+        assertThat(watch.frozen()).isEmpty();
+    }
+
     @Test
     void aGroupToldBeforeTheFleetFrozeIsNeitherResolvedNorRepeatedDuringTheFreeze() {
         run(60, report("ev-1", List.of(frozen("rack=r7", 40))));
