@@ -20,7 +20,7 @@ import java.util.Locale;
  *   degraded-thaw-below. Leaving FROZEN counts as a thaw: the caller gives every host a fresh grace.</li>
  * </ul>
  */
-public final class FleetGuard {
+public final class FleetGuard extends ModeHysteresis {
 
     /** The figures of one assessment. */
     public record Figures(int tracked, int silent, int newlySilent, List<Integer> noTickPartitions,
@@ -35,32 +35,15 @@ public final class FleetGuard {
     }
 
     private final Thresholds t;
-    private FleetMode mode = FleetMode.NORMAL;
-    private long since;
-    private long calmSince = -1;
     private List<String> reasons = List.of();
-    private long thaws;
 
     public FleetGuard(Thresholds thresholds, long now) {
+        super(now);
         this.t = thresholds;
-        this.since = now;
-    }
-
-    public FleetMode mode() {
-        return mode;
-    }
-
-    public long since() {
-        return since;
     }
 
     public List<String> reasons() {
         return reasons;
-    }
-
-    /** How many times the fleet left FROZEN. */
-    public long thaws() {
-        return thaws;
     }
 
     /** Re-assesses; returns true when the mode changed. */
@@ -90,44 +73,26 @@ public final class FleetGuard {
             degrade.add(fmt("silent share %.2f >= %.2f (%d of %d hosts)", share, t.degradedAbove(), f.silent(), f.tracked()));
         }
         FleetMode raw = !freeze.isEmpty() ? FleetMode.FROZEN : !degrade.isEmpty() ? FleetMode.DEGRADED : FleetMode.NORMAL;
-        FleetMode before = mode;
-        if (raw.ordinal() >= mode.ordinal()) {
-            calmSince = -1;
-            if (raw != mode) {
-                mode = raw;
-                since = now;
-            }
+        FleetMode before = mode();
+        if (raise(raw, now)) {
             reasons = raw == FleetMode.FROZEN ? freeze : raw == FleetMode.DEGRADED ? degrade : List.of();
-            return mode != before;
+            return mode() != before;
         }
         // raw is below the current mode: release only under the lower threshold, held for thaw-after.
-        boolean calm = mode == FleetMode.FROZEN
+        boolean calm = before == FleetMode.FROZEN
                 ? share < t.freezeThawBelow() && !storm && f.noTickPartitions().isEmpty() && f.clockProblems().isEmpty()
                         && !(f.tracked() > 0 && f.silent() >= f.tracked())
                 : share < t.degradedThawBelow();
-        if (!calm) {
-            calmSince = -1;
-        } else if (calmSince < 0) {
-            calmSince = now;
-        }
-        if (calm && now - calmSince >= t.thawAfterMs()) {
-            if (mode == FleetMode.FROZEN) {
-                thaws++;
-                mode = enough && share >= t.degradedAbove() ? FleetMode.DEGRADED : FleetMode.NORMAL;
-            } else {
-                mode = FleetMode.NORMAL;
-            }
-            since = now;
-            calmSince = -1;
-            reasons = mode == FleetMode.DEGRADED ? degrade : List.of();
+        if (release(calm, now, t.thawAfterMs(), enough && share >= t.degradedAbove() ? FleetMode.DEGRADED : FleetMode.NORMAL)) {
+            reasons = mode() == FleetMode.DEGRADED ? degrade : List.of();
             return true;
         }
         List<String> r = new ArrayList<>();
-        r.add(fmt("holding %s: %s", mode, calm
-                ? "calm for " + (now - calmSince) / 1000 + " s of " + t.thawAfterMs() / 1000 + " s"
+        r.add(fmt("holding %s: %s", before, calm
+                ? "calm for " + calmFor(now) / 1000 + " s of " + t.thawAfterMs() / 1000 + " s"
                 : fmt("silent share %.2f not yet below %.2f", share,
-                mode == FleetMode.FROZEN ? t.freezeThawBelow() : t.degradedThawBelow())));
-        r.addAll(mode == FleetMode.FROZEN ? freeze : degrade);
+                before == FleetMode.FROZEN ? t.freezeThawBelow() : t.degradedThawBelow())));
+        r.addAll(before == FleetMode.FROZEN ? freeze : degrade);
         reasons = r;
         return false;
     }

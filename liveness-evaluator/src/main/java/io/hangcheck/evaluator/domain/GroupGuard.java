@@ -20,30 +20,14 @@ import io.hangcheck.events.FleetMode;
  * There is no storm rule per group: a host is SUSPECT (counted down) hang-after − suspect-after before it can be
  * HUNG, so when a whole rack goes dark its share is high before any of its hosts can be judged.
  */
-public final class GroupGuard {
+public final class GroupGuard extends ModeHysteresis {
     private final GroupThresholds t;
-    private FleetMode mode = FleetMode.NORMAL;
-    private long since;
-    private long calmSince = -1;
-    private long thaws;
     private int tracked;
     private int silent;
 
     public GroupGuard(GroupThresholds thresholds, long now) {
+        super(now);
         this.t = thresholds;
-        this.since = now;
-    }
-
-    public FleetMode mode() {
-        return mode;
-    }
-
-    public long since() {
-        return since;
-    }
-
-    public long thaws() {
-        return thaws;
     }
 
     public int tracked() {
@@ -67,48 +51,26 @@ public final class GroupGuard {
         FleetMode raw = !eligible ? FleetMode.NORMAL
                 : share >= t.freezeAbove() ? FleetMode.FROZEN
                 : share >= t.degradedAbove() ? FleetMode.DEGRADED : FleetMode.NORMAL;
-        if (raw.ordinal() >= mode.ordinal()) {
-            calmSince = -1;
-            if (raw != mode) {
-                mode = raw;
-                since = now;
-                return true;
-            }
-            return false;
+        FleetMode before = mode();
+        if (raise(raw, now)) {
+            return mode() != before;
         }
-        boolean calm = !eligible || share < (mode == FleetMode.FROZEN ? t.freezeThawBelow() : t.degradedThawBelow());
-        if (!calm) {
-            calmSince = -1;
-            return false;
-        }
-        if (calmSince < 0) {
-            calmSince = now;
-        }
-        if (now - calmSince < t.thawAfterMs()) {
-            return false;
-        }
-        if (mode == FleetMode.FROZEN) {
-            thaws++;
-            mode = eligible && share >= t.degradedAbove() ? FleetMode.DEGRADED : FleetMode.NORMAL;
-        } else {
-            mode = FleetMode.NORMAL;
-        }
-        since = now;
-        calmSince = -1;
-        return true;
+        boolean calm = !eligible || share < (before == FleetMode.FROZEN ? t.freezeThawBelow() : t.degradedThawBelow());
+        return release(calm, now, t.thawAfterMs(),
+                eligible && share >= t.degradedAbove() ? FleetMode.DEGRADED : FleetMode.NORMAL);
     }
 
     /** Why the group is in its mode, e.g. {@code 38 of 40 silent (0.95 >= 0.50)}; while held: {@code ..., holding}. */
     public String reason() {
-        double threshold = mode == FleetMode.FROZEN ? t.freezeAbove() : t.degradedAbove();
+        double threshold = mode() == FleetMode.FROZEN ? t.freezeAbove() : t.degradedAbove();
         String base = GroupThresholds.fmt("%d of %d silent", silent, tracked);
-        if (mode == FleetMode.NORMAL) {
+        if (mode() == FleetMode.NORMAL) {
             return base;
         }
         double share = share();
         return share >= threshold && tracked >= t.minSize() && silent >= t.minSilent()
                 ? base + GroupThresholds.fmt(" (%.2f >= %.2f)", share, threshold)
-                : base + GroupThresholds.fmt(" (holding %s until calm for %d s)", mode, t.thawAfterMs() / 1000);
+                : base + GroupThresholds.fmt(" (holding %s until calm for %d s)", mode(), t.thawAfterMs() / 1000);
     }
 
     /** The mode the thresholds give these counts, before hysteresis. */
@@ -144,6 +106,6 @@ public final class GroupGuard {
 
     /** True while the guard waits for the thaw timer (the caller re-assesses on its periodic pass). */
     public boolean pending() {
-        return mode != FleetMode.NORMAL;
+        return mode() != FleetMode.NORMAL;
     }
 }
