@@ -304,22 +304,21 @@ public class EvaluatorBenchmark {
         long[] d = delays.stream().mapToLong(Long::longValue).sorted().toArray();
         long[] wd = wallDelays.stream().mapToLong(Long::longValue).sorted().toArray();
 
-        // 6. heap of the in-memory index at 1,000,000 hosts (the store itself is RocksDB, off-heap)
+        // 6. heap at 1,000,000 hosts of what a task keeps in memory (the store itself is RocksDB, off-heap): the host
+        // table — every host's id, current record and deadline slot in one entry (HostTable.Entry; BenchEntry below
+        // has its fields) — and the deadline index's wheel of 1-second buckets beside it
         System.gc();
         Thread.sleep(300);
         long heap0 = usedHeap();
-        DeadlineIndex idx = new DeadlineIndex();
         String[] ids = new String[1_000_000];
         for (int h = 0; h < ids.length; h++) {
             ids[h] = String.format("host-%07d", h);
-            idx.schedule(ids[h], t0 + 120_000 + (h % 60) * 1000L);
         }
-        System.gc();
-        Thread.sleep(300);
-        long heap1 = usedHeap();
-        System.out.println(idx.size() > 0 ? "" : "?");
         // what Kafka Streams' in-memory store would hold for the same hosts (TreeMap<Bytes, byte[]>, values of the
         // mean size measured above); the RocksDB store keeps them off the heap
+        System.gc();
+        Thread.sleep(300);
+        long heapIds = usedHeap();
         int valueBytes = (int) Math.round((double) bytes / Math.max(1, n));
         java.util.TreeMap<org.apache.kafka.common.utils.Bytes, byte[]> mem = new java.util.TreeMap<>();
         for (int h = 0; h < ids.length; h++) {
@@ -327,16 +326,12 @@ public class EvaluatorBenchmark {
         }
         System.gc();
         Thread.sleep(300);
-        long heap2 = usedHeap();
+        long heapMem = usedHeap();
         System.out.println(mem.size() > 0 ? "" : "?");
         mem = null;
-        // what the processor keeps in memory besides the index: every host's current record (HostTable), built from
-        // the same heartbeats the timeline has (the id strings are the index's, as in the processor)
-        System.gc();
-        Thread.sleep(300);
-        long heap3 = usedHeap();
         io.hangcheck.evaluator.domain.LivenessRules tableRules = new io.hangcheck.evaluator.domain.LivenessRules(th);
-        Map<String, HostRecord> table = new ConcurrentHashMap<>();
+        Map<String, BenchEntry> table = new ConcurrentHashMap<>();
+        BenchEntry[] entries = new BenchEntry[ids.length];
         var heartbeatSerde = new io.hangcheck.events.kafka.HeartbeatTopicRecordSerde();
         String iso0 = Instant.ofEpochMilli(t0).toString();
         for (int h = 0; h < ids.length; h++) {
@@ -348,11 +343,20 @@ public class EvaluatorBenchmark {
             io.hangcheck.events.Heartbeat hb = (io.hangcheck.events.Heartbeat) heartbeatSerde.deserialize(topics.heartbeats(), bytes(json));
             HostRecord r = tableRules.onHeartbeat(null, hb, t0).next();
             HostRecordSerde.keepStoredLabels(r);
-            table.put(ids[h], r);
+            entries[h] = new BenchEntry(ids[h], r);
+            table.put(ids[h], entries[h]);
         }
         System.gc();
         Thread.sleep(300);
-        long heap4 = usedHeap();
+        long heapTable = usedHeap();
+        DeadlineIndex<BenchEntry> idx = new DeadlineIndex<>();
+        for (int h = 0; h < ids.length; h++) {
+            idx.schedule(entries[h], t0 + 120_000 + (h % 60) * 1000L);
+        }
+        entries = null;
+        System.gc();
+        Thread.sleep(300);
+        long heapIndex = usedHeap();
         System.out.println(table.size() > 0 && idx.size() > 0 ? "" : "?");
 
         System.out.println();
@@ -387,17 +391,27 @@ public class EvaluatorBenchmark {
                     wd.length, wd[wd.length / 2], wd[(int) Math.min(wd.length - 1, Math.ceil(wd.length * 0.99) - 1)], wd[wd.length - 1]);
         }
         System.out.printf("| state bytes per host (serialised, %,d hosts) | mean %.0f, max %d (limit 256) |%n", n, (double) bytes / n, max);
-        System.out.printf("| heap of the deadline index at 1,000,000 hosts | %,.0f MB (%.0f B/host, incl. the id strings) |%n",
-                (heap1 - heap0) / 1e6, (heap1 - heap0) / 1e6);
+        System.out.printf("| heap of the host table at 1,000,000 hosts (each host's id, current record and deadline slot) | %,.0f MB (%.0f B/host: ids %.0f, the rest %.0f) |%n",
+                (heapTable - heap0) / 1e6, (heapTable - heap0) / 1e6, (heapIds - heap0) / 1e6, (heapTable - heapIds) / 1e6);
+        System.out.printf("| heap of the deadline index's wheel beside it (1-second buckets of the slots) | %,.0f MB (%.0f B/host); table + index %.0f B/host |%n",
+                (heapIndex - heapTable) / 1e6, (heapIndex - heapTable) / 1e6, (heapIndex - heap0) / 1e6);
         System.out.printf("| heap of an in-memory hosts store at 1,000,000 hosts (TreeMap<Bytes, byte[%d]>) | %,.0f MB (%.0f B/host) |%n",
-                valueBytes, (heap2 - heap1) / 1e6, (heap2 - heap1) / 1e6);
-        System.out.printf("| heap of the in-memory host table at 1,000,000 hosts (every host's current record, beside the index) | %,.0f MB (%.0f B/host) |%n",
-                (heap4 - heap3) / 1e6, (heap4 - heap3) / 1e6);
+                valueBytes, (heapMem - heapIds) / 1e6, (heapMem - heapIds) / 1e6);
         System.out.printf("| RocksDB payload at 1,000,000 hosts (values + keys, off-heap) | ~%,.0f MB |%n", 1_000_000 * ((double) bytes / n + 12) / 1e6);
         System.out.printf("| machine | %d cores, max heap %d MB, %s; load average %s |%n", Runtime.getRuntime().availableProcessors(),
                 Runtime.getRuntime().maxMemory() >> 20, System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
                 String.format("%.2f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
         System.exit(0);
+    }
+
+    /** The fields of the processor's host table entry (messaging.HostTable.Entry), for the heap figure. */
+    static final class BenchEntry extends DeadlineIndex.Slot {
+        volatile HostRecord record;
+
+        BenchEntry(String host, HostRecord record) {
+            super(host);
+            this.record = record;
+        }
     }
 
     /**

@@ -73,6 +73,7 @@ public final class FleetAggregator {
         this.g = groupThresholds;
         this.clock = clock;
         this.guard = new FleetGuard(thresholds, clock.millis());
+        this.startedAt = clock.millis();
     }
 
     private final class Group {
@@ -82,6 +83,8 @@ public final class FleetAggregator {
         int instances = 1;
         /** The last judgement was in doubt (most cautious view). */
         boolean doubt;
+        /** ... because another instance publishes under this instance's id. */
+        boolean duplicate;
         final GroupGuard guard;
 
         Group(long now) {
@@ -115,9 +118,17 @@ public final class FleetAggregator {
         final java.util.Map<String, int[]> counts;
         final int omitted;
         final java.util.Set<Integer> partitions;
+        /** Another instance that publishes under this instance's own id: never FRESH, in doubt until it expires. */
+        final boolean duplicate;
         PeerState state = PeerState.FRESH;
 
         Peer(String id, long at, java.util.Map<String, int[]> counts, int omitted, java.util.Set<Integer> partitions) {
+            this(id, at, counts, omitted, partitions, false);
+        }
+
+        Peer(String id, long at, java.util.Map<String, int[]> counts, int omitted, java.util.Set<Integer> partitions,
+             boolean duplicate) {
+            this.duplicate = duplicate;
             this.id = id;
             this.at = at;
             this.counts = counts;
@@ -132,18 +143,43 @@ public final class FleetAggregator {
     private volatile int lastOmitted;
     private volatile long peerRecordsIgnored;
 
+    /** When this instance (this aggregator) started: records under its id taken before are a former incarnation's. */
+    private final long startedAt;
+    /** The {@code at} of the records this instance built in the last peer-expire-after (oldest first), at most {@value #PUBLISHED_MAX}. */
+    private final java.util.ArrayDeque<Long> publishedAt = new java.util.ArrayDeque<>();
+    private final java.util.HashSet<Long> published = new java.util.HashSet<>();
+    static final int PUBLISHED_MAX = 10_000;
+    /** Records under this instance's id that it did not write (a duplicated instance id). */
+    private volatile long duplicateRecords;
+    private long duplicateLoggedAt = Long.MIN_VALUE;
+    /** An ERROR about a duplicated instance id at most this often while it lasts. */
+    static final long DUPLICATE_LOG_EVERY_MS = 60_000;
+
     /**
      * Another instance's latest counts ({@code hangcheck.groups.v1}), received now; {@code counts} null: a tombstone
-     * (the instance is gone). This instance's own records are ignored. Re-assesses the groups they touch.
+     * (the instance is gone). Re-assesses the groups they touch. A record under this instance's own id is its own
+     * (ignored) when it is one this instance built, or older than this instance's start (a former incarnation's);
+     * any other is another instance configured with the same id ({@link #duplicateInstanceId()}): it is held as a
+     * peer in doubt (never FRESH) until peer-expire-after after its last record, so every group is judged on the most
+     * cautious view, with that instance's hosts counted, meanwhile.
+     *
+     * @return true when an ERROR about a duplicated id is due (the first such record, then at most every
+     *         {@value #DUPLICATE_LOG_EVERY_MS} ms while they keep coming)
      */
-    public synchronized void peer(String instance, io.hangcheck.events.GroupCounts counts) {
-        if (instance == null || instance.equals(instanceId)) {
-            if (instance == null) {
-                peerRecordsIgnored++;
-            }
-            return;
+    public synchronized boolean peer(String instance, io.hangcheck.events.GroupCounts counts) {
+        if (instance == null) {
+            peerRecordsIgnored++;
+            return false;
         }
         long now = clock.millis();
+        boolean duplicate = false;
+        if (instance.equals(instanceId)) {
+            if (counts == null || !foreign(counts, now)) {
+                return false;
+            }
+            duplicate = true;
+            duplicateRecords++;
+        }
         Peer before = peers.remove(instance);
         Peer after = null;
         if (counts != null) {
@@ -152,7 +188,7 @@ public final class FleetAggregator {
                 m.merge(c.group(), new int[]{c.tracked(), c.silent()}, (a, b) -> new int[]{a[0] + b[0], a[1] + b[1]});
             }
             after = new Peer(instance, Math.min(counts.at().toEpochMilli(), now), m, counts.omitted(),
-                    new java.util.HashSet<>(counts.partitions()));
+                    new java.util.HashSet<>(counts.partitions()), duplicate);
             peers.put(instance, after);
         }
         sweepPeers(now);
@@ -174,6 +210,46 @@ public final class FleetAggregator {
         if (changed) {
             version++;
         }
+        if (duplicate && (duplicateLoggedAt == Long.MIN_VALUE || now - duplicateLoggedAt >= DUPLICATE_LOG_EVERY_MS)) {
+            duplicateLoggedAt = now;
+            return true;
+        }
+        return false;
+    }
+
+    /** A record under this instance's id that this instance did not write (nor a former incarnation of it). */
+    private boolean foreign(io.hangcheck.events.GroupCounts counts, long now) {
+        long at = counts.at().toEpochMilli();
+        if (at < startedAt || published.contains(at)) {
+            return false;
+        }
+        // too old to be one of ours still remembered: counts so old would be expired anyway
+        return at >= now - peerSettings.expireAfterMs();
+    }
+
+    /** Remembers the date of a record this instance built (caller holds the lock). */
+    private void built(long at, long now) {
+        if (published.add(at)) {
+            publishedAt.addLast(at);
+        }
+        while (!publishedAt.isEmpty() && (publishedAt.size() > PUBLISHED_MAX
+                || publishedAt.peekFirst() < now - peerSettings.expireAfterMs())) {
+            published.remove(publishedAt.removeFirst());
+        }
+    }
+
+    /**
+     * True while another instance publishes under this instance's id (its last record within peer-expire-after):
+     * groups are judged on the most cautious view meanwhile.
+     */
+    public synchronized boolean duplicateInstanceId() {
+        Peer p = peers.get(instanceId);
+        return p != null && peerState(p, clock.millis()) != PeerState.GONE;
+    }
+
+    /** Records under this instance's id that another instance wrote, since start. */
+    public long duplicateRecords() {
+        return duplicateRecords;
     }
 
     /**
@@ -202,6 +278,9 @@ public final class FleetAggregator {
 
     private PeerState peerState(Peer p, long now) {
         long age = now - p.at;
+        if (p.duplicate) {
+            return age > peerSettings.expireAfterMs() ? PeerState.GONE : PeerState.DOUBT;
+        }
         if (age <= peerSettings.staleAfterMs()) {
             return PeerState.FRESH;
         }
@@ -227,11 +306,14 @@ public final class FleetAggregator {
         return PeerState.GONE; // superseded: its partitions' hosts are counted by their new owners
     }
 
-    /** The other instances whose counts are known: id → FRESH or DOUBT (for metrics and queries). */
+    /**
+     * The other instances whose counts are known: id → FRESH or DOUBT (for metrics and queries); DUPLICATE under this
+     * instance's own id while another instance publishes under it.
+     */
     public synchronized java.util.Map<String, String> peers() {
         java.util.Map<String, String> out = new java.util.TreeMap<>();
         for (Peer p : peers.values()) {
-            out.put(p.id, p.state.name());
+            out.put(p.id, p.duplicate ? "DUPLICATE" : p.state.name());
         }
         return out;
     }
@@ -277,7 +359,9 @@ public final class FleetAggregator {
                 counted.add(slot.partition);
             }
         }
-        return new io.hangcheck.events.GroupCounts(instanceId, Instant.ofEpochMilli(clock.millis()), counted, out, omitted);
+        long now = clock.millis();
+        built(now, now);
+        return new io.hangcheck.events.GroupCounts(instanceId, Instant.ofEpochMilli(now), counted, out, omitted);
     }
 
     /** One stream task's share of the figures. Mutated only by its own task (under the aggregator's lock). */
@@ -539,6 +623,7 @@ public final class FleetAggregator {
         int vs = gr.silent;
         int instances = 1;
         boolean doubt = false;
+        boolean duplicate = false;
         if (!peers.isEmpty()) {
             int dt = 0;
             int ds = 0;
@@ -554,6 +639,7 @@ public final class FleetAggregator {
                     }
                 } else if (p.state == PeerState.DOUBT) {
                     doubt = true;
+                    duplicate |= p.duplicate;
                     if (c != null) {
                         dt += c[0];
                         ds += c[1];
@@ -584,6 +670,7 @@ public final class FleetAggregator {
         }
         gr.instances = instances;
         gr.doubt = doubt;
+        gr.duplicate = duplicate;
         boolean changed = gr.guard.assess(vt, vs, now);
         if (gr.guard.mode() == FleetMode.NORMAL) {
             unhealthy.remove(group);
@@ -650,7 +737,9 @@ public final class FleetAggregator {
         if (gr.instances > 1) {
             r += " over " + gr.instances + " evaluator instances";
         }
-        if (gr.doubt) {
+        if (gr.duplicate) {
+            r += "; another evaluator instance publishes under this instance's id: the most cautious view";
+        } else if (gr.doubt) {
             r += "; peer counts in doubt: the most cautious view";
         }
         return r;

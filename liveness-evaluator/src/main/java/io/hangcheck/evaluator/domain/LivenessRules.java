@@ -235,10 +235,16 @@ public final class LivenessRules {
                 }
             }
             case SUSPECT, HELD -> {
-                if (silent >= t.hangAfterMs() && phi >= t.phiHang()) {
+                // HUNG (and HELD) on the silence since ingest received the last heartbeat, not since the tick
+                // before it: never before last beat + hang-after (SEEN_AHEAD_MAX_MS)
+                long hungSilent = Math.max(0, now - Math.max(ref, receivedBound(r)));
+                double hungPhi = hungSilent == silent ? phi
+                        : PhiAccrual.phi(hungSilent, r.meanMs, r.stdDevMs(), t.acceptablePauseMs(), t.minStdDevMs());
+                if (hungSilent >= t.hangAfterMs() && hungPhi >= t.phiHang()) {
                     List<String> doubts = ev.doubts(partition);
                     String why = String.format("silent %d ms >= hang-after %d ms and phi %.2f >= %.2f",
-                            silent, t.hangAfterMs(), phi, t.phiHang());
+                            hungSilent, t.hangAfterMs(), hungPhi, t.phiHang());
+                    phi = hungPhi;
                     if (doubts.isEmpty()) {
                         HostRecord n = r.copy();
                         n.status = HostStatus.HUNG;
@@ -291,9 +297,9 @@ public final class LivenessRules {
         long ref = Math.max(r.silentFrom(), graceFrom);
         long due = switch (r.status) {
             case UP -> ref + Math.min(t.suspectAfterMs(), elapsedFor(r, t.phiSuspect()));
-            case SUSPECT -> ref + Math.max(t.hangAfterMs(), elapsedFor(r, t.phiHang()));
+            case SUSPECT -> Math.max(ref, receivedBound(r)) + Math.max(t.hangAfterMs(), elapsedFor(r, t.phiHang()));
             case HELD -> {
-                long at = ref + Math.max(t.hangAfterMs(), elapsedFor(r, t.phiHang()));
+                long at = Math.max(ref, receivedBound(r)) + Math.max(t.hangAfterMs(), elapsedFor(r, t.phiHang()));
                 yield at > now ? at : now + t.heldRecheckMs();
             }
             case HUNG -> Long.MAX_VALUE;
@@ -304,6 +310,25 @@ public final class LivenessRules {
             return Math.max(Math.min(due, forget), now + 1);
         }
         return Math.min(Math.max(Math.max(due, r.bootGraceUntil), now + 1), Math.max(forget, now + 1));
+    }
+
+    /**
+     * How far after partition time a heartbeat's receipt by ingest may count: one interval of ingest's ticks
+     * ({@code hangcheck.ingest.ticks.interval}, 1 s), the most partition time can trail a record that follows its
+     * partition's last tick. Bounds an ingest clock that runs ahead.
+     */
+    static final long SEEN_AHEAD_MAX_MS = 1_000;
+
+    /**
+     * The moment the host was last heard of, for HUNG: ingest's receipt of its last heartbeat, within
+     * {@code [lastSeenAt, lastSeenAt + SEEN_AHEAD_MAX_MS]}. Partition time moves only with ticks, so {@code
+     * lastSeenAt} (the tick before the heartbeat) can be up to a tick early; a HUNG counted from it came up to 0.5 s
+     * before last beat + hang-after on the failover benchmark. SUSPECT (and so the fleet and group guards' count of
+     * silent hosts) keeps the tick's grain: counting it from the receipt too let a HUNG overtake the freeze that
+     * the same silences should have caused (the first-rule property test, seed −9147329752347278345).
+     */
+    static long receivedBound(HostRecord r) {
+        return r.lastReceivedAt > r.lastSeenAt ? Math.min(r.lastReceivedAt, r.lastSeenAt + SEEN_AHEAD_MAX_MS) : r.lastSeenAt;
     }
 
     private long elapsedFor(HostRecord r, double phi) {

@@ -25,7 +25,8 @@ import java.util.Map;
  *   last came through it get a fresh grace from that moment ({@link #graceFrom}).</li>
  * </ul>
  * Persisted (small binary, {@link #toBytes()}) in the partition store so a restarted task keeps its clock
- * and does not hand out needless fresh graces; the wall-clock fields are not persisted.
+ * and does not hand out needless fresh graces; the wall-clock fields are not persisted, but an instance known to
+ * tick behind partition time is restored as if it had just ticked, so the doubt it casts survives a restore.
  */
 public final class PartitionClock {
     private long time = -1;
@@ -180,7 +181,7 @@ public final class PartitionClock {
         StringBuilder b = own == null ? null : new StringBuilder(own);
         for (Map.Entry<Long, Instance> e : instances.entrySet()) {
             Instance in = e.getValue();
-            if (e.getKey() == viaHash || now - in.lastTickAt > forgetAfterMs) {
+            if (e.getKey() == viaHash || forgotten(in, now, forgetAfterMs)) {
                 continue;
             }
             String why = in.degraded ? in.id + " DEGRADED" + (in.reasons.isEmpty() ? "" : ": " + in.reasons)
@@ -191,6 +192,16 @@ public final class PartitionClock {
             }
         }
         return b == null ? null : b.toString();
+    }
+
+    /**
+     * An instance is forgotten (no longer a path in doubt) when it has not ticked for {@code forgetAfterMs} of
+     * partition time counted from its last tick or from the clock's last resume, whichever is later: partition time
+     * that jumped (another instance's clock stepped ahead, or the evaluator caught up after a stall) was not seen
+     * passing, so it must not age a stopped instance out while it may still be down.
+     */
+    private boolean forgotten(Instance in, long now, long forgetAfterMs) {
+        return now - Math.max(in.lastTickAt, resumedAt) > forgetAfterMs;
     }
 
     /** Why the ingest instance a host last used is in doubt at partition time {@code now}, or null. */
@@ -218,7 +229,7 @@ public final class PartitionClock {
         long from = resumedAt;
         for (Map.Entry<Long, Instance> e : instances.entrySet()) {
             Instance in = e.getValue();
-            if (e.getKey() == viaHash || now - in.lastTickAt <= forgetAfterMs) {
+            if (e.getKey() == viaHash || !forgotten(in, now, forgetAfterMs)) {
                 from = Math.max(from, in.healthyFrom);
             }
         }
@@ -233,7 +244,7 @@ public final class PartitionClock {
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + 64 * instances.size());
             DataOutputStream out = new DataOutputStream(bytes);
-            out.writeByte(1);
+            out.writeByte(2);
             out.writeLong(time);
             out.writeLong(resumedAt);
             out.writeInt(instances.size());
@@ -243,6 +254,7 @@ public final class PartitionClock {
                 out.writeBoolean(in.degraded);
                 out.writeUTF(in.reasons.length() > 1000 ? in.reasons.substring(0, 1000) : in.reasons);
                 out.writeLong(in.healthyFrom);
+                out.writeLong(in.behindMs);
             }
             return bytes.toByteArray();
         } catch (IOException e) {
@@ -257,8 +269,9 @@ public final class PartitionClock {
         }
         try {
             DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(data));
-            if (in.readByte() != 1) {
-                return c;
+            byte version = in.readByte();
+            if (version != 1 && version != 2) {
+                return c; // unknown: a fresh clock (its first tick resumes it with a fresh grace)
             }
             c.time = in.readLong();
             c.resumedAt = in.readLong();
@@ -269,6 +282,15 @@ public final class PartitionClock {
                 inst.degraded = in.readBoolean();
                 inst.reasons = in.readUTF();
                 inst.healthyFrom = in.readLong();
+                if (version >= 2) {
+                    // An instance whose clock was behind stays in doubt after a restore as it was before it: until
+                    // a tick of it in step, or stale-after of wall time without its ticks. Without this a restored
+                    // task judged on the first tick of another instance, before the stepped one's next tick.
+                    inst.behindMs = in.readLong();
+                    if (inst.behindMs > 0) {
+                        inst.lastTickWall = wallNow;
+                    }
+                }
                 c.instances.put(HostRecord.hash64(inst.id), inst);
             }
             return c;

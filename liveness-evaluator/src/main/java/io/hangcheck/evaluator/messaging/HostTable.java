@@ -1,5 +1,6 @@
 package io.hangcheck.evaluator.messaging;
 
+import io.hangcheck.evaluator.domain.DeadlineIndex;
 import io.hangcheck.evaluator.domain.HostRecord;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -26,12 +27,28 @@ import java.util.concurrent.ConcurrentHashMap;
  * ("State, and what a failover costs") has the whole argument.
  *
  * <p>The map is the complete set of the task's hosts (loaded by the task's start-up scan), so the store is never
- * read on the record path. It is a {@link ConcurrentHashMap} holding records that are not changed once put, so the
- * REST API may read a host's current record from another thread ({@link HostTables}).
+ * read on the record path. Its {@link Entry} per host is also the host's slot in the task's {@link DeadlineIndex}:
+ * a heartbeat is one map lookup, for its record and its next look together. It is a {@link ConcurrentHashMap} whose
+ * entries hold records that are not changed once put (through a volatile field), so the REST API may read a host's
+ * current record from another thread ({@link HostTables}).
  */
 final class HostTable {
+    /** A host of the task: its current record, and its place in the task's deadline index. */
+    static final class Entry extends DeadlineIndex.Slot {
+        private volatile HostRecord record;
+
+        Entry(String host, HostRecord record) {
+            super(host);
+            this.record = record;
+        }
+
+        HostRecord record() {
+            return record;
+        }
+    }
+
     private final KeyValueStore<String, HostRecord> store;
-    private final Map<String, HostRecord> live = new ConcurrentHashMap<>();
+    private final Map<String, Entry> live = new ConcurrentHashMap<>();
     private final long writeEveryMs;
     private long writes;
     private long coalesced;
@@ -42,20 +59,29 @@ final class HostTable {
     }
 
     /** A record of the store, at task start: the table takes it as it is (it is what is stored). */
-    void load(String host, HostRecord r, long storedAt) {
+    Entry load(String host, HostRecord r, long storedAt) {
         r.storedAt(storedAt);
-        live.put(host, r);
+        Entry e = new Entry(host, r);
+        live.put(host, e);
+        return e;
+    }
+
+    /** The host's entry, or null when the task does not know it. */
+    Entry entry(String host) {
+        return live.get(host);
     }
 
     HostRecord get(String host) {
-        return live.get(host);
+        Entry e = live.get(host);
+        return e == null ? null : e.record;
     }
 
     /**
      * The host's record after an input: written to the store when {@code durable}, or when its last write is at least
-     * the host's period ago (partition time {@code now}); kept in memory either way.
+     * the host's period ago (partition time {@code now}); kept in memory either way. {@code e} is the host's entry, or
+     * null for a new host (one is made); returns the entry.
      */
-    void put(String host, HostRecord r, boolean durable, long now) {
+    Entry put(String host, Entry e, HostRecord r, boolean durable, long now) {
         if (durable || r.storedAt() == Long.MIN_VALUE || now - r.storedAt() >= periodOf(host)) {
             r.storedAt(now);
             store.put(host, r);
@@ -63,12 +89,18 @@ final class HostTable {
         } else {
             coalesced++;
         }
-        live.put(host, r);
+        if (e == null) {
+            e = new Entry(host, r);
+            live.put(host, e);
+        } else {
+            e.record = r;
+        }
+        return e;
     }
 
-    void delete(String host) {
-        live.remove(host);
-        store.delete(host);
+    void delete(Entry e) {
+        live.remove(e.host(), e);
+        store.delete(e.host());
     }
 
     /**
@@ -90,7 +122,7 @@ final class HostTable {
         return writeEveryMs - Math.floorMod(h, half);
     }
 
-    Map<String, HostRecord> view() {
+    Map<String, Entry> view() {
         return live;
     }
 

@@ -11,19 +11,20 @@ import java.util.concurrent.ConcurrentHashMap;
  * instance (the application's is a CDI singleton; each test topology gets its own).
  */
 public final class HostTables {
-    private final Map<Integer, Map<String, HostRecord>> byPartition = new ConcurrentHashMap<>();
+    private final Map<Integer, Map<String, HostTable.Entry>> byPartition = new ConcurrentHashMap<>();
 
-    void register(int partition, Map<String, HostRecord> table) {
+    void register(int partition, Map<String, HostTable.Entry> table) {
         byPartition.put(partition, table);
     }
 
-    void unregister(int partition, Map<String, HostRecord> table) {
+    void unregister(int partition, Map<String, HostTable.Entry> table) {
         byPartition.remove(partition, table);
     }
 
     /** The current record of {@code host} in the task of {@code partition}, or null (no such task here, or no such host). */
     public HostRecord get(int partition, String host) {
-        Map<String, HostRecord> t = byPartition.get(partition);
-        return t == null ? null : t.get(host);
+        Map<String, HostTable.Entry> t = byPartition.get(partition);
+        HostTable.Entry e = t == null ? null : t.get(host);
+        return e == null ? null : e.record();
     }
 }

@@ -83,7 +83,8 @@ public final class LivenessProcessor implements Processor<String, byte[], String
     private final Clock clock;
     private final HeartbeatTopicDeserializer heartbeatSerde = new HeartbeatTopicDeserializer();
     private final RebootRecordSerde rebootSerde = new RebootRecordSerde();
-    private final DeadlineIndex index = new DeadlineIndex();
+    /** New in every {@link #init}: see there. */
+    private DeadlineIndex<HostTable.Entry> index;
     private final String source;
     private final GroupThresholds groups;
     /** Partition time at which each recently thawed group thawed here: its hosts' fresh grace. */
@@ -122,6 +123,19 @@ public final class LivenessProcessor implements Processor<String, byte[], String
 
     @Override
     public void init(ProcessorContext<String, Object> context) {
+        // Everything per task starts afresh here, not in the constructor: Kafka Streams calls init() again on the same
+        // processor object when it recycles a task (active, then standby, then active again: ActiveTaskCreator
+        // reuses the standby's ProcessorTopology). An index kept from the earlier tenure held the records of that
+        // time, and its first tick judged them: 496 healthy hosts SUSPECT, then HUNG, on the failover benchmark.
+        this.index = new DeadlineIndex<>();
+        this.groupThawedAt.clear();
+        this.thawedAt = Long.MIN_VALUE;
+        this.lastFleetVersion = -1;
+        this.lastGroupsVersion = -1;
+        this.lastGroupsReport = Long.MIN_VALUE;
+        this.lastGroupsOmitted = 0;
+        this.lastFleetReport = Long.MIN_VALUE;
+        this.resumedLogged = false;
         this.ctx = context;
         this.partition = context.taskId().partition();
         KeyValueStore<String, HostRecord> store = context.getStateStore(LivenessTopology.HOSTS_STORE);
@@ -147,7 +161,7 @@ public final class LivenessProcessor implements Processor<String, byte[], String
                     r.restored(now);
                     restored += r.restoredAt() != before ? 1 : 0;
                 }
-                hosts.load(kv.key, r, now >= 0 ? now : r.lastSeenAt());
+                HostTable.Entry e = hosts.load(kv.key, r, now >= 0 ? now : r.lastSeenAt());
                 counts[r.status().ordinal()]++;
                 for (String g : groups.groupsOf(r.labels(), r.net())) {
                     int[] c = groupCounts.computeIfAbsent(g, k -> new int[2]);
@@ -155,7 +169,7 @@ public final class LivenessProcessor implements Processor<String, byte[], String
                     c[1] += FleetAggregator.down(r.status()) ? 1 : 0;
                 }
                 long at = now < 0 ? r.lastSeenAt() : Math.max(now, r.lastSeenAt());
-                index.schedule(kv.key, rules.nextLook(r, at, graceFrom(r)));
+                index.schedule(e, rules.nextLook(r, at, graceFrom(r)));
             }
         }
         slot.resetGroups(groupCounts);
@@ -234,7 +248,8 @@ public final class LivenessProcessor implements Processor<String, byte[], String
         long now = pclock.time() >= 0 ? pclock.time()
                 : hb.receivedAt() != null ? hb.receivedAt().toEpochMilli() : rec.timestamp();
         String host = hb.hostId();
-        HostRecord cur = hosts.get(host);
+        HostTable.Entry e = hosts.entry(host); // the host's record and its slot in the index: one lookup
+        HostRecord cur = e == null ? null : e.record();
         Outcome o = rules.onHeartbeat(cur, hb, now);
         if (!o.changed()) {
             metrics.ignored.labels(o.ignored().label()).inc();
@@ -245,8 +260,8 @@ public final class LivenessProcessor implements Processor<String, byte[], String
             LOG.warnf("heartbeat anomaly %s on %s, accepted: %s (%s)", o.anomaly().label(), host,
                     String.join("; ", o.reasons()), o.anomaly().sentence());
         }
-        apply(host, cur, o, now, hb.labels(), null);
-        index.schedule(host, rules.nextLook(o.next(), now, graceFrom(o.next())));
+        e = apply(host, e, cur, o, now, hb.labels(), null);
+        index.schedule(e, rules.nextLook(o.next(), now, graceFrom(o.next())));
     }
 
     private void onReboot(Record<String, byte[]> rec, String topic, RebootRecord rr) {
@@ -256,30 +271,29 @@ public final class LivenessProcessor implements Processor<String, byte[], String
             return;
         }
         long now = pclock.time() >= 0 ? pclock.time() : rec.timestamp();
-        HostRecord cur = hosts.get(rr.hostId());
+        HostTable.Entry e = hosts.entry(rr.hostId());
+        HostRecord cur = e == null ? null : e.record();
         Outcome o = rules.onReboot(cur, rr, now);
         if (!o.changed()) {
             metrics.ignored.labels(o.ignored().label()).inc();
             return;
         }
-        apply(rr.hostId(), cur, o, now, cur.labels(), null);
-        index.schedule(rr.hostId(), rules.nextLook(o.next(), now, graceFrom(o.next())));
+        e = apply(rr.hostId(), e, cur, o, now, cur.labels(), null);
+        index.schedule(e, rules.nextLook(o.next(), now, graceFrom(o.next())));
     }
 
     private void evaluateDue(long now) {
         checkThaw();
-        index.pollDue(now, host -> evaluateHost(host, now));
+        index.pollDue(now, e -> evaluateHost(e, now));
     }
 
-    private void evaluateHost(String host, long now) {
-        HostRecord r = hosts.get(host);
-        if (r == null) {
-            index.remove(host);
-            return;
-        }
+    /** A host whose next look is due: popped from the index (a forgotten host's entry is never scheduled). */
+    private void evaluateHost(HostTable.Entry e, long now) {
+        String host = e.host();
+        HostRecord r = e.record();
         metrics.evaluations.inc();
         if (rules.forgettable(r, now)) {
-            forget(host, r, now, Forgotten.SILENT);
+            forget(e, r, now, Forgotten.SILENT);
             return;
         }
         Evidence ev = evidence(r, now);
@@ -289,19 +303,21 @@ public final class LivenessProcessor implements Processor<String, byte[], String
         }
         HostRecord after = r;
         if (o.changed()) {
-            apply(host, r, o, now, r.labels(), o.event() == LivenessEventType.HUNG ? ev.degradedGroup() : null);
+            apply(host, e, r, o, now, r.labels(), o.event() == LivenessEventType.HUNG ? ev.degradedGroup() : null);
             after = o.next();
         }
-        index.schedule(host, rules.nextLook(after, now, ev.graceFrom()));
+        index.schedule(e, rules.nextLook(after, now, ev.graceFrom()));
     }
 
-    private void apply(String host, HostRecord before, Outcome o, long now, Map<String, String> labels,
-                       String groupDegraded) {
+    /** Applies an outcome to the host ({@code e}: its entry, null for a new host); returns the host's entry. */
+    private HostTable.Entry apply(String host, HostTable.Entry e, HostRecord before, Outcome o, long now,
+                                  Map<String, String> labels, String groupDegraded) {
         HostRecord r = o.next();
         if (before == null || before.labels() != r.labels() || before.net() != r.net() || before.via() != r.via()) {
             HostRecordSerde.keepStoredLabels(r); // the stored labels, in the compact form; shared strings
         }
-        hosts.put(host, r, before == null || !r.sameDurable(before) || o.event() != null || o.publishState(), now);
+        HostTable.Entry entry = hosts.put(host, e, r, before == null || !r.sameDurable(before) || o.event() != null
+                || o.publishState(), now);
         moveGroups(before, r);
         if (before == null || before.status() != r.status()) { // the same status: nothing to count (a plain heartbeat)
             slot.move(before == null ? null : before.status(), r.status(), now, host);
@@ -330,6 +346,7 @@ public final class LivenessProcessor implements Processor<String, byte[], String
             ctx.forward(new Record<String, Object>(host, s, now, ce(id, EventType.HOST_STATE, now)), STATE_SINK);
             metrics.stateUpdates.inc();
         }
+        return entry;
     }
 
     /**
@@ -387,9 +404,10 @@ public final class LivenessProcessor implements Processor<String, byte[], String
      * Deletes a host: store entry, deadline, its count in the fleet guard, and a tombstone on the compacted state
      * topic (so readers forget it too). A later heartbeat makes it a new host.
      */
-    private void forget(String host, HostRecord r, long now, Forgotten why) {
-        hosts.delete(host);
-        index.remove(host);
+    private void forget(HostTable.Entry e, HostRecord r, long now, Forgotten why) {
+        String host = e.host();
+        hosts.delete(e);
+        index.remove(e);
         if (groups.enabled()) {
             slot.moveGroups(groups.groupsOf(r.labels(), r.net()), FleetAggregator.down(r.status()), List.of(), false);
         }
@@ -404,9 +422,10 @@ public final class LivenessProcessor implements Processor<String, byte[], String
     /** Retirements an operator asked for through the admin API, for hosts of this task. */
     private void retireRequested() {
         for (String host : fleet.retireRequests()) {
-            HostRecord r = hosts.get(host);
-            if (r != null) {
-                forget(host, r, Math.max(pclock.time(), r.lastSeenAt()), Forgotten.RETIRED);
+            HostTable.Entry e = hosts.entry(host);
+            if (e != null) {
+                HostRecord r = e.record();
+                forget(e, r, Math.max(pclock.time(), r.lastSeenAt()), Forgotten.RETIRED);
                 fleet.retired(host);
             }
         }
@@ -553,5 +572,10 @@ public final class LivenessProcessor implements Processor<String, byte[], String
         if (slot != null) {
             fleet.unregister(slot);
         }
+        // the partition's clock is no longer this instance's to report: a kept label would show a clock that stopped
+        // (or a lag that looks current) for a partition another instance owns now
+        String p = Integer.toString(partition);
+        metrics.clockLag.remove(p);
+        metrics.staleFlag.remove(p);
     }
 }

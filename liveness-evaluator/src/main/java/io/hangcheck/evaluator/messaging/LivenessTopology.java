@@ -114,11 +114,23 @@ public final class LivenessTopology {
     static Topology build(Thresholds thresholds, TopicNames topics, Settings settings, FleetAggregator fleet,
                           EvaluatorMetrics metrics, Clock clock, HostTables tables,
                           Function<String, KeyValueBytesStoreSupplier> stores) {
+        return build(thresholds, topics, settings, fleet, metrics, clock, tables, stores,
+                () -> new LivenessProcessor(thresholds, topics, settings, fleet, metrics, clock, tables));
+    }
+
+    /**
+     * With the processors {@code processors} supplies (tests: one instance handed out again, as Kafka Streams does
+     * when it recycles a task: active, standby, then active again on the same processor objects).
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    static Topology build(Thresholds thresholds, TopicNames topics, Settings settings, FleetAggregator fleet,
+                          EvaluatorMetrics metrics, Clock clock, HostTables tables,
+                          Function<String, KeyValueBytesStoreSupplier> stores,
+                          java.util.function.Supplier<LivenessProcessor> processors) {
         Topology t = new Topology();
         t.addSource("heartbeats-in", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), topics.heartbeats());
         t.addSource("reboots-in", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), topics.reboots());
-        t.addProcessor(PROCESSOR, () -> new LivenessProcessor(thresholds, topics, settings, fleet, metrics, clock, tables),
-                "heartbeats-in", "reboots-in");
+        t.addProcessor(PROCESSOR, processors::get, "heartbeats-in", "reboots-in");
         var hostsStore = Stores.keyValueStoreBuilder(stores.apply(HOSTS_STORE), Serdes.String(), new HostRecordSerde());
         t.addStateStore(settings.hostsCache() ? hostsStore.withCachingEnabled() : hostsStore.withCachingDisabled(), PROCESSOR);
         t.addStateStore(Stores.keyValueStoreBuilder(stores.apply(PARTITIONS_STORE), Serdes.Integer(), Serdes.ByteArray()),

@@ -18,7 +18,10 @@ import org.jboss.logging.Logger;
  * id), so the counts restored at start (which may bypass this processor) are handed over in {@link #init}. A record
  * that cannot be read is logged and counted ({@code hangcheck_evaluator_dead_letters_total{topic="hangcheck.groups.v1"}}, though nothing is forwarded):
  * a global processor cannot forward to a dead-letter topic. Its instance's previous counts are then kept and age
- * as usual (stale, in doubt, then dropped), so a bad record never makes a group look healthier.
+ * as usual (stale, in doubt, then dropped), so a bad record never makes a group look healthier. A record under this
+ * instance's own id that it did not write is another instance configured with the same id: logged as an ERROR (at
+ * most once a minute while it lasts), shown by {@code hangcheck_evaluator_duplicate_instance_id}, and its counts held
+ * in doubt ({@link FleetAggregator#peer}).
  */
 final class PeerGroupsProcessor implements Processor<String, byte[], Void, Void> {
     private static final Logger LOG = Logger.getLogger(PeerGroupsProcessor.class);
@@ -77,7 +80,13 @@ final class PeerGroupsProcessor implements Processor<String, byte[], Void, Void>
                 return;
             }
         }
-        fleet.peer(key, counts);
+        if (fleet.peer(key, counts)) {
+            LOG.errorf("%s: another evaluator instance publishes group counts under this instance's id '%s' (%d such "
+                    + "records so far; last one taken at %s over partitions %s): two instances are configured with the "
+                    + "same instance id. Each overwrites the other's record, so other instances miss one of them; every "
+                    + "group here is judged on the most cautious view until its records stop for peer-expire-after. "
+                    + "Give each instance its own id.", topic, key, fleet.duplicateRecords(), counts.at(), counts.partitions());
+        }
     }
 
     private void reject(String key, String why) {

@@ -172,6 +172,10 @@ public final class EvaluatorMetrics {
                 peers.addMetric(List.of(st), known.values().stream().filter(st::equals).count());
             }
             out.add(peers);
+            out.add(new GaugeMetricFamily("hangcheck_evaluator_duplicate_instance_id",
+                    "1 while another evaluator instance publishes group counts under this instance's id (two instances "
+                            + "configured with the same id): groups are judged on the most cautious view.",
+                    fleet.duplicateInstanceId() ? 1 : 0));
         }
     }
 }

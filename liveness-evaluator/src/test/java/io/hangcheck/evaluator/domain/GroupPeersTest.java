@@ -41,6 +41,19 @@ class GroupPeersTest {
         a.peer(b.instanceId(), b.localGroupCounts());
     }
 
+    /**
+     * Instance a after it and b exchanged their counts: 4 of 4 hosts of rack r1 silent on a's partition 0, 4 of 4 on
+     * b's partition 1 (the group FROZEN as a whole).
+     */
+    private FleetAggregator rackSplitOverAAndB() {
+        FleetAggregator a = instance("a");
+        FleetAggregator b = instance("b");
+        rack(a, 0, 4, 4);
+        rack(b, 1, 4, 4);
+        exchange(a, b);
+        return a;
+    }
+
     @Test
     void aRackSplitOverTwoInstancesIsFrozenAlthoughNeitherPartReachesMinSize() {
         FleetAggregator a = instance("a");
@@ -81,11 +94,7 @@ class GroupPeersTest {
 
     @Test
     void aPeersStaleCountsAreInDoubtThenExpire() {
-        FleetAggregator a = instance("a");
-        FleetAggregator b = instance("b");
-        rack(a, 0, 4, 4);
-        rack(b, 1, 4, 4);
-        exchange(a, b);
+        FleetAggregator a = rackSplitOverAAndB();
         assertThat(a.groupMode("rack=r1")).isEqualTo(FleetMode.FROZEN);
 
         // b stops publishing: 31 s later its counts are in doubt; the most cautious view keeps them: still FROZEN
@@ -106,11 +115,7 @@ class GroupPeersTest {
 
     @Test
     void aStalePeerIsDroppedOnceItsPartitionsAreHeldElsewhere() {
-        FleetAggregator a = instance("a");
-        FleetAggregator b = instance("b");
-        rack(a, 0, 4, 4);
-        rack(b, 1, 4, 4);
-        exchange(a, b);
+        FleetAggregator a = rackSplitOverAAndB();
         clock.step(Duration.ofSeconds(31));
         a.reassess();
         assertThat(a.peers()).containsEntry("b", "DOUBT");
@@ -125,11 +130,7 @@ class GroupPeersTest {
 
     @Test
     void aPartitionTakenOverButNotYetCountedDoesNotSupersedeTheStalePeer() {
-        FleetAggregator a = instance("a");
-        FleetAggregator b = instance("b");
-        rack(a, 0, 4, 4);
-        rack(b, 1, 4, 4);
-        exchange(a, b);
+        FleetAggregator a = rackSplitOverAAndB();
         clock.step(Duration.ofSeconds(31));
         // a's task for partition 1 has started but not yet scanned its store: b's last counts stay (in doubt)
         FleetAggregator.TaskSlot restoring = a.register(1);

@@ -55,6 +55,29 @@ class LivenessRulesTest {
         assertThat(rules.nextLook(h.next(), last + 5000, Long.MIN_VALUE)).isEqualTo(last + t.forgetAfterMs());
     }
 
+    /**
+     * Partition time moves only with ticks: a heartbeat ingest received 700 ms after its partition's last tick is
+     * last seen at that tick. SUSPECT keeps that grain (the guards count silent hosts with it); HUNG counts from the
+     * receipt, so it never comes before last beat + hang-after (the failover benchmark read HUNG up to 0.5 s early).
+     * A receipt far ahead of partition time (an ingest clock ahead) counts at most one tick interval.
+     */
+    @Test
+    void hungCountsFromTheReceiptOfTheLastHeartbeatNotTheTickBeforeIt() {
+        HostRecord r = rules.onHeartbeat(upHost(30), hb("b1", 31, 31_700), 31_000).next(); // partition time: 31 s tick
+        assertThat(r.lastSeenAt).isEqualTo(31_000);
+        r = rules.evaluate(r, 33_000, ok(), 0).next();
+        assertThat(r.status).as("SUSPECT on the tick's grain").isEqualTo(HostStatus.SUSPECT);
+        assertThat(rules.evaluate(r, 36_000, ok(), 0).changed()).as("4.3 s since ingest received it").isFalse();
+        assertThat(rules.nextLook(r, 36_000, Long.MIN_VALUE)).isEqualTo(36_700);
+        Outcome h = rules.evaluate(r, 36_700, ok(), 0);
+        assertThat(h.event()).isEqualTo(LivenessEventType.HUNG);
+
+        HostRecord ahead = rules.onHeartbeat(upHost(30), hb("b1", 31, 93_000), 31_000).next(); // a clock 62 s ahead
+        assertThat(LivenessRules.receivedBound(ahead)).isEqualTo(31_000 + LivenessRules.SEEN_AHEAD_MAX_MS);
+        HostRecord behind = rules.onHeartbeat(upHost(30), hb("b1", 31, 30_999), 31_000).next(); // a clock behind
+        assertThat(LivenessRules.receivedBound(behind)).isEqualTo(31_000);
+    }
+
     @Test
     void hostSilentWhileIngestDegradedIsHeldNotHung() {
         HostRecord r = rules.evaluate(upHost(30), 32_000, ok(), 0).next();

@@ -401,4 +401,17 @@ class FirstRuleRegressionTest {
             assertThat(lab.registry.getSampleValue("hangcheck_evaluator_evaluations_total")).isLessThan(60 * 10 * 1.5);
         }
     }
+
+    /**
+     * Schedules the property search found broken, replayed: 441331 — ingest-1 stopped, then ingest-0's clock stepped
+     * 62 s ahead; the jump of partition time aged the stopped instance out of the paths in doubt and a host was
+     * judged HUNG while ingest-1 was still down (PartitionClockTest#aClockThatJumpsAheadDoesNotForgetAStoppedInstance).
+     */
+    @Test
+    void schedulesOnceBrokenKeepTheFirstRule() {
+        for (long seed : new long[]{441331, 5709176, -9147329752347278345L}) {
+            FleetSimulation sim = new FleetSimulation(seed);
+            assertThat(sim.run(stateDir)).as(sim.toString()).isEmpty();
+        }
+    }
 }

@@ -98,6 +98,17 @@ final class Lab implements AutoCloseable {
      */
     Lab(String instanceId, Thresholds thresholds, GroupThresholds groups, Path stateDir, long wallStart, boolean persistent,
         SurvivingStores disk) {
+        this(instanceId, thresholds, groups, stateDir, wallStart, persistent, disk, null);
+    }
+
+    /**
+     * As above; with {@code recycled} (a one-element array) the task's processor is {@code recycled[0]} when set, else a
+     * new one stored there: the next lab given the same array runs the same processor object again, as Kafka Streams
+     * does when it recycles a task (active, standby, active again). The processor keeps the components (clock, fleet,
+     * metrics) of the lab that made it.
+     */
+    Lab(String instanceId, Thresholds thresholds, GroupThresholds groups, Path stateDir, long wallStart, boolean persistent,
+        SurvivingStores disk, LivenessProcessor[] recycled) {
         this.thresholds = thresholds;
         this.clock = new io.hangcheck.testing.SteppedClock(Instant.ofEpochMilli(wallStart));
         this.fleet = new FleetAggregator(instanceId, thresholds, groups, clock);
@@ -107,11 +118,17 @@ final class Lab implements AutoCloseable {
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         LivenessTopology.Settings settings = LivenessTopology.Settings.of(instanceId);
-        this.driver = new TopologyTestDriver(disk == null
+        boolean[] built = {false}; // the topology builder checks its suppliers before the driver makes the task
+        org.apache.kafka.streams.Topology topology = disk == null
                 ? LivenessTopology.build(thresholds, TopicNames.defaults(), persistent ? settings : settings.inMemoryStores(),
                         fleet, metrics, clock, tables)
+                : recycled == null ? LivenessTopology.build(thresholds, TopicNames.defaults(), settings.inMemoryStores(), fleet,
+                        metrics, clock, tables, disk::supplier)
                 : LivenessTopology.build(thresholds, TopicNames.defaults(), settings.inMemoryStores(), fleet, metrics, clock,
-                        tables, disk::supplier), p, Instant.ofEpochMilli(wallStart));
+                        tables, disk::supplier, recycling(recycled, built, () -> new LivenessProcessor(thresholds,
+                                TopicNames.defaults(), settings.inMemoryStores(), fleet, metrics, clock, tables)));
+        built[0] = true;
+        this.driver = new TopologyTestDriver(topology, p, Instant.ofEpochMilli(wallStart));
         heartbeats = driver.createInputTopic(Topics.HEARTBEATS, Serdes.String().serializer(), new HeartbeatTopicRecordSerde());
         rawHeartbeats = driver.createInputTopic(Topics.HEARTBEATS, Serdes.String().serializer(), Serdes.ByteArray().serializer());
         reboots = driver.createInputTopic(Topics.REBOOTS, Serdes.String().serializer(), new RebootRecordSerde());
@@ -126,6 +143,19 @@ final class Lab implements AutoCloseable {
             groupsOut = null;
             groupsIn = null;
         }
+    }
+
+    /**
+     * Hands out {@code recycled[0]} (made first if not set) once the topology is {@code built}; the builder's own
+     * checks that two calls give two objects come before and get new ones.
+     */
+    private static java.util.function.Supplier<LivenessProcessor> recycling(LivenessProcessor[] recycled, boolean[] built,
+                                                                          java.util.function.Supplier<LivenessProcessor> fresh) {
+        if (recycled[0] == null) {
+            recycled[0] = fresh.get();
+        }
+        LivenessProcessor reuse = recycled[0];
+        return () -> built[0] ? reuse : fresh.get();
     }
 
     final TestOutputTopic<String, byte[]> groupsOut;

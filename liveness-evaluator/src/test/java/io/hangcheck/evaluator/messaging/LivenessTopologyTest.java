@@ -1,5 +1,6 @@
 package io.hangcheck.evaluator.messaging;
 
+import io.hangcheck.evaluator.domain.GroupThresholds;
 import io.hangcheck.evaluator.domain.HostRecord;
 import io.hangcheck.evaluator.domain.Thresholds;
 import io.hangcheck.events.CloudEvents;
@@ -235,18 +236,32 @@ class LivenessTopologyTest {
     }
 
     @Test
+    void aClosedTaskNoLongerReportsItsPartitionClock() {
+        // an instance whose task moved to another instance must not go on showing the partition's last clock lag:
+        // read as "this partition is current here", a stopped clock would hide a partition nobody evaluates
+        Lab lab = new Lab(FAST, stateDir, T0);
+        run(lab, 1, 5, 10, alive(hs -> true));
+        assertThat(lab.registry.getSampleValue("hangcheck_evaluator_partition_clock_lag_seconds",
+                new String[]{"partition"}, new String[]{"0"})).isNotNull();
+        lab.close();
+        assertThat(lab.registry.getSampleValue("hangcheck_evaluator_partition_clock_lag_seconds",
+                new String[]{"partition"}, new String[]{"0"})).isNull();
+        assertThat(lab.registry.getSampleValue("hangcheck_evaluator_partition_stale",
+                new String[]{"partition"}, new String[]{"0"})).isNull();
+    }
+
+    @Test
     void restartFromTheStoreEmitsNothingAgain() {
         Map<String, List<String>> firstRun;
-        Path copy = stateDir.resolve("after-crash");
-        try (Lab lab = new Lab(FAST, stateDir.resolve("live"), T0, true)) {
+        SurvivingStores disk = new SurvivingStores();
+        try (Lab lab = new Lab(FAST, GroupThresholds.off(), stateDir.resolve("live"), T0, false, disk)) {
             // host 1 hangs at second 10 (HUNG at 15), host 2 at second 17 (SUSPECT at 19, not yet HUNG at 20)
             run(lab, 1, 20, 10, alive(hs -> (h(hs) != 1 || s(hs) <= 10) && (h(hs) != 2 || s(hs) <= 17)));
             assertThat(lab.hosts(LivenessEventType.HUNG)).containsExactly(host(1));
             firstRun = eventIds(lab);
-            // the process dies here: what survives is the state directory as it is on disk
-            copyTree(stateDir.resolve("live"), copy);
+            // the process dies here: what survives is what the processed records committed to the stores
         }
-        try (Lab lab = new Lab(FAST, copy, T0 + 21_000, true)) {
+        try (Lab lab = new Lab(FAST, GroupThresholds.off(), stateDir.resolve("after-crash"), T0 + 21_000, false, disk)) {
             KeyValueStore<String, HostRecord> store = lab.driver.getKeyValueStore(LivenessTopology.HOSTS_STORE);
             assertThat(store.get(host(1)).status()).isEqualTo(HostStatus.HUNG);
             assertThat(store.get(host(2)).status()).isEqualTo(HostStatus.SUSPECT);
@@ -270,8 +285,8 @@ class LivenessTopologyTest {
      */
     @Test
     void aTakeoverResumesThePartitionClockOfTheLastCommitNotOfTheLastPunctuation() {
-        Path copy = stateDir.resolve("taken-over");
-        try (Lab lab = new Lab(FAST, stateDir.resolve("live"), T0, true)) {
+        SurvivingStores disk = new SurvivingStores();
+        try (Lab lab = new Lab(FAST, GroupThresholds.off(), stateDir.resolve("live"), T0, false, disk)) {
             run(lab, 1, 10, 3, alive(hs -> true));
             // two more seconds processed and committed before the instance dies, with no punctuation between
             // (the wall clock does not move): the stored clock must still say second 12
@@ -283,9 +298,8 @@ class LivenessTopologyTest {
             }
             lab.collect();
             assertThat(lab.events).isEmpty();
-            copyTree(stateDir.resolve("live"), copy);
         }
-        try (Lab lab = new Lab(FAST, copy, T0 + 12_400, true)) {
+        try (Lab lab = new Lab(FAST, GroupThresholds.off(), stateDir.resolve("taken-over"), T0 + 12_400, false, disk)) {
             // the records after the last commit, in log order: each second's heartbeats, received half a second
             // after a tick, then the next tick
             for (int s = 13; s <= 20; s++) {
@@ -297,21 +311,6 @@ class LivenessTopologyTest {
             }
             lab.collect();
             assertThat(lab.events).as("no host looks silent because of the takeover").isEmpty();
-        }
-    }
-
-    private static void copyTree(Path from, Path to) {
-        try (var paths = java.nio.file.Files.walk(from)) {
-            for (Path p : paths.toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (java.nio.file.Files.isDirectory(p)) {
-                    java.nio.file.Files.createDirectories(target);
-                } else if (!p.getFileName().toString().equals(".lock")) {
-                    java.nio.file.Files.copy(p, target);
-                }
-            }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
         }
     }
 

@@ -89,19 +89,17 @@ class EvaluatorOnKafkaTest {
                 if (!seen) {
                     var first = given().when().get("/v1/hosts/" + victim).then().extract();
                     // in the first seconds the fleet and its groups may be FROZEN, held until calm for 2 s (seen in CI:
-                    // "0 of 6 silent (holding FROZEN until calm for 2 s)"): the detail is checked once the group is NORMAL
-                    if (first.statusCode() == 200
+                    // "0 of 6 silent (holding FROZEN until calm for 2 s)"): the detail is checked once the host is UP and its group NORMAL
+                    if (first.statusCode() == 200 && "UP".equals(first.path("status"))
                             && "NORMAL".equals(first.path("groups.find { it.group == 'pool=qt' }.mode"))) {
-                        given().when().get("/v1/hosts/" + victim).then().statusCode(200)
-                                .body("hostId", equalTo(victim))
-                                .body("status", equalTo("UP"))
-                                .body("labels.pool", equalTo("qt"))
-                                .body("via", equalTo("ingest-qt"))
-                                // the host's source network and its groups with their state (pool=qt: 6 hosts, NORMAL)
-                                .body("net", equalTo("10.9.0.0/24"))
-                                .body("groups.group", hasItem("pool=qt"))
-                                .body("groups.group", hasItem("net=10.9.0.0/24"))
-                                .body("groups.find { it.group == 'pool=qt' }.mode", equalTo("NORMAL"));
+                        // the same response is checked (a second look could find the group FROZEN again: the
+                        // start-up catch-up can make most of the 6 hosts SUSPECT for a moment)
+                        assertThat((String) first.path("hostId")).isEqualTo(victim);
+                        assertThat((String) first.path("labels.pool")).isEqualTo("qt");
+                        assertThat((String) first.path("via")).isEqualTo("ingest-qt");
+                        // the host's source network and its groups with their state (pool=qt: 6 hosts, NORMAL)
+                        assertThat((String) first.path("net")).isEqualTo("10.9.0.0/24");
+                        assertThat((java.util.List<String>) first.path("groups.group")).contains("pool=qt", "net=10.9.0.0/24");
                         seen = true;
                     }
                 }
