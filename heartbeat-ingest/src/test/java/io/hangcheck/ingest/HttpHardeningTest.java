@@ -1,7 +1,8 @@
 package io.hangcheck.ingest;
 
 import io.hangcheck.testing.KafkaTestResource;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,7 +31,7 @@ import static org.hamcrest.Matchers.equalTo;
  * headers (slowloris) is cut at the header timeout (2 s in tests) while other clients are served.
  */
 @QuarkusTest
-@QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = true)
+@WithTestResource(value = KafkaTestResource.class, scope = TestResourceScope.MATCHING_RESOURCES) // one application with HeartbeatIngestTest
 class HttpHardeningTest {
 
     @BeforeEach
@@ -85,6 +86,34 @@ class HttpHardeningTest {
             assertThat(answer).startsWith("HTTP/1.1 413");
             assertThat(writeFailed).as("the server closed while %d bytes had been sent", sent).isTrue();
             assertThat(sent).isLessThan(32L << 20);
+        }
+    }
+
+    /**
+     * A client that declares a body over the limit and sends it anyway (as {@code java.net.http.HttpClient} does)
+     * reads the 413 and then an orderly end of stream: the server reads the rest of the body before it closes, so the
+     * close is a FIN, not a reset that can overtake the answer.
+     */
+    @Test
+    void a413OnADeclaredLengthIsFollowedByAnOrderlyCloseWhenTheClientSendsTheBodyAnyway() throws Exception {
+        int size = 300_000;
+        for (int round = 0; round < 5; round++) {
+            try (Socket s = connect()) {
+                OutputStream out = s.getOutputStream();
+                out.write(head("Content-Length: " + size + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                Thread.sleep(100 * round); // the answer is on its way (or there) before the body is
+                out.write(new byte[size]);
+                out.flush();
+                InputStream in = s.getInputStream();
+                ByteArrayOutputStream all = new ByteArrayOutputStream();
+                byte[] buf = new byte[8192];
+                int n;
+                while ((n = in.read(buf)) >= 0) { // a reset throws here: the test fails
+                    all.write(buf, 0, n);
+                }
+                assertThat(all.toString(StandardCharsets.ISO_8859_1)).as("round %d", round).startsWith("HTTP/1.1 413");
+            }
         }
     }
 

@@ -128,15 +128,54 @@ public class HeartbeatRoutes {
     }
 
     /**
-     * Answers and then closes the connection: whatever of the body is still coming is never read (a 413 that kept
-     * the connection open would read and discard gigabytes of a chunked body at one core).
+     * Answers, then closes the connection after a bounded drain of the body still coming: at most
+     * {@link #LINGER_BYTES} more bytes or {@link #LINGER_MS} ms, whichever ends first (a 413 that read to the end
+     * would read and discard gigabytes of a chunked body at one core).
+     *
+     * <p>The drain is what lets the client read the answer. A socket closed with unread bytes in its receive buffer
+     * is reset, not closed (RFC 1122 4.2.2.13), and the reset may overtake the answer: a client still sending a
+     * 300 KB body with a declared length saw no answer at all ("header parser received no bytes"), now and then.
+     * Draining what a well-meaning client sends makes the close an orderly one; a client sending more than the
+     * linger bound is cut as before.
      */
     private void rejectAndClose(RoutingContext ctx, Rejection r) {
         HttpServerRequest req = ctx.request();
         req.pause();
         ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
-        ctx.response().endHandler(v -> req.connection().close());
+        ctx.response().endHandler(v -> drainThenClose(ctx));
         reject(ctx, r, 1);
+    }
+
+    /** Largest number of body bytes read and discarded after an early answer, before the connection is closed. */
+    static final long LINGER_BYTES = 2L << 20;
+    /** Longest time the rest of a body is read and discarded after an early answer. */
+    static final long LINGER_MS = 2_000;
+
+    private static void drainThenClose(RoutingContext ctx) {
+        HttpServerRequest req = ctx.request();
+        io.vertx.core.http.HttpConnection connection = req.connection();
+        if (req.isEnded()) {
+            connection.close();
+            return;
+        }
+        long[] drained = {0};
+        long timer = ctx.vertx().setTimer(LINGER_MS, id -> connection.close());
+        req.handler(chunk -> {
+            drained[0] += chunk.length();
+            if (drained[0] > LINGER_BYTES) {
+                ctx.vertx().cancelTimer(timer);
+                connection.close();
+            }
+        });
+        req.endHandler(v -> {
+            ctx.vertx().cancelTimer(timer);
+            connection.close();
+        });
+        req.exceptionHandler(e -> {
+            ctx.vertx().cancelTimer(timer);
+            connection.close();
+        });
+        req.resume();
     }
 
     private void process(RoutingContext ctx, Context context, byte[] bytes, byte[] token) {
