@@ -8,11 +8,10 @@ MODULE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ROOT="$(cd "$MODULE/.." && pwd)"
 SECONDS_PER_RUN="${1:-8}"
 cd "$ROOT"
-OFFLINE="-o"
-[ -f "$HOME/.m2/repository/org/apache/kafka/kafka-tools/4.1.2/kafka-tools-4.1.2.jar" ] || OFFLINE=""
 echo "[bench] building heartbeat-ingest (and what it needs)"
-./mvnw -q -B $OFFLINE -pl heartbeat-ingest -am install -DskipTests
-./mvnw -q -B $OFFLINE -pl heartbeat-ingest -Pbench test-compile dependency:build-classpath \
+# One reactor run, nothing installed into ~/.m2: the modules ingest needs are packaged in the reactor and the class
+# path points at their target/ jars (and ingest's own target/quarkus-app, which the benchmark starts).
+./mvnw -q -B -pl heartbeat-ingest -am -Pbench package dependency:build-classpath -DskipTests \
   -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.cp
 CP="$MODULE/target/test-classes:$MODULE/target/classes:$(cat "$MODULE/target/bench.cp")"
 exec java -Xmx512m -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "$CP" io.hangcheck.ingest.bench.IngestBench "$CP" \

@@ -6,7 +6,6 @@ import io.hangcheck.events.Topics;
 import io.hangcheck.testing.KafkaTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -22,7 +21,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,14 +35,11 @@ class ConnectionBudgetTest {
 
     static final int BUDGET = 4;
 
-    public static class SmallBudget implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of(
-                    "hangcheck.ingest.instance-id", "ingest-budget",
+    public static class SmallBudget extends IngestProfile {
+        public SmallBudget() {
+            super("ingest-budget",
                     "hangcheck.ingest.connection-budget", String.valueOf(BUDGET),
-                    "hangcheck.ingest.ticks.interval", "300ms",
-                    "hangcheck.ingest.raw.enabled", "false");
+                    "hangcheck.ingest.ticks.interval", "300ms");
         }
     }
 

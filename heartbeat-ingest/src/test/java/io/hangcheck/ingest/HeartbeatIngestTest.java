@@ -8,20 +8,17 @@ import io.hangcheck.events.HeartbeatTopicRecord;
 import io.hangcheck.events.Tick;
 import io.hangcheck.events.Topics;
 import io.hangcheck.events.Transport;
-import io.hangcheck.ingest.udp.UdpReceiver;
 import io.hangcheck.testing.KafkaTestResource;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
-import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -39,19 +36,8 @@ import static org.hamcrest.Matchers.equalTo;
 
 /** The three paths in, against the real broker: what is acknowledged is on the topic, what is refused says why. */
 @QuarkusTest
-@QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = true)
-class HeartbeatIngestTest {
-
-    @Inject
-    UdpReceiver udp;
-
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrap;
-
-    @BeforeEach
-    void ready() {
-        await().atMost(Duration.ofSeconds(30)).until(() -> given().get("/q/health/ready").statusCode() == 200);
-    }
+@WithTestResource(value = KafkaTestResource.class, scope = TestResourceScope.MATCHING_RESOURCES) // one application with HttpHardeningTest
+class HeartbeatIngestTest extends OnSharedBroker {
 
     private static io.restassured.response.Response post(String body) {
         return given().contentType("application/json").body(body).post("/v1/heartbeats");

@@ -3,16 +3,11 @@ package io.hangcheck.ingest;
 import io.hangcheck.events.Heartbeat;
 import io.hangcheck.events.Topics;
 import io.hangcheck.events.wire.HostCredentials;
-import io.hangcheck.ingest.udp.UdpReceiver;
 import io.hangcheck.testing.KafkaTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -35,31 +30,18 @@ import static org.hamcrest.Matchers.equalTo;
 @QuarkusTest
 @TestProfile(HostBoundCredentialsTest.Secrets.class)
 @QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = true)
-class HostBoundCredentialsTest {
+class HostBoundCredentialsTest extends OnSharedBroker {
 
     static final byte[] NEW = "lab-secret-new".getBytes(StandardCharsets.UTF_8);
     static final byte[] OLD = "lab-secret-old".getBytes(StandardCharsets.UTF_8);
 
-    public static class Secrets implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("hangcheck.ingest.instance-id", "ingest-bound",
+    public static class Secrets extends IngestProfile {
+        public Secrets() {
+            super("ingest-bound",
                     "hangcheck.ingest.auth.secrets", "lab-secret-new,lab-secret-old",
                     "hangcheck.ingest.auth.insecure", "false",
-                    "hangcheck.ingest.auth.pools.nightly", "nightly-[0-9a-f]{8}",
-                    "hangcheck.ingest.raw.enabled", "false");
+                    "hangcheck.ingest.auth.pools.nightly", "nightly-[0-9a-f]{8}");
         }
-    }
-
-    @Inject
-    UdpReceiver udp;
-
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrap;
-
-    @BeforeEach
-    void ready() {
-        await().atMost(Duration.ofSeconds(90)).until(() -> given().get("/q/health/ready").statusCode() == 200);
     }
 
     private static io.restassured.response.Response post(String token, String body) {

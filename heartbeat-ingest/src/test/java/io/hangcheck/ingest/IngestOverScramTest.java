@@ -3,10 +3,7 @@ package io.hangcheck.ingest;
 import io.hangcheck.events.Topics;
 import io.hangcheck.testing.KafkaProcess;
 import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTest;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -33,38 +30,21 @@ import static org.awaitility.Awaitility.await;
 @QuarkusTestResource(value = IngestOverScramTest.ScramBroker.class, restrictToAnnotatedClass = true)
 class IngestOverScramTest {
 
-    public static class ScramBroker implements QuarkusTestResourceLifecycleManager {
-        private KafkaProcess broker;
+    public static class ScramBroker extends KafkaProcessResource {
+        @Override
+        protected KafkaProcess newBroker() {
+            return new KafkaProcess().withScramUser("hangcheck-heartbeat-ingest", "ingest-scram-password");
+        }
 
         @Override
-        public Map<String, String> start() {
-            broker = new KafkaProcess().withScramUser("hangcheck-heartbeat-ingest", "ingest-scram-password").start();
-            try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-                admin.createTopics(List.of(new NewTopic(Topics.HEARTBEATS, 4, (short) 1),
-                        new NewTopic(Topics.HEARTBEATS_RAW, 4, (short) 1),
-                        new NewTopic(Topics.dlq(Topics.HEARTBEATS_RAW), 1, (short) 1))).all().get();
-            } catch (Exception e) {
-                throw new IllegalStateException("cannot create topics on the SCRAM broker", e);
-            }
-            return Map.of("kafka.bootstrap.servers", broker.saslBootstrapServers(),
-                    "HANGCHECK_KAFKA", broker.saslBootstrapServers(),
+        protected Map<String, String> config(KafkaProcess started) {
+            return Map.of("kafka.bootstrap.servers", started.saslBootstrapServers(),
+                    "HANGCHECK_KAFKA", started.saslBootstrapServers(),
                     "kafka.security.protocol", "SASL_PLAINTEXT",
                     "kafka.sasl.mechanism", "SCRAM-SHA-512",
                     "kafka.sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required "
                             + "username=\"hangcheck-heartbeat-ingest\" password=\"ingest-scram-password\";",
                     "hangcheck.ingest.instance-id", "ingest-scram");
-        }
-
-        @Override
-        public void inject(TestInjector injector) {
-            injector.injectIntoFields(broker, new TestInjector.MatchesType(KafkaProcess.class));
-        }
-
-        @Override
-        public void stop() {
-            if (broker != null) {
-                broker.close();
-            }
         }
     }
 

@@ -6,13 +6,11 @@ import io.hangcheck.events.Topics;
 import io.hangcheck.testing.KafkaProcess;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -27,16 +25,13 @@ import static org.awaitility.Awaitility.await;
 @QuarkusTestResource(value = KafkaProcessResource.class, restrictToAnnotatedClass = true)
 class KafkaOutageTest {
 
-    public static class FastTimeouts implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of(
-                    "hangcheck.ingest.instance-id", "ingest-outage",
+    public static class FastTimeouts extends IngestProfile {
+        public FastTimeouts() {
+            super("ingest-outage",
                     "hangcheck.ingest.publish.request-timeout-ms", "1500",
                     "hangcheck.ingest.publish.delivery-timeout-ms", "3000",
                     "hangcheck.ingest.publish.probe-interval", "300ms",
-                    "hangcheck.ingest.publish.probe-timeout", "1s",
-                    "hangcheck.ingest.raw.enabled", "false");
+                    "hangcheck.ingest.publish.probe-timeout", "1s");
         }
     }
 

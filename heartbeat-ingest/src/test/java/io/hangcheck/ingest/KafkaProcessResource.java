@@ -11,14 +11,28 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
-/** A restartable broker in a child JVM for the outage test; the test gets the {@link KafkaProcess} injected. */
+/**
+ * A broker in a child JVM with ingest's topics, for tests that stop it or configure it apart; the test gets the
+ * {@link KafkaProcess} injected. A subclass chooses the broker ({@link #newBroker()}) and what ingest is told
+ * ({@link #config(KafkaProcess)}).
+ */
 public class KafkaProcessResource implements QuarkusTestResourceLifecycleManager {
 
     private KafkaProcess broker;
 
+    /** The broker to start: a plain one by default. */
+    protected KafkaProcess newBroker() {
+        return new KafkaProcess();
+    }
+
+    /** The configuration ingest gets for the started broker: its plaintext address by default. */
+    protected Map<String, String> config(KafkaProcess started) {
+        return Map.of("kafka.bootstrap.servers", started.bootstrapServers(), "HANGCHECK_KAFKA", started.bootstrapServers());
+    }
+
     @Override
     public Map<String, String> start() {
-        broker = new KafkaProcess().start();
+        broker = newBroker().start();
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         try (Admin admin = Admin.create(props)) {
@@ -28,7 +42,7 @@ public class KafkaProcessResource implements QuarkusTestResourceLifecycleManager
         } catch (Exception e) {
             throw new IllegalStateException("cannot create topics on the child broker", e);
         }
-        return Map.of("kafka.bootstrap.servers", broker.bootstrapServers(), "HANGCHECK_KAFKA", broker.bootstrapServers());
+        return config(broker);
     }
 
     @Override

@@ -4,16 +4,11 @@ import io.hangcheck.events.EventCodec;
 import io.hangcheck.events.Heartbeat;
 import io.hangcheck.events.Topics;
 import io.hangcheck.events.wire.UdpLine;
-import io.hangcheck.ingest.udp.UdpReceiver;
 import io.hangcheck.testing.KafkaTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -35,34 +30,20 @@ import static org.hamcrest.Matchers.equalTo;
 @QuarkusTest
 @TestProfile(SignedUdpAndAuthTest.Secured.class)
 @QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = true)
-class SignedUdpAndAuthTest {
+class SignedUdpAndAuthTest extends OnSharedBroker {
 
     static final byte[] FLEET = "fleet-secret".getBytes(StandardCharsets.UTF_8);
     static final byte[] KEYED_HOST = "keyed-host-secret".getBytes(StandardCharsets.UTF_8);
 
-    public static class Secured implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of(
-                    "hangcheck.ingest.instance-id", "ingest-secured",
+    public static class Secured extends IngestProfile {
+        public Secured() {
+            super("ingest-secured",
                     "hangcheck.ingest.http.bearer-tokens", "token-one,token-two",
                     "hangcheck.ingest.udp.require-signature", "true",
                     "hangcheck.ingest.udp.fleet-key", "fleet-secret",
                     "hangcheck.ingest.udp.host-keys.lab-keyed", "keyed-host-secret",
-                    "hangcheck.ingest.raw.enabled", "false",
                     "hangcheck.ingest.auth.insecure", "false");
         }
-    }
-
-    @Inject
-    UdpReceiver udp;
-
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrap;
-
-    @BeforeEach
-    void ready() {
-        await().atMost(Duration.ofSeconds(30)).until(() -> given().get("/q/health/ready").statusCode() == 200);
     }
 
     @Test

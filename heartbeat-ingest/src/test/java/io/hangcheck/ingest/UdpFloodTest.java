@@ -5,7 +5,6 @@ import io.hangcheck.ingest.messaging.Ticker;
 import io.hangcheck.testing.KafkaTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.hangcheck.ingest.udp.UdpReceiver;
 import jakarta.inject.Inject;
@@ -16,7 +15,6 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Map;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,12 +30,9 @@ import static org.awaitility.Awaitility.await;
 @QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = true)
 class UdpFloodTest {
 
-    public static class SmallBuffer implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("hangcheck.ingest.instance-id", "ingest-flood",
-                    "hangcheck.ingest.udp.receive-buffer-bytes", "4096",
-                    "hangcheck.ingest.raw.enabled", "false");
+    public static class SmallBuffer extends IngestProfile {
+        public SmallBuffer() {
+            super("ingest-flood", "hangcheck.ingest.udp.receive-buffer-bytes", "4096");
         }
     }
 
