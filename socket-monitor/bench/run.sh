@@ -19,7 +19,7 @@ ROOT=$(mktemp -d /tmp/hangcheck-bench-proc.XXXXXX)
 trap 'rm -rf "$ROOT"' EXIT
 
 if [ ! -d target/classes/io/hangcheck/sockets/domain ]; then
-  (cd .. && ./mvnw -q -B -pl socket-monitor -am install -DskipTests)
+  (cd .. && ./mvnw -q -B -pl socket-monitor -am compile)   # target/classes only; nothing installed into ~/.m2
 fi
 python3 bench/procnet.py big "$ROOT" "$N"
 echo "fixture: $N sockets, tcp $(stat -c %s "$ROOT/net/tcp") bytes, tcp6 $(stat -c %s "$ROOT/net/tcp6") bytes"

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -44,11 +45,11 @@ class SocketMonitorServiceTest {
                 .body("limit", equalTo(10))
                 .body("byState.LISTEN", greaterThan(0));
 
-        List<ConsumerRecord<String, SocketSnapshot>> snaps =
-                TestKafka.shared().drain(Topics.SOCKETS, Duration.ofSeconds(20), new SocketSnapshotSerde());
-        assertThat(snaps).isNotEmpty();
-        ConsumerRecord<String, SocketSnapshot> r = snaps.stream().filter(x -> MONITOR.equals(x.key())).findFirst()
-                .orElseThrow();
+        // Snapshots come every second, so the topic never falls quiet: look again until this monitor's is there
+        // (a drain of the whole window would always take all of it).
+        ConsumerRecord<String, SocketSnapshot> r = await().atMost(Duration.ofSeconds(30)).until(() ->
+                TestKafka.shared().drain(Topics.SOCKETS, Duration.ofSeconds(3), new SocketSnapshotSerde()).stream()
+                        .filter(x -> MONITOR.equals(x.key())).findFirst(), Optional::isPresent).orElseThrow();
         assertThat(r.value().monitorId()).isEqualTo(MONITOR);
         assertThat(r.value().total()).isPositive();
         assertThat(CloudEvents.header(r.headers(), CloudEvents.TYPE)).contains(EventType.SOCKET_SNAPSHOT.ceType());

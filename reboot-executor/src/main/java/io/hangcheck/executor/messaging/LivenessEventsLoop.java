@@ -25,7 +25,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -216,16 +215,10 @@ public class LivenessEventsLoop {
     }
 
     private boolean deadLettered(ConsumerRecord<String, byte[]> r, RuntimeException e, KafkaProducer<String, byte[]> dlq) {
-        ProducerRecord<String, byte[]> d = new ProducerRecord<>(Topics.dlq(r.topic()), r.key(), r.value());
-        r.headers().forEach(h -> d.headers().add(h));
-        header(d, DeadLetter.REASON, String.valueOf(e.getMessage()));
-        header(d, DeadLetter.CAUSE, e.getClass().getName());
-        header(d, DeadLetter.TOPIC, r.topic());
-        header(d, DeadLetter.PARTITION, Integer.toString(r.partition()));
-        header(d, DeadLetter.OFFSET, Long.toString(r.offset()));
-        if (e instanceof InvalidEventException iv) {
-            header(d, DeadLetter.FIELD, iv.field());
-        }
+        InvalidEventException invalid = DeadLetter.invalid(e);
+        ProducerRecord<String, byte[]> d = new ProducerRecord<>(Topics.dlq(r.topic()), null, r.key(), r.value(),
+                DeadLetter.headers(r.headers(), String.valueOf(e.getMessage()), e.getClass().getName(), r.topic(),
+                        r.partition(), r.offset(), invalid == null ? null : invalid.field()));
         try {
             dlq.send(d).get();
             return true;
@@ -236,11 +229,6 @@ public class LivenessEventsLoop {
             LOG.warnf("dead letter of %s-%d@%d not sent (%s); the record is read again", r.topic(), r.partition(), r.offset(), ee.getCause());
             return false;
         }
-    }
-
-    private static void header(ProducerRecord<String, byte[]> d, String name, String value) {
-        d.headers().remove(name);
-        d.headers().add(name, value.getBytes(StandardCharsets.UTF_8));
     }
 
     private KafkaProducer<String, byte[]> deadLetterProducer() {

@@ -1,7 +1,5 @@
 package io.hangcheck.executor.it;
 
-import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetup;
 import io.hangcheck.events.CloudEvents;
 import io.hangcheck.events.DeadLetter;
 import io.hangcheck.events.FleetMode;
@@ -19,8 +17,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.mail.internet.MimeMessage;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -46,31 +42,10 @@ import static org.hamcrest.Matchers.hasItem;
 @QuarkusTestResource(value = PostgresTestResource.class, restrictToAnnotatedClass = true,
         initArgs = {@ResourceArg(name = "database", value = "hangcheck_test_executor"), @ResourceArg(name = "recreate", value = "true")})
 @QuarkusTestResource(value = PeersResource.class, restrictToAnnotatedClass = true)
-class ExecutorKafkaTest {
-    static GreenMail smtp;
-    static FakeBmc bmc;
-    static HookReceiver hook;
-    static ItSupport it;
+class ExecutorKafkaTest extends WithPeers {
 
     static final String OP = "Bearer " + PeersResource.OPERATOR_TOKEN;
     static final String VIEW = "Bearer " + PeersResource.VIEWER_TOKEN;
-
-    @BeforeAll
-    static void peers() throws Exception {
-        smtp = new GreenMail(new ServerSetup(Integer.getInteger(PeersResource.SMTP_PORT), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
-        smtp.start();
-        bmc = new FakeBmc("admin", "s3cret", Integer.getInteger(PeersResource.BMC_PORT));
-        hook = new HookReceiver(Integer.getInteger(PeersResource.HOOK_PORT));
-        it = new ItSupport();
-    }
-
-    @AfterAll
-    static void stopPeers() {
-        it.close();
-        hook.close();
-        bmc.close();
-        smtp.stop();
-    }
 
     @jakarta.inject.Inject
     io.hangcheck.executor.service.Recheck recheck;
@@ -426,6 +401,9 @@ class ExecutorKafkaTest {
         assertThat(dlq).anySatisfy(r -> {
             assertThat(new String(r.value())).startsWith("{\"type\":\"HUNG\"");
             assertThat(CloudEvents.header(r.headers(), DeadLetter.REASON)).isPresent();
+            assertThat(CloudEvents.header(r.headers(), DeadLetter.TOPIC)).contains(Topics.LIVENESS_EVENTS);
+            assertThat(CloudEvents.header(r.headers(), DeadLetter.PARTITION)).isPresent();
+            assertThat(CloudEvents.header(r.headers(), DeadLetter.OFFSET)).isPresent();
         });
     }
 

@@ -1,15 +1,11 @@
 package io.hangcheck.executor.it;
 
-import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetup;
 import io.hangcheck.events.FleetMode;
 import io.hangcheck.executor.driver.FakeBmc;
 import io.hangcheck.testing.KafkaTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -28,28 +24,7 @@ import static org.awaitility.Awaitility.await;
 @QuarkusTestResource(value = PeersResource.class, restrictToAnnotatedClass = true,
         initArgs = @ResourceArg(name = "boot-timeout", value = "2s"))
 @QuarkusTestResource(value = InterruptedAttemptResource.class, restrictToAnnotatedClass = true)
-class ExecutorRestartTest {
-    static GreenMail smtp;
-    static FakeBmc bmc;
-    static HookReceiver hook;
-    static ItSupport it;
-
-    @BeforeAll
-    static void peers() throws Exception {
-        smtp = new GreenMail(new ServerSetup(Integer.getInteger(PeersResource.SMTP_PORT), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
-        smtp.start();
-        bmc = new FakeBmc("admin", "s3cret", Integer.getInteger(PeersResource.BMC_PORT));
-        hook = new HookReceiver(Integer.getInteger(PeersResource.HOOK_PORT));
-        it = new ItSupport();
-    }
-
-    @AfterAll
-    static void stopPeers() {
-        it.close();
-        hook.close();
-        bmc.close();
-        smtp.stop();
-    }
+class ExecutorRestartTest extends WithPeers {
 
     @Test
     void killBetweenIntentAndActLeavesUnknownAndNoSecondReset() throws Exception {

@@ -190,14 +190,7 @@ public final class ProcNetTcpParser {
             if (p >= to) {
                 break;
             }
-            int end = p;
-            while (end < to && b[end] != '\n') {
-                end++;
-            }
-            if (!parseLine(b, p, end, table, family) && !blank(b, p, end)) {
-                table.reject();
-            }
-            p = end + 1;
+            p = generalLine(b, p, to, table, family);
         }
     }
 
@@ -253,22 +246,9 @@ public final class ProcNetTcpParser {
                 ids[4] = x0;
                 ids[5] = local;
             }
-            long bad = (x1 | x2 | x3) & HIGH_BITS
-                    | hexBytes(x2) ^ HIGH_BITS
-                    | hexBytes(x1) & PORT_HEX ^ PORT_HEX
-                    | hexBytes(x3) & PORT_STATE_HEX ^ PORT_STATE_HEX
-                    | x1 & SEPARATOR_MASK ^ SEPARATORS
-                    | x3 & SEPARATOR_MASK ^ SEPARATORS
-                    | queueAndTimers(b, q + 30);
-            if (bad != 0) {
-                return p;
-            }
             long v3 = nibbles(x3);
-            int st = (int) (v3 >>> 44 & 0xF0 | v3 >>> 56 & 0xF);
-            if (st == 0 || st >= TcpState.CODES) {
-                return p;
-            }
-            int end = ids(b, q + 70, to, ids);
+            int st = state(v3);
+            int end = st < 0 ? -1 : afterChecks(b, q, x2 & HIGH_BITS | hexBytes(x2) ^ HIGH_BITS, x1, x3, 30, to, ids);
             if (end < 0) {
                 return p;
             }
@@ -301,23 +281,12 @@ public final class ProcNetTcpParser {
             long r2 = (long) LONGS.get(b, q + 54);
             long r3 = (long) LONGS.get(b, q + 62);
             long x3 = (long) LONGS.get(b, q + 70); // ':' remote port ' ' state
-            long bad = (l0 | l1 | l2 | l3 | x1 | r0 | r1 | r2 | r3 | x3) & HIGH_BITS
+            long addresses = (l0 | l1 | l2 | l3 | r0 | r1 | r2 | r3) & HIGH_BITS
                     | (hexBytes(l0) & hexBytes(l1) & hexBytes(l2) & hexBytes(l3)
-                    & hexBytes(r0) & hexBytes(r1) & hexBytes(r2) & hexBytes(r3)) ^ HIGH_BITS
-                    | hexBytes(x1) & PORT_HEX ^ PORT_HEX
-                    | hexBytes(x3) & PORT_STATE_HEX ^ PORT_STATE_HEX
-                    | x1 & SEPARATOR_MASK ^ SEPARATORS
-                    | x3 & SEPARATOR_MASK ^ SEPARATORS
-                    | queueAndTimers(b, q + 78);
-            if (bad != 0) {
-                return p;
-            }
+                    & hexBytes(r0) & hexBytes(r1) & hexBytes(r2) & hexBytes(r3)) ^ HIGH_BITS;
             long v3 = nibbles(x3);
-            int st = (int) (v3 >>> 44 & 0xF0 | v3 >>> 56 & 0xF);
-            if (st == 0 || st >= TcpState.CODES) {
-                return p;
-            }
-            int end = ids(b, q + 118, to, ids);
+            int st = state(v3);
+            int end = st < 0 ? -1 : afterChecks(b, q, addresses, x1, x3, 78, to, ids);
             if (end < 0) {
                 return p;
             }
@@ -329,6 +298,34 @@ public final class ProcNetTcpParser {
             p = lineEnd(b, end, to);
         }
         return p;
+    }
+
+    /**
+     * The checks both layouts share, after the addresses: the state code in the nibbles {@code v3} of the word
+     * {@code ':' remote port ' ' state}, or -1 when it is no state the monitor knows.
+     */
+    private static int state(long v3) {
+        int st = (int) (v3 >>> 44 & 0xF0 | v3 >>> 56 & 0xF);
+        return st == 0 || st >= TcpState.CODES ? -1 : st;
+    }
+
+    /**
+     * The checks of a fast line both layouts share, then its ids: {@code addressesBad} is non-zero when the
+     * addresses' words failed their checks, {@code x1} is the word {@code ':' local port ' '} (and two bytes of the
+     * remote address), {@code x3} the word {@code ':' remote port ' ' state}, {@code queuesAt} the column of the
+     * queues after {@code q}. Checks the ports, the separators, the queues and the timers, then reads the uid and
+     * inode into {@code ids}; returns the end of the inode, or -1 when the line does not have the kernel's layout.
+     */
+    private static int afterChecks(byte[] b, int q, long addressesBad, long x1, long x3, int queuesAt, int to,
+                                   long[] ids) {
+        long bad = addressesBad
+                | (x1 | x3) & HIGH_BITS
+                | hexBytes(x1) & PORT_HEX ^ PORT_HEX
+                | hexBytes(x3) & PORT_STATE_HEX ^ PORT_STATE_HEX
+                | x1 & SEPARATOR_MASK ^ SEPARATORS
+                | x3 & SEPARATOR_MASK ^ SEPARATORS
+                | queueAndTimers(b, q + queuesAt);
+        return bad != 0 ? -1 : ids(b, q + queuesAt + 40, to, ids);
     }
 
     /** Past {@code "%4d: "} (spaces, at least one digit, colon, space): the local address, or -1. */
@@ -639,15 +636,23 @@ public final class ProcNetTcpParser {
         }
         p++;
         while (p < to) {
-            int end = p;
-            while (end < to && b[end] != '\n') {
-                end++;
-            }
-            if (!parseLine(b, p, end, table, family) && !blank(b, p, end)) {
-                table.reject();
-            }
-            p = end + 1;
+            p = generalLine(b, p, to, table, family);
         }
+    }
+
+    /**
+     * The general path for the line at {@code p}: a socket line goes into {@code table}, a blank one is passed over,
+     * any other is counted as rejected. Returns the start of the next line.
+     */
+    private static int generalLine(byte[] b, int p, int to, SocketTable table, int family) {
+        int end = p;
+        while (end < to && b[end] != '\n') {
+            end++;
+        }
+        if (!parseLine(b, p, end, table, family) && !blank(b, p, end)) {
+            table.reject();
+        }
+        return end + 1;
     }
 
     /** Parses one socket line; false when it is not one. Field positions are tracked in {@code p}. */
