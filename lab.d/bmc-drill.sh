@@ -14,21 +14,16 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-LAB="$ROOT/.lab"
-LOGS="$LAB/logs"
+# The lab's ports, port_open; the demos' and drills' output, closing table.
+# shellcheck source=lab.d/lib.sh
+. "$ROOT/lab.d/lib.sh"
 DRILL_DB="${DRILL_DB:-hangcheck_bmc}"
 HOST=bmc-001
 SUSHY_PORT="${LAB_SUSHY_PORT:-9094}"
 SUSHY="http://127.0.0.1:$SUSHY_PORT"
-EVAL=http://127.0.0.1:8082 EXEC=http://127.0.0.1:8083 SIM=http://127.0.0.1:8090
+# (LAB, LOGS, SIM, EVAL, EXEC: lab.d/lib.sh)
 
-if [[ -t 1 ]]; then B=$'\e[1m'; G=$'\e[32m'; R=$'\e[31m'; N=$'\e[0m'; else B=""; G=""; R=""; N=""; fi
-T0=$(date +%s)
-ts() { local s=$(( $(date +%s) - T0 )); printf '%02d:%02d' $((s / 60)) $((s % 60)); }
-line() { printf '%s  %s\n' "$(ts)" "$*"; }
-phase() { printf '\n%s%s  ── %s%s\n' "$B" "$(ts)" "$*" "$N"; }
-die() { printf '%serror:%s %s\n' "$R" "$N" "$*" >&2; exit 2; }
-for tool in curl jq psql java; do command -v "$tool" >/dev/null || die "$tool is needed"; done
+require_tools curl jq psql java
 
 # ---- time-compressed settings (as ./lab demo) ----------------------------------------------------------------
 export HANGCHECK_DB_URL="jdbc:postgresql://127.0.0.1:5432/$DRILL_DB"
@@ -47,17 +42,13 @@ cleanup() {
   printf '\n(stopped the stack; logs in .lab/logs/, the emulator'"'"'s in .lab/logs/sushy.log)\n'
   exit "$rc"
 }
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-for p in 8081 8082 8083 8084 8090 9092 "$SUSHY_PORT"; do
-  port_open "$p" && die "port $p is in use: the drill needs the stack to itself (./lab down first)"
-done
+require_free_ports "$LAB_AGENT_CONTROL_PORT" "$SUSHY_PORT"
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 printf '%s./lab bmc%s — a host whose BMC is sushy-tools'"'"' Redfish emulator hangs and is reset through it\n' "$B" "$N"
 line "fresh start: Kafka data, Streams state and database $DRILL_DB are reset"
-rm -rf "$LAB/kafka/data" "$LAB/kafka/ports" "$LAB/state"
-psql -X -q -h 127.0.0.1 -U postgres -d postgres -c "DROP DATABASE IF EXISTS \"$DRILL_DB\" WITH (FORCE)" >/dev/null 2>&1 || true
+reset_lab_state "$DRILL_DB"
 mkdir -p "$LOGS"
 if ! "$ROOT/lab" up >"$LOGS/bmc-lab-up.log" 2>&1; then tail -n 30 "$LOGS/bmc-lab-up.log" >&2; die "./lab up failed"; fi
 grep -q "inventory: $HOST" "$LOGS/bmc-lab-up.log" || { tail -n 20 "$LOGS/bmc-lab-up.log" >&2; die "./lab up did not put $HOST behind the emulator (see above)"; }
@@ -126,9 +117,8 @@ OTHERS="$(jq --arg h "$HOST" '[.[] | select(.decision == "EXECUTED" and .hostId 
 RESETS="$(resets_logged)"
 BOOT_AFTER="$(host_json | jq -r '.bootId // "?"')"
 POWER_NOW="$(power)"
-FAILED=()
-printf '\n%s%-52s %12s %9s%s\n' "$B" "outcome" "value" "expected" "$N"
-row() { local ok; if [[ "$3" == ok ]]; then ok="${G}ok${N}"; else ok="${R}FAIL${N}"; FAILED+=("$1"); fi; printf '%-52s %12s %9s  %s\n' "$1" "$2" "$4" "$ok"; }
+ROW_COLUMNS="%-52s %12s %9s"
+row_header
 chk() { if eval "$1"; then echo ok; else echo fail; fi; }
 secs() { if [[ -n "$2" && -n "$1" ]]; then echo $(( $2 - $1 )); else echo -; fi; }
 row "hang -> HUNG (s)" "$(secs "$HANG_AT" "$HUNG_AT")" "$(chk "[[ -n '$HUNG_AT' ]]")" "HUNG"
@@ -144,8 +134,4 @@ row "reboots of other hosts" "$OTHERS" "$(chk "[[ $OTHERS == 0 ]]")" 0
 echo "  (PowerState Off seen by this script's reads during the reset: $OFF_SEEN — the emulator applies On 1-11 s after a restart)"
 echo "  (the emulator's view of the reset: grep ComputerSystem.Reset .lab/logs/sushy.log; the host's: ./lab logs simulator)"
 echo
-if ((${#FAILED[@]})); then
-  printf '%s./lab bmc FAILED%s: %s\n' "$R" "$N" "$(IFS=';'; echo "${FAILED[*]}")"
-  exit 1
-fi
-printf '%s./lab bmc passed%s: %s hung, was reset through a Redfish BMC we did not write, and came back with a new boot.\n' "$G" "$N" "$HOST"
+finish ./lab\ bmc "$HOST hung, was reset through a Redfish BMC we did not write, and came back with a new boot."

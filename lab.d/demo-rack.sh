@@ -14,31 +14,17 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-# The services' ports (the table ./lab reads), the simulator's control port, simulator_jar, port_open.
+# The services' ports (the table ./lab reads), the simulator's control port, simulator_jar, port_open; the demos'
+# output, start and stop, polling and closing table.
 # shellcheck source=lab.d/lib.sh
 . "$ROOT/lab.d/lib.sh"
-LAB="$ROOT/.lab"
-LOGS="$LAB/logs"
-DEMO_DB="${DEMO_DB:-hangcheck_demo}"
-SIM_PORT="$LAB_AGENT_CONTROL_PORT"
-INGEST_PORT="${PORT[heartbeat-ingest]}"
-HOOK_PORT="${DEMO_WEBHOOK_PORT:-18099}"
-TOKEN=demo-operator
-EVAL="$(service_url liveness-evaluator)" EXEC="$(service_url reboot-executor)"
-SIM=http://127.0.0.1:$SIM_PORT
+# (LAB, LOGS, DEMO_DB, HOOK_PORT, TOKEN, SIM, EVAL, EXEC: lab.d/lib.sh)
 RACKS=16 PER_RACK=10 HOSTS=160
 CUT=r03             # the rack whose network is cut
 HANG=r12-004        # the true hang, in another rack (and another pool)
 HANG_AFTER_S=10     # HANGCHECK_EVALUATOR_HANG_AFTER below
 
-if [[ -t 1 ]]; then B=$'\e[1m'; G=$'\e[32m'; R=$'\e[31m'; Y=$'\e[33m'; N=$'\e[0m'; else B=""; G=""; R=""; Y=""; N=""; fi
-T0=$(date +%s)
-ts() { local s=$(( $(date +%s) - T0 )); printf '%02d:%02d' $((s / 60)) $((s % 60)); }
-line() { printf '%s  %s\n' "$(ts)" "$*"; }
-phase() { printf '%s%s  ── %s%s\n' "$B" "$(ts)" "$*" "$N"; }
-die() { printf '%serror:%s %s\n' "$R" "$N" "$*" >&2; exit 2; }
-
-for tool in curl jq python3 psql java javac; do command -v "$tool" >/dev/null || die "$tool is needed by the demo"; done
+require_tools curl jq python3 psql java javac
 
 # ---- settings: time-compressed (hosts beat every 2 s; HUNG after 10 s of silence), as ./lab demo ----------------
 export HANGCHECK_DB_URL="jdbc:postgresql://127.0.0.1:5432/$DEMO_DB"
@@ -56,48 +42,20 @@ export HANGCHECK_EXECUTOR_NOTIFICATIONS_GROUP_WAIT=5s HANGCHECK_EXECUTOR_NOTIFIC
 export LAB_SUSHY=no LAB_MONITORING=no   # the simulator is every BMC; no rule here fires within the demo's minutes
 
 # ---- start, and stop everything on exit -----------------------------------------------------------------
-SIM_PID="" HOOK_PID="" FOLLOW_PID=""
-cleanup() {
-  local rc=$?
-  trap - EXIT INT TERM
-  local p
-  for p in "$SIM_PID" "$HOOK_PID" "$FOLLOW_PID"; do
-    [[ -n "$p" ]] && kill "$p" 2>/dev/null && wait "$p" 2>/dev/null || true
-  done
-  "$ROOT/lab" down >/dev/null 2>&1 || true
-  printf '(stopped the stack; logs in .lab/logs/)\n'
-  exit "$rc"
-}
-trap cleanup EXIT
+trap demo_cleanup EXIT
 trap 'exit 130' INT TERM
-
-for p in "${PORT[@]}" "$LAB_KAFKA_PORT" "$SIM_PORT" "$HOOK_PORT"; do
-  port_open 127.0.0.1 "$p" && die "port $p is in use: the demo needs the stack to itself (./lab down first)"
-done
+require_free_ports "$SIM_PORT" "$HOOK_PORT"
 
 mkdir -p "$LOGS"
 printf '%s./lab demo rack%s — a rack goes dark while a host in another rack hangs (logs: .lab/logs/)\n' "$B" "$N"
-rm -rf "$LAB/kafka/data" "$LAB/kafka/ports" "$LAB/state"
-psql -X -q -h 127.0.0.1 -U postgres -d postgres -c "DROP DATABASE IF EXISTS \"$DEMO_DB\" WITH (FORCE)" >/dev/null 2>&1 || true
+reset_lab_state "$DEMO_DB"
 
 SIM_JAR="$(simulator_jar)"
 [[ -n "$SIM_JAR" ]] || die "the fleet simulator is not built (./mvnw -B -q -pl fleet-simulator -am package -DskipTests)"
 
 # The webhook receiver: the executor's notifications, one JSON line per message.
-HOOK_FILE="$LOGS/demo-rack-notifications.jsonl"; : >"$HOOK_FILE"
-python3 - "$HOOK_PORT" "$HOOK_FILE" >"$LOGS/demo-rack-webhook.log" 2>&1 <<'EOF' &
-import http.server, sys
-port, path = int(sys.argv[1]), sys.argv[2]
-class H(http.server.BaseHTTPRequestHandler):
-    def do_POST(self):
-        body = self.rfile.read(int(self.headers.get('Content-Length') or 0)).decode('utf-8', 'replace')
-        with open(path, 'a') as f:
-            f.write(body.replace('\n', ' ') + '\n')
-        self.send_response(204); self.end_headers()
-    def log_message(self, *a): pass
-http.server.ThreadingHTTPServer(('127.0.0.1', port), H).serve_forever()
-EOF
-HOOK_PID=$!
+HOOK_FILE="$LOGS/demo-rack-notifications.jsonl"
+start_webhook "$HOOK_PORT" "$HOOK_FILE" "$LOGS/demo-rack-webhook.log"
 
 # 16 racks of 10: each rack a pool of the simulator (ids r03-001 …), labelled rack=rNN and with the test pool it serves.
 POOLS=""
@@ -106,18 +64,11 @@ for ((i = 1; i <= RACKS; i++)); do
   POOLS+="${POOLS:+,}$r:$PER_RACK:rack=$r+pool=$( ((i <= RACKS / 2)) && echo nightly || echo changelist)"
 done
 # The simulator holds its control port before ./lab up, so ./lab starts no hosts of its own: these are the demo's.
-java -Xmx128m -XX:+UseSerialGC -jar "$SIM_JAR" --pools "$POOLS" --transport http --batch 20 --http-connections 2 \
-  --interval 2s --jitter 0.1 --boot-time 5s --ingest "127.0.0.1:$INGEST_PORT" --control-port "$SIM_PORT" --status-every 10s \
-  --bmc-user "$HANGCHECK_EXECUTOR_REDFISH_USERNAME" --bmc-password "$HANGCHECK_EXECUTOR_REDFISH_PASSWORD" \
-  >>"$LOGS/demo-rack-simulator.log" 2>&1 &
-SIM_PID=$!
-for _ in $(seq 1 60); do port_open 127.0.0.1 "$SIM_PORT" && break; kill -0 "$SIM_PID" 2>/dev/null || die "the simulator exited (.lab/logs/demo-rack-simulator.log)"; sleep 0.5; done
+start_simulator "$LOGS/demo-rack-simulator.log" -Xmx128m -XX:+UseSerialGC -jar "$SIM_JAR" --pools "$POOLS" --transport http \
+  --batch 20 --http-connections 2 --interval 2s --jitter 0.1 --boot-time 5s --ingest "127.0.0.1:$INGEST_PORT"
 
 line "fresh stack (Kafka data, Streams state, database $DEMO_DB reset): ./lab up"
-if ! "$ROOT/lab" up >"$LOGS/demo-rack-lab-up.log" 2>&1; then tail -n 30 "$LOGS/demo-rack-lab-up.log" >&2; die "./lab up failed"; fi
-line "stack ready in $(( $(date +%s) - T0 )) s"
-T0=$(date +%s)   # the demo's clock starts when the stack is ready
-START_ISO="$(date -u +%FT%TZ)"
+demo_lab_up "$LOGS/demo-rack-lab-up.log"   # the demo's clock starts when the stack is ready
 
 # The evaluator's verdicts as they are published (hangcheck.liveness.events.v1), one JSON a line.
 EVENTS="$LOGS/demo-rack-events.jsonl"; : >"$EVENTS"
@@ -127,7 +78,7 @@ if [[ ! -f "$CLASSES/KafkaAdmin.class" || "$ROOT/lab.d/KafkaAdmin.java" -nt "$CL
 fi
 java -Xmx64m -XX:+UseSerialGC -Dlog4j2.level=ERROR -cp "$CLASSES:$LAB/kafka/lib/*" KafkaAdmin follow "127.0.0.1:$LAB_KAFKA_PORT" \
   hangcheck.liveness.events.v1 >>"$EVENTS" 2>"$LOGS/demo-rack-events.log" &
-FOLLOW_PID=$!
+DEMO_PIDS+=($!)
 
 # ---- observation ----------------------------------------------------------------------------------------------
 get() { curl -sfL -m 8 "$@" 2>/dev/null || true; }
@@ -138,7 +89,7 @@ r03_rows() { ledger "" | jq --arg p "$CUT-" '[.[] | select(.hostId | startswith(
 rechecks() { get "$EXEC/metrics" | awk '$1 == "hangcheck_executor_recheck_due_incidents_count" {n = int($2)} END {print n + 0}'; }
 
 declare -A SEEN=() GROUPS_NOW=()
-LAST_MODE="" MODE_SINCE_CUT="" EV_LINES=0 NOTES=0 HELD_SHOWN=no FLEET_AT=""
+LAST_MODE="" MODE_SINCE_CUT="" EV_LINES=0 HELD_SHOWN=no FLEET_AT=""
 poll() {
   local fleet mode
   fleet="$(get "$EVAL/v1/fleet")"
@@ -185,44 +136,16 @@ poll() {
       line "executor: ${B}$dec $host${N} ($reason, driver $drv)"
     done < <(jq -r 'reverse | .[] | [.recordId, .hostId, .decision, .reason, (.driver // "-")] | @tsv' <<<"$rows" 2>/dev/null)
   fi
-  n="$(wc -l <"$HOOK_FILE")"
-  if (( n > NOTES )); then
-    tail -n $((n - NOTES)) "$HOOK_FILE" | while IFS= read -r msg; do
-      line "webhook: $(jq -r '"\(.status) \(.subject) — \((.lines // []) | join(" ") | .[0:90])"' <<<"$msg" 2>/dev/null || cut -c1-120 <<<"$msg")"
-    done
-    NOTES=$n
-  fi
+  new_notifications notification
 }
-# wait_for SECONDS DESCRIPTION COMMAND...: polls until the command succeeds; false (and a red line) on timeout
-wait_for() {
-  local secs="$1" what="$2"; shift 2
-  local deadline=$(( $(date +%s) + secs ))
-  while (( $(date +%s) < deadline )); do
-    poll
-    if "$@"; then return 0; fi
-    sleep 1
-  done
-  line "${R}timed out after ${secs} s waiting for: $what${N}"
-  return 1
+notification() {
+  jq -r '"\(.status) \(.subject) — \((.lines // []) | join(" ") | .[0:90])"' <<<"$1" 2>/dev/null || cut -c1-120 <<<"$1"
 }
-FAILED=()
-expect() { local what="$1"; shift; if ! "$@"; then FAILED+=("$what"); fi; }
 
 # ---- 1. check-in ------------------------------------------------------------------------------------------------
 phase "1. $HOSTS hosts in $RACKS racks of $PER_RACK (rack=r01..r$RACKS; pool nightly r01-r08, changelist r09-r$RACKS) check in every 2 s"
-for _ in $(seq 1 15); do
-  SYSTEMS="$(curl -sf -m 10 -u "$HANGCHECK_EXECUTOR_REDFISH_USERNAME:$HANGCHECK_EXECUTOR_REDFISH_PASSWORD" "$SIM/redfish/v1/Systems" 2>/dev/null \
-    | jq -r '.Members[]."@odata.id" | sub(".*/"; "")' 2>/dev/null || true)"
-  [[ -n "$SYSTEMS" ]] && break
-  sleep 2
-done
-[[ "$(grep -c . <<<"$SYSTEMS")" -eq $HOSTS ]] || die "the simulator lists $(grep -c . <<<"$SYSTEMS") systems, not $HOSTS"
-for h in $SYSTEMS; do
-  rack="${h%%-*}"
-  code="$(curl -s -o /dev/null -w '%{http_code}' -m 5 -X PUT "${auth[@]}" -H 'Content-Type: application/json' "$EXEC/v1/inventory/$h" \
-    -d "{\"driver\":\"redfish\",\"params\":{\"bmc\":\"$SIM\",\"systemId\":\"$h\"},\"labels\":{\"rack\":\"$rack\"},\"enabled\":true,\"author\":\"demo\"}")"
-  [[ "$code" == 200 || "$code" == 201 ]] || die "inventory PUT for $h answered $code"
-done
+simulated_systems "$HOSTS"
+for h in $SYSTEMS; do put_redfish_host "$h" "{\"rack\":\"${h%%-*}\"}"; done
 all_up() { [[ "$(in_state UP)" == "$HOSTS" ]]; }
 expect "all $HOSTS hosts UP" wait_for 90 "all $HOSTS hosts UP" all_up
 CUT_BOOTS="$(get "$EVAL/v1/hosts?label=rack=$CUT&limit=100" | jq -c '[.hosts[] | {(.hostId): .bootId}] | add')"
@@ -289,9 +212,8 @@ RESETS_CUT="$(jq -r --arg p "$CUT-" '[(.resets.byHost // {}) | to_entries[] | se
 HUNG_CUT="$(jq -r --arg p "$CUT-" 'select(.type == "HUNG" and (.hostId | startswith($p))) | .hostId' "$EVENTS" | grep -c . || true)"
 HUNG_HANG="$(jq -r --arg h "$HANG" 'select(.type == "HUNG" and .hostId == $h) | .hostId' "$EVENTS" | grep -c . || true)"
 GROUP_NOTES="$(jq -r --arg g "rack=$CUT" 'select(.status == "firing" and (tostring | contains("group-frozen")) and (tostring | contains($g))) | 1' "$HOOK_FILE" 2>/dev/null | grep -c . || true)"
-printf '%s%-52s %7s %9s%s\n' "$B" "outcome" "value" "expected" "$N"
-row() { local ok; if [[ "$3" == ok ]]; then ok="${G}ok${N}"; else ok="${R}FAIL${N}"; FAILED+=("$1"); fi; printf '%-52s %7s %9s  %s\n' "$1" "$2" "$4" "$ok"; }
-ok_if() { if "$@" 2>/dev/null; then echo ok; else echo fail; fi; }
+ROW_COLUMNS="%-52s %7s %9s"
+row_header
 row "hosts of $CUT HELD while dark (evaluator)" "$HELD_DARK" "$(ok_if test "$HELD_DARK" -eq "$PER_RACK")" "$PER_RACK"
 row "HELD events naming \"group rack=$CUT FROZEN\"" "$(held_events)" "$(ok_if test "$(held_events)" -eq "$PER_RACK")" "$PER_RACK"
 row "HUNG verdicts for hosts of $CUT" "$HUNG_CUT" "$(ok_if test "$HUNG_CUT" -eq 0)" 0
@@ -305,9 +227,4 @@ row "resets received by the BMCs (simulator)" "$RESETS" "$(ok_if test "$RESETS" 
 row "group-frozen notifications naming rack=$CUT" "$GROUP_NOTES" "$(ok_if test "$GROUP_NOTES" -eq 1)" 1
 row "hosts of $CUT back UP, same boot" "$SAME_BOOT" "$(ok_if test "$SAME_BOOT" -eq "$PER_RACK")" "$PER_RACK"
 row "ledger rows after the return" "$AFTER_BACK" "$(ok_if test "$AFTER_BACK" -eq 0)" 0
-if ((${#FAILED[@]})); then
-  printf '%sdemo FAILED%s: %s\n' "$R" "$N" "$(IFS=';'; echo "${FAILED[*]}")"
-  exit 1
-fi
-printf '%sdemo passed%s: rack %s dark for %d s was held, not reset (fleet NORMAL); the true hang %s was reset.\n' \
-  "$G" "$N" "$CUT" "$(( THAW_AT - CUT_AT ))" "$HANG"
+finish demo "rack $CUT dark for $(( THAW_AT - CUT_AT )) s was held, not reset (fleet NORMAL); the true hang $HANG was reset."

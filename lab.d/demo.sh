@@ -20,32 +20,18 @@ case "${1:-}" in
   rack) shift; exec "$ROOT/lab.d/demo-rack.sh" "$@" ;;   # a rack goes dark while a host elsewhere hangs
   *) printf 'error: unknown demo %s (./lab demo, ./lab demo rack)\n' "$1" >&2; exit 2 ;;
 esac
-# The services' ports (the table ./lab reads), the simulator's control port, simulator_jar, port_open.
+# The services' ports (the table ./lab reads), the simulator's control port, simulator_jar, port_open; the demos'
+# output, start and stop, polling and closing table.
 # shellcheck source=lab.d/lib.sh
 . "$ROOT/lab.d/lib.sh"
-LAB="$ROOT/.lab"
-LOGS="$LAB/logs"
-DEMO_DB="${DEMO_DB:-hangcheck_demo}"
-SIM_PORT="$LAB_AGENT_CONTROL_PORT"
-INGEST_PORT="${PORT[heartbeat-ingest]}"
-HOOK_PORT="${DEMO_WEBHOOK_PORT:-18099}"
-TOKEN=demo-operator
-INGEST="$(service_url heartbeat-ingest)" EVAL="$(service_url liveness-evaluator)"
-EXEC="$(service_url reboot-executor)" SOCK="$(service_url socket-monitor)"
-SIM=http://127.0.0.1:$SIM_PORT
+# (LAB, LOGS, DEMO_DB, HOOK_PORT, TOKEN, SIM, EVAL, EXEC: lab.d/lib.sh)
+INGEST="$(service_url heartbeat-ingest)" SOCK="$(service_url socket-monitor)"
 AM="http://127.0.0.1:${LAB_ALERTMANAGER_PORT:-9095}"   # the local Alertmanager ./lab up starts (LAB_MONITORING)
 BUDGET=40           # ingest's connection budget (demo size)
 LEAK_RATE=2         # leaked connections per second
 LEAK_MAX=60         # more than the budget: the budget is what runs out
 
-if [[ -t 1 ]]; then B=$'\e[1m'; G=$'\e[32m'; R=$'\e[31m'; Y=$'\e[33m'; N=$'\e[0m'; else B=""; G=""; R=""; Y=""; N=""; fi
-T0=$(date +%s)
-ts() { local s=$(( $(date +%s) - T0 )); printf '%02d:%02d' $((s / 60)) $((s % 60)); }
-line() { printf '%s  %s\n' "$(ts)" "$*"; }
-phase() { printf '\n%s%s  ── %s%s\n' "$B" "$(ts)" "$*" "$N"; }
-die() { printf '%serror:%s %s\n' "$R" "$N" "$*" >&2; exit 2; }
-
-for tool in curl jq python3 psql java; do command -v "$tool" >/dev/null || die "$tool is needed by the demo"; done
+require_tools curl jq python3 psql java
 
 # ---- settings: time-compressed (hosts beat every 2 s; HUNG after 10 s of silence) --------------------------
 export HANGCHECK_DB_URL="jdbc:postgresql://127.0.0.1:5432/$DEMO_DB"
@@ -66,29 +52,14 @@ export LAB_SUSHY=no   # the sushy-emulated BMC has its own drill (./lab bmc); he
 export HANGCHECK_SOCKETS_DNS_ENABLED=false HANGCHECK_SOCKETS_WARN_SHARE=0.5 HANGCHECK_SOCKETS_RESOLVE_SHARE=0.4
 
 # ---- start, and stop everything on exit -----------------------------------------------------------------
-SIM_PID="" HOOK_PID=""
-cleanup() {
-  local rc=$?
-  trap - EXIT INT TERM
-  echo
-  [[ -n "$SIM_PID" ]] && kill "$SIM_PID" 2>/dev/null && wait "$SIM_PID" 2>/dev/null || true
-  [[ -n "$HOOK_PID" ]] && kill "$HOOK_PID" 2>/dev/null && wait "$HOOK_PID" 2>/dev/null || true
-  "$ROOT/lab" down >/dev/null 2>&1 || true
-  printf '(stopped the stack; logs in .lab/logs/)\n'
-  exit "$rc"
-}
-trap cleanup EXIT
+trap demo_cleanup EXIT
 trap 'exit 130' INT TERM
-
-for p in "${PORT[@]}" "$LAB_KAFKA_PORT" "$SIM_PORT" "$HOOK_PORT"; do
-  port_open 127.0.0.1 "$p" && die "port $p is in use: the demo needs the stack to itself (./lab down first)"
-done
+require_free_ports "$SIM_PORT" "$HOOK_PORT"
 
 mkdir -p "$LOGS"
 printf '%s./lab demo%s — the seed incident, replayed (logs: .lab/logs/)\n' "$B" "$N"
 line "fresh start: Kafka data, Streams state and database $DEMO_DB are reset (other .lab data is kept)"
-rm -rf "$LAB/kafka/data" "$LAB/kafka/ports" "$LAB/state"
-psql -X -q -h 127.0.0.1 -U postgres -d postgres -c "DROP DATABASE IF EXISTS \"$DEMO_DB\" WITH (FORCE)" >/dev/null 2>&1 || true
+reset_lab_state "$DEMO_DB"
 
 SIM_JAR="$(simulator_jar)"
 if [[ -z "$SIM_JAR" ]]; then
@@ -98,35 +69,16 @@ if [[ -z "$SIM_JAR" ]]; then
 fi
 
 # The webhook receiver: counts the executor's notifications (one JSON line per message).
-HOOK_FILE="$LOGS/demo-notifications.jsonl"; : >"$HOOK_FILE"
-python3 - "$HOOK_PORT" "$HOOK_FILE" >"$LOGS/demo-webhook.log" 2>&1 <<'EOF' &
-import http.server, sys
-port, path = int(sys.argv[1]), sys.argv[2]
-class H(http.server.BaseHTTPRequestHandler):
-    def do_POST(self):
-        body = self.rfile.read(int(self.headers.get('Content-Length') or 0)).decode('utf-8', 'replace')
-        with open(path, 'a') as f:
-            f.write(body.replace('\n', ' ') + '\n')
-        self.send_response(204); self.end_headers()
-    def log_message(self, *a): pass
-http.server.ThreadingHTTPServer(('127.0.0.1', port), H).serve_forever()
-EOF
-HOOK_PID=$!
+HOOK_FILE="$LOGS/demo-notifications.jsonl"
+start_webhook "$HOOK_PORT" "$HOOK_FILE" "$LOGS/demo-webhook.log"
 
 # The simulator holds its control port (LAB_AGENT_CONTROL_PORT) before ./lab up, so ./lab starts no hosts of its own: these are the demo's.
-java -Xmx192m -XX:+UseSerialGC -jar "$SIM_JAR" \
+start_simulator "$LOGS/demo-simulator.log" -Xmx192m -XX:+UseSerialGC -jar "$SIM_JAR" \
   --pools "nightly:100:transport=http-per-heartbeat,changelist:13:os=windows" --transport http --batch 10 --http-connections 4 --http-reuse false \
-  --interval 2s --jitter 0.1 --boot-time 5s --ingest "127.0.0.1:$INGEST_PORT" --control-port "$SIM_PORT" --status-every 10s \
-  --bmc-user "$HANGCHECK_EXECUTOR_REDFISH_USERNAME" --bmc-password "$HANGCHECK_EXECUTOR_REDFISH_PASSWORD" \
-  >>"$LOGS/demo-simulator.log" 2>&1 &
-SIM_PID=$!
-for _ in $(seq 1 60); do port_open 127.0.0.1 "$SIM_PORT" && break; kill -0 "$SIM_PID" 2>/dev/null || die "the simulator exited (.lab/logs/demo-simulator.log)"; sleep 0.5; done
+  --interval 2s --jitter 0.1 --boot-time 5s --ingest "127.0.0.1:$INGEST_PORT"
 
 line "starting the stack (./lab up: Kafka, PostgreSQL database $DEMO_DB, ingest, evaluator, executor, socket monitor)"
-if ! "$ROOT/lab" up >"$LOGS/demo-lab-up.log" 2>&1; then tail -n 30 "$LOGS/demo-lab-up.log" >&2; die "./lab up failed"; fi
-line "stack ready in $(( $(date +%s) - T0 )) s"
-T0=$(date +%s)   # the demo's clock starts when the stack is ready
-START_ISO="$(date -u +%FT%TZ)"
+demo_lab_up "$LOGS/demo-lab-up.log"   # the demo's clock starts when the stack is ready
 
 # ---- observation --------------------------------------------------------------------------------------------
 get() { curl -sf -m 8 "$@" 2>/dev/null || true; }
@@ -136,7 +88,7 @@ count_state() { get "$EVAL/v1/hosts?state=$1&limit=1000" | jq -r '.hosts | lengt
 
 declare -A SEEN=() AM_SEEN=()
 AM_ORDER=()
-LAST_MODE="" LAST_DEG="" NOTES=0 ALERT_AT="" BUDGET_AT="" DEGRADED_AT="" FROZEN_SEEN=no
+LAST_MODE="" LAST_DEG="" ALERT_AT="" BUDGET_AT="" DEGRADED_AT="" FROZEN_SEEN=no
 LEAK_AT=0 THAW_AT=0 POST_THAW_VERDICTS=0 NAMED_AT="" NAMED_KIND="" FAILED_AT_LEAK=0 ALERTS_BEFORE_LEAK=0
 poll() {
   local m mode fleet
@@ -198,45 +150,17 @@ poll() {
       line "alertmanager: ${Y}$name${N} ($sev, $state)"
     done < <(jq -r '.[] | [.labels.alertname, (.labels.severity // "-"), .status.state] | @tsv' <<<"$am" 2>/dev/null)
   fi
-  local n; n="$(wc -l <"$HOOK_FILE")"
-  if (( n > NOTES )); then
-    tail -n $((n - NOTES)) "$HOOK_FILE" | while IFS= read -r msg; do line "webhook: notification — $(cut -c1-160 <<<"$msg")"; done
-    NOTES=$n
-  fi
+  new_notifications notification
 }
-# wait_for SECONDS DESCRIPTION COMMAND...: polls until the command succeeds; false on timeout
-wait_for() {
-  local secs="$1" what="$2"; shift 2
-  local deadline=$(( $(date +%s) + secs ))
-  while (( $(date +%s) < deadline )); do
-    poll
-    if "$@"; then return 0; fi
-    sleep 1
-  done
-  line "${R}timed out after ${secs} s waiting for: $what${N}"
-  return 1
-}
-FAILED=()
-expect() { if ! "$@"; then FAILED+=("$EXPECT_WHAT"); fi; }
+notification() { printf 'notification — %s' "$(cut -c1-160 <<<"$1")"; }
 
 # ---- 1. check-in -------------------------------------------------------------------------------------------
 phase "1. 113 hosts check in every 2 s over HTTP (nightly 100: a new connection per heartbeat; changelist 13: batched)"
-SYSTEMS=""
-for _ in $(seq 1 15); do
-  SYSTEMS="$(curl -sf -m 10 -u "$BMC_LOGIN" "$SIM/redfish/v1/Systems" 2>/dev/null | jq -r '.Members[]."@odata.id" | sub(".*/"; "")' 2>/dev/null || true)"
-  [[ -n "$SYSTEMS" ]] && break
-  sleep 2
-done
-[[ "$(grep -c . <<<"$SYSTEMS")" -eq 113 ]] || die "the simulator lists $(grep -c . <<<"$SYSTEMS") systems, not 113"
-for h in $SYSTEMS; do
-  pool="${h%%-*}"
-  code="$(curl -s -o /dev/null -w '%{http_code}' -m 5 -X PUT "${auth[@]}" -H 'Content-Type: application/json' \
-    "$EXEC/v1/inventory/$h" -d "{\"driver\":\"redfish\",\"params\":{\"bmc\":\"$SIM\",\"systemId\":\"$h\"},\"labels\":{\"pool\":\"$pool\"},\"enabled\":true,\"author\":\"demo\"}")"
-  [[ "$code" == 200 || "$code" == 201 ]] || die "inventory PUT for $h answered $code"
-done
+simulated_systems 113
+for h in $SYSTEMS; do put_redfish_host "$h" "{\"pool\":\"${h%%-*}\"}"; done
 line "executor inventory: 113 hosts, driver redfish, BMC $SIM (the simulator)"
 all_up() { [[ "$(count_state UP)" == 113 ]]; }
-EXPECT_WHAT="all 113 hosts UP"; expect wait_for 90 "all 113 hosts UP" all_up
+expect "all 113 hosts UP" wait_for 90 "all 113 hosts UP" all_up
 line "${G}evaluator: $(count_state UP) of 113 hosts UP${N}"
 
 # ---- 2. two real hangs --------------------------------------------------------------------------------------
@@ -245,7 +169,7 @@ HUNG_HOSTS="$(curl -sf -m 15 -X POST "$SIM/hang?pool=nightly&count=2&offset=6" |
 [[ -n "$HUNG_HOSTS" ]] || die "the simulator did not answer /hang"
 line "simulator: $HUNG_HOSTS stop sending"
 confirmed() { [[ "$(get "${auth[@]}" "$EXEC/v1/ledger?from=$START_ISO&decision=CONFIRMED&limit=100" | jq 'length')" -ge 2 ]]; }
-EXPECT_WHAT="both hung hosts reset and CONFIRMED"; expect wait_for 120 "both resets CONFIRMED" confirmed
+expect "both hung hosts reset and CONFIRMED" wait_for 120 "both resets CONFIRMED" confirmed
 for h in $HUNG_HOSTS; do
   line "simulator BMC: $h $(get -u "$BMC_LOGIN" "$SIM/redfish/v1/Systems/$h" | jq -r '"boot id now \(.Oem.Hangcheck.BootId), resets \(.Oem.Hangcheck.Resets), \(.PowerState)"')"
 done
@@ -262,16 +186,16 @@ curl -sf -m 15 -X POST "$SIM/leak?pool=changelist&rate=$LEAK_RATE&max=$LEAK_MAX&
 line "simulator: leak on (budget of ingest: $BUDGET connections)"
 alerted() { [[ -n "$ALERT_AT" ]]; }
 budget_full() { [[ -n "$BUDGET_AT" ]]; }
-EXPECT_WHAT="socket monitor forecast alert"; expect wait_for 60 "the socket monitor's forecast alert" alerted
+expect "socket monitor forecast alert" wait_for 60 "the socket monitor's forecast alert" alerted
 named() { [[ -n "$NAMED_AT" || -n "$BUDGET_AT" ]]; }
 wait_for 30 "an alert naming 127.0.0.2" named || true
 
 # ---- 4. exhaustion --------------------------------------------------------------------------------------------
 phase "4. the budget runs out: hosts cannot check in over HTTP"
-EXPECT_WHAT="ingest's budget reached"; expect wait_for 60 "ingest's budget reached" budget_full
+expect "ingest's budget reached" wait_for 60 "ingest's budget reached" budget_full
 REBOOTS_BEFORE="$(get "${auth[@]}" "$EXEC/v1/ledger?from=$START_ISO&decision=EXECUTED&limit=1000" | jq 'length')"
 held_or_frozen() { [[ "$FROZEN_SEEN" == yes || "$(count_state HELD)" -gt 0 ]]; }
-EXPECT_WHAT="evaluator holds or freezes"; expect wait_for 60 "the evaluator holds or freezes" held_or_frozen
+expect "evaluator holds or freezes" wait_for 60 "the evaluator holds or freezes" held_or_frozen
 FREEZE_WATCH_END=$(( $(date +%s) + 30 ))
 line "watching 30 s of outage (every host silent; nothing may be rebooted)"
 while (( $(date +%s) < FREEZE_WATCH_END )); do poll; sleep 1; done
@@ -283,7 +207,7 @@ NOTES_OUTAGE=$NOTES
 phase "5. the leak stops; the fleet thaws with fresh grace"
 line "simulator: $(curl -sf -m 15 -X POST "$SIM/leak/stop" | jq -c . | cut -c1-100)"
 thawed() { (( THAW_AT > 0 )) && [[ "$(count_state UP)" == 113 ]]; }
-EXPECT_WHAT="fleet thawed, all hosts UP"; expect wait_for 90 "thaw and all hosts UP" thawed
+expect "fleet thawed, all hosts UP" wait_for 90 "thaw and all hosts UP" thawed
 line "thawed; watching 20 s for a burst of verdicts"
 END=$(( $(date +%s) + 20 )); while (( $(date +%s) < END )); do poll; sleep 1; done
 
@@ -294,10 +218,7 @@ CONFIRMED="$(jq '[.[] | select(.decision == "CONFIRMED")] | length' <<<"$LEDGER"
 FALSE_REBOOTS="$(jq --arg h "$HUNG_HOSTS" '[.[] | select(.decision == "EXECUTED") | select(.hostId as $x | ($h | split(" ") | index($x)) | not)] | length' <<<"$LEDGER")"
 RESETS="$(get "$SIM/status" | jq -r '.resets.total // 0')"
 LEAD=$(( ${BUDGET_AT:-0} > 0 && ${ALERT_AT:-0} > 0 ? BUDGET_AT - ALERT_AT : 0 ))
-printf '\n%s%-54s %6s %9s%s\n' "$B" "outcome" "value" "expected" "$N"
-row() { local ok; if [[ "$3" == ok ]]; then ok="${G}ok${N}"; else ok="${R}FAIL${N}"; FAILED+=("$1"); fi; printf '%-54s %6s %9s  %s\n' "$1" "$2" "$4" "$ok"; }
-# ok when the command (a test, or one of the checks below) succeeds; a value that is not a number fails it
-ok_if() { if "$@" 2>/dev/null; then echo ok; else echo fail; fi; }
+row_header
 between() { test "$1" -ge "$2" && test "$1" -le "$3"; }
 set_and_positive() { [[ -n "$1" && -n "$2" ]] && test "$3" -gt 0; }
 row "reboots executed (ledger EXECUTED)" "$EXECUTED" "$(ok_if test "$EXECUTED" -eq 2)" 2
@@ -330,8 +251,4 @@ fi
 echo "  (notifications: one fleet-frozen message for the whole outage, and at most one 'resolved' after it)"
 [[ -n "$NAMED_KIND" ]] && echo "  (the first alert naming 127.0.0.2 was $NAMED_KIND, $(( NAMED_AT - LEAK_AT )) s after the leak started)"
 echo
-if ((${#FAILED[@]})); then
-  printf '%sdemo FAILED%s: %s\n' "$R" "$N" "$(IFS=';'; echo "${FAILED[*]}")"
-  exit 1
-fi
-printf '%sdemo passed%s: 2 true hangs rebooted and confirmed; a connection leak that silenced the whole fleet rebooted nothing.\n' "$G" "$N"
+finish demo "2 true hangs rebooted and confirmed; a connection leak that silenced the whole fleet rebooted nothing."
