@@ -181,35 +181,14 @@ class ChaosTest {
                     + all.size() + " " + all;
             Stack.recordResult(FULL ? "chaos-results.txt" : "e2e-results.txt", line);
         }
-        if (partition != null) {
-            partition.close();
-        }
-        if (fleet != null) {
-            fleet.close();
-        }
-        if (sim != null) {
-            sim.close();
-        }
-        if (stack != null) {
-            stack.close();
-        }
-        if (hook != null) {
-            hook.close();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
+        Stack.closeAll(partition, fleet, sim, stack, hook, kafka);
     }
 
     @BeforeEach
     void steadyFleet(TestInfo info) throws Exception {
         scenario = info.getTestMethod().orElseThrow().getName();
         repair();
-        await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-            assertThat(hostsIn("UP")).as("every host UP").containsAll(inventory);
-            assertThat(stack.evaluator.get("/v1/fleet").body()).contains("\"" + FleetMode.NORMAL + "\"");
-            assertThat(stack.executor.get("/q/health/ready").statusCode()).isEqualTo(200);
-        });
+        Facts.steadyFleet(stack, () -> assertThat(hostsIn("UP")).as("every host UP").containsAll(inventory), Duration.ofSeconds(180));
         scenarioStart = Instant.now();
         notesAtStart = hook.count();
     }
@@ -384,11 +363,14 @@ class ChaosTest {
         String simStatus = sim.get("/status").body();
         // held until ingest counted skewed heartbeats of every skewed host a few times over and the evaluator read
         // every partition well past hang-after meanwhile
-        Map<Integer, Instant> clocksAtSkew = Facts.partitionClocks(stack.evaluator);
-        Hold hold = hold(HOLD, () ->
-                metricSum(stack.ingests.get(1), "hangcheck_ingest_clock_skewed_total", "transport=\"udp\"") - skewedUdpBefore >= 10 * 3
-                        && metricSum(stack.ingests, "hangcheck_ingest_clock_skewed_total", "transport=\"http\"") - skewedHttpBefore >= 6 * 3
-                        && Facts.advancedBy(clocksAtSkew, Facts.partitionClocks(stack.evaluator), LONG_SILENCE));
+        Map<Integer, Instant> clocksAtSkew = new java.util.HashMap<>(Facts.partitionClocks(stack.evaluator));
+        Hold hold = hold(HOLD, () -> {
+            Map<Integer, Instant> clocks = Facts.partitionClocks(stack.evaluator);
+            clocks.forEach(clocksAtSkew::putIfAbsent);
+            return metricSum(stack.ingests.get(1), "hangcheck_ingest_clock_skewed_total", "transport=\"udp\"") - skewedUdpBefore >= 10 * 3
+                    && metricSum(stack.ingests, "hangcheck_ingest_clock_skewed_total", "transport=\"http\"") - skewedHttpBefore >= 6 * 3
+                    && Facts.advancedBy(clocksAtSkew, clocks, LONG_SILENCE);
+        });
         double skewedUdp = metricSum(stack.ingests.get(1), "hangcheck_ingest_clock_skewed_total", "transport=\"udp\"") - skewedUdpBefore;
         double skewedHttp2 = metricSum(stack.ingests, "hangcheck_ingest_clock_skewed_total", "transport=\"http\"") - skewedHttpBefore;
         long skewOver10Min = (long) (metricSum(stack.ingests, "hangcheck_ingest_clock_skew_seconds_bucket", "le=\"+Inf\"")
@@ -879,12 +861,7 @@ class ChaosTest {
     }
 
     private static int duplicateReboots() throws Exception {
-        try (Connection c = db(); PreparedStatement ps = c.prepareStatement(
-                "SELECT coalesce(sum(n - 1), 0) FROM (SELECT count(*) AS n FROM ledger WHERE decision = 'EXECUTED' GROUP BY incident_id) x");
-             ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getInt(1);
-        }
+        return Stack.duplicateReboots(db());
     }
 
     private void record(Map<String, ?> figures) throws IOException {

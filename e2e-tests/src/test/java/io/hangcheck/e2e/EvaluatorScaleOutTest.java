@@ -46,8 +46,7 @@ class EvaluatorScaleOutTest {
                 .evaluator("HANGCHECK_EVALUATOR_FLEET_STORM_WINDOW", "10s")
                 .evaluator("HANGCHECK_EVALUATOR_FLEET_THAW_AFTER", "3s")
                 .start();
-        fleet = new Fleet(stack.ingest, PREFIX, HOSTS);
-        fleet.start(Duration.ofMillis(500));
+        fleet = stack.startFleet(PREFIX, HOSTS);
     }
 
     @AfterAll

@@ -21,6 +21,9 @@ import static org.awaitility.Awaitility.await;
  */
 class ExecutorFailoverTest {
     private static final String PREFIX = "xf";
+    /** The executors' re-check: every second, for incidents HUNG five seconds by their own receive time. */
+    private static final Duration RECHECK_INTERVAL = Duration.ofSeconds(1);
+    private static final Duration RECHECK_AFTER = Duration.ofSeconds(5);
     private static Stack stack;
     private static Fleet fleet;
     private static Path marks;
@@ -28,10 +31,15 @@ class ExecutorFailoverTest {
     @BeforeAll
     static void start() throws Exception {
         marks = Files.createTempDirectory("e2e-executor-failover");
-        stack = ExecutorKillTest.killable("executor_failover").executorInstances(2)
-                .executor("HANGCHECK_EXECUTOR_LEADERSHIP_RETRY_INTERVAL", "1s").start();
-        fleet = new Fleet(stack.ingest, PREFIX, 12);
-        fleet.start(Duration.ofMillis(500));
+        stack = Stack.builder("executor_failover").executorInstances(2)
+                .executor("HANGCHECK_EXECUTOR_LEADERSHIP_RETRY_INTERVAL", "1s")
+                .executor("HANGCHECK_EXECUTOR_EXEC_TIMEOUT", "5m")
+                .executor("HANGCHECK_EXECUTOR_RECHECK_INTERVAL", RECHECK_INTERVAL.toSeconds() + "s")
+                .executor("HANGCHECK_EXECUTOR_RECHECK_AFTER", RECHECK_AFTER.toSeconds() + "s")
+                // no limit that could stand in for the "no second reset" this test asserts
+                .executor("HANGCHECK_EXECUTOR_LIMITS_FLEET_SHARE_PER_HOUR", "1.0")
+                .start();
+        fleet = stack.startFleet(PREFIX, 12);
     }
 
     @AfterAll
@@ -69,7 +77,7 @@ class ExecutorFailoverTest {
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
                 assertThat(stack.ledger(host)).contains("UNKNOWN INTERRUPTED_ATTEMPT"));
         // the re-check (every 1 s, after 5 s) must have looked at the still hung host several times
-        Facts.recheckLooked(standby, 2, 2, leads, ExecutorKillTest.RECHECK_AFTER, ExecutorKillTest.RECHECK_INTERVAL);
+        Facts.recheckLooked(standby, 2, 2, leads, RECHECK_AFTER, RECHECK_INTERVAL);
         assertThat(stack.ledger(host)).filteredOn(row -> !row.equals("SKIPPED DUPLICATE_INCIDENT"))
                 .containsExactly("INTENT POLICY_PASSED", "UNKNOWN INTERRUPTED_ATTEMPT");
         assertThat(lines(started)).as("driver runs").isEqualTo(1);

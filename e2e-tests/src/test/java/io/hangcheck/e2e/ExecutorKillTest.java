@@ -1,8 +1,8 @@
 package io.hangcheck.e2e;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -20,13 +20,12 @@ import static org.awaitility.Awaitility.await;
  * {@code exec} driver running a script that writes a marker file when it "resets" the host, before or after a
  * long sleep. After the restart the attempt is UNKNOWN / INTERRUPTED_ATTEMPT, reported, and never made again —
  * the host is still hung and the evaluator still says so, and neither the HUNG nor the re-check of unanswered
- * hangs brings a second attempt.
+ * hangs brings a second attempt. It runs on the {@link SharedStack} (whose executor re-checks every second and runs
+ * slow exec drivers); its hosts are {@code xk-*}.
  */
+@Order(3)
 class ExecutorKillTest {
     private static final String PREFIX = "xk";
-    /** The killable executor's re-check: every second, for incidents HUNG five seconds by its own receive time. */
-    static final Duration RECHECK_INTERVAL = Duration.ofSeconds(1);
-    static final Duration RECHECK_AFTER = Duration.ofSeconds(5);
     private static Stack stack;
     private static Fleet fleet;
     private static Path marks;
@@ -34,24 +33,15 @@ class ExecutorKillTest {
     @BeforeAll
     static void start() throws Exception {
         marks = Files.createTempDirectory("e2e-executor-kill");
-        stack = killable("executor_kill").start();
-        fleet = new Fleet(stack.ingest, PREFIX, 12);
-        fleet.start(Duration.ofMillis(500));
-    }
-
-    @AfterAll
-    static void stop() throws InterruptedException {
-        Stack.close(fleet, stack);
+        SharedStack shared = SharedStack.get();
+        stack = shared.stack;
+        fleet = shared.fleet(PREFIX, 12);
     }
 
     /** Whatever a test left behind when it failed half-way: its host still hung, the executor dead. */
     @AfterEach
     void putBack() throws Exception {
-        for (String h : fleet.hosts()) {
-            if (fleet.isHung(h)) {
-                fleet.reboot(h);
-            }
-        }
+        SharedStack.putBack(fleet);
         if (!stack.executor.alive()) {
             restartExecutor();
         }
@@ -63,19 +53,7 @@ class ExecutorKillTest {
         Path started = marks.resolve(host + ".started");
         Path acted = marks.resolve(host + ".acted");
         // the driver: says it started, sleeps, and only then "resets" the host
-        inventory(host, "bash|-c|echo start >> " + started + "; sleep 30; echo {resetType} >> " + acted);
-        fleet.hang(host);
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).until(() -> Files.exists(started));
-        killExecutorWithItsDriver();
-
-        Instant restarted = restartExecutor();
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
-                assertThat(ledger(host)).contains("UNKNOWN INTERRUPTED_ATTEMPT"));
-        // the re-check looks at the still hung host twice (it is the only one hung) and must not act
-        Facts.recheckLooked(stack.executor, 2, 2, restarted, RECHECK_AFTER, RECHECK_INTERVAL);
-        // a HUNG redelivered after the restart is a duplicate's skip; nothing else may follow
-        assertThat(ledger(host)).filteredOn(row -> !row.equals("SKIPPED DUPLICATE_INCIDENT"))
-                .containsExactly("INTENT POLICY_PASSED", "UNKNOWN INTERRUPTED_ATTEMPT");
+        killMidReset(host, "bash|-c|echo start >> " + started + "; sleep 30; echo {resetType} >> " + acted, started);
         assertThat(lines(started)).as("driver runs").isEqualTo(1);
         assertThat(lines(acted)).as("resets made").isZero();
         System.out.printf("FIGURE row 4a (SIGKILL between intent and act): driver runs %d, resets %d, ledger %s%n",
@@ -88,31 +66,31 @@ class ExecutorKillTest {
         String host = fleet.hosts().get(5);
         Path acted = marks.resolve(host + ".acted");
         // the driver "resets" the host at once, then takes long to answer
-        inventory(host, "bash|-c|echo {resetType} >> " + acted + "; sleep 30");
-        fleet.hang(host);
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).until(() -> Files.exists(acted));
-        killExecutorWithItsDriver();
-
-        Instant restarted = restartExecutor();
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
-                assertThat(ledger(host)).contains("UNKNOWN INTERRUPTED_ATTEMPT"));
-        Facts.recheckLooked(stack.executor, 2, 2, restarted, RECHECK_AFTER, RECHECK_INTERVAL);
-        // a HUNG redelivered after the restart is a duplicate's skip; nothing else may follow
-        assertThat(ledger(host)).filteredOn(row -> !row.equals("SKIPPED DUPLICATE_INCIDENT"))
-                .containsExactly("INTENT POLICY_PASSED", "UNKNOWN INTERRUPTED_ATTEMPT");
+        killMidReset(host, "bash|-c|echo {resetType} >> " + acted + "; sleep 30", acted);
         assertThat(lines(acted)).as("resets made").isEqualTo(1);
         System.out.printf("FIGURE row 4b (SIGKILL between act and record): resets %d, ledger %s%n", lines(acted), ledger(host));
         fleet.reboot(host);
     }
 
-    /** A stack whose executor runs slow exec drivers, re-checks every second and may reset several hosts an hour. */
-    static Stack.Builder killable(String name) {
-        return Stack.builder(name)
-                .executor("HANGCHECK_EXECUTOR_EXEC_TIMEOUT", "5m")
-                .executor("HANGCHECK_EXECUTOR_RECHECK_INTERVAL", RECHECK_INTERVAL.toSeconds() + "s")
-                .executor("HANGCHECK_EXECUTOR_RECHECK_AFTER", RECHECK_AFTER.toSeconds() + "s")
-                // two hosts in the inventory: the default share (10 % an hour, at least one host) would allow one
-                .executor("HANGCHECK_EXECUTOR_LIMITS_FLEET_SHARE_PER_HOUR", "1.0");
+    /**
+     * Puts {@code host} on the exec driver {@code argv} and hangs it; once the driver has written {@code mark},
+     * SIGKILLs the executor with the driver and restarts it. Then the attempt must be UNKNOWN / INTERRUPTED_ATTEMPT
+     * and, after the re-check has looked at the still hung host twice, nothing else may have followed (a HUNG
+     * redelivered after the restart is a duplicate's skip).
+     */
+    private static void killMidReset(String host, String argv, Path mark) throws Exception {
+        inventory(stack, host, argv);
+        fleet.hang(host);
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).until(() -> Files.exists(mark));
+        killExecutorWithItsDriver();
+
+        Instant restarted = restartExecutor();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
+                assertThat(ledger(host)).contains("UNKNOWN INTERRUPTED_ATTEMPT"));
+        // the re-check looks at the still hung host twice (the only host hung on the stack) and must not act
+        Facts.recheckLooked(stack.executor, 2, 2, restarted, SharedStack.RECHECK_AFTER, SharedStack.RECHECK_INTERVAL);
+        assertThat(ledger(host)).filteredOn(row -> !row.equals("SKIPPED DUPLICATE_INCIDENT"))
+                .containsExactly("INTENT POLICY_PASSED", "UNKNOWN INTERRUPTED_ATTEMPT");
     }
 
     private static void killExecutorWithItsDriver() throws InterruptedException {
@@ -126,10 +104,6 @@ class ExecutorKillTest {
         Instant started = Instant.now();
         stack.executor.start().awaitReady(Duration.ofMinutes(2));
         return started;
-    }
-
-    private static void inventory(String host, String argv) {
-        inventory(stack, host, argv);
     }
 
     /** Puts {@code host} on the exec driver with this argv ({@code |}-separated). */

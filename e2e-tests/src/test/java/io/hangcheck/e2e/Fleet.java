@@ -8,7 +8,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -49,6 +48,8 @@ final class Fleet implements AutoCloseable {
     private final Set<String> acknowledgedIds = ConcurrentHashMap.newKeySet();
     private volatile boolean newConnectionPerBeat;
     private volatile String pool = "e2e";
+    /** Ingest's bearer token the hosts send, or null (an ingest started insecure). */
+    private volatile String token;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "e2e-fleet");
         t.setDaemon(true);
@@ -78,6 +79,12 @@ final class Fleet implements AutoCloseable {
     /** Every POST on a new connection, closed after the answer. */
     Fleet newConnectionPerBeat() {
         newConnectionPerBeat = true;
+        return this;
+    }
+
+    /** Every POST carries {@code Authorization: Bearer <token>}, as agents configured with ingest's token do. */
+    Fleet token(String bearerToken) {
+        token = bearerToken;
         return this;
     }
 
@@ -186,21 +193,25 @@ final class Fleet implements AutoCloseable {
         if (newConnectionPerBeat) {
             return postOnNewConnection(ingest, json);
         }
-        HttpResponse<String> r = ingest.send(HttpRequest.newBuilder(ingest.uri("/v1/heartbeats"))
+        HttpRequest.Builder request = HttpRequest.newBuilder(ingest.uri("/v1/heartbeats"))
                 .timeout(Duration.ofSeconds(5))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)));
-        return r.statusCode();
+                .POST(HttpRequest.BodyPublishers.ofString(json));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return ingest.send(request).statusCode();
     }
 
     /** One HTTP/1.1 POST on a fresh socket; the status code, or -1 when the connection failed. */
-    private static int postOnNewConnection(ServiceProcess ingest, String json) {
+    private int postOnNewConnection(ServiceProcess ingest, String json) {
         byte[] body = json.getBytes(StandardCharsets.UTF_8);
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", ingest.port()), 2000);
             socket.setSoTimeout(5000);
             OutputStream out = socket.getOutputStream();
             out.write(("POST /v1/heartbeats HTTP/1.1\r\nHost: 127.0.0.1:" + ingest.port()
+                    + (token != null ? "\r\nAuthorization: Bearer " + token : "")
                     + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length
                     + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             out.write(body);

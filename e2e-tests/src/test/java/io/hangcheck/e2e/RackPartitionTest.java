@@ -91,15 +91,7 @@ class RackPartitionTest {
 
     @AfterAll
     static void stop() throws Exception {
-        if (partition != null) {
-            partition.close();
-        }
-        if (lab != null) {
-            lab.close();
-        }
-        if (stack != null) {
-            stack.close();
-        }
+        Stack.closeAll(partition, lab, stack);
     }
 
     @Test

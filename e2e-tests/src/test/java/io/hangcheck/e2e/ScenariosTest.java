@@ -1,6 +1,5 @@
 package io.hangcheck.e2e;
 
-import io.hangcheck.events.FleetMode;
 import io.hangcheck.events.Heartbeat;
 import io.hangcheck.events.HeartbeatTopicRecord;
 import io.hangcheck.events.IngestHealth;
@@ -110,28 +109,15 @@ class ScenariosTest {
 
     @AfterAll
     static void stopStack() throws Exception {
-        Stack.close(fleet, stack);
-        if (bmc != null) {
-            bmc.close();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
-        if (pg != null) {
-            pg.close();
-        }
+        Stack.closeAll(fleet, stack, bmc, kafka, pg);
     }
 
     @BeforeEach
     void healthyFleet(TestInfo info) throws Exception {
         scenario = info.getTestMethod().orElseThrow().getName();
         repair();
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-            assertThat(stack.evaluator.get("/v1/hosts?state=UP&limit=1000").body())
-                    .as("every host UP").satisfies(b -> assertThat(countHosts(b)).isEqualTo(HOSTS));
-            assertThat(stack.evaluator.get("/v1/fleet").body()).contains("\"" + FleetMode.NORMAL + "\"");
-            assertThat(stack.executor.get("/q/health/ready").statusCode()).isEqualTo(200);
-        });
+        Facts.steadyFleet(stack, () -> assertThat(stack.evaluator.get("/v1/hosts?state=UP&limit=1000").body())
+                .as("every host UP").satisfies(b -> assertThat(countHosts(b)).isEqualTo(HOSTS)), Duration.ofSeconds(120));
         scenarioStart = Instant.now();
     }
 
@@ -462,12 +448,7 @@ class ScenariosTest {
 
     /** EXECUTED rows beyond the first of each incident. */
     private static int duplicateReboots() throws Exception {
-        try (Connection c = db(); PreparedStatement ps = c.prepareStatement(
-                "SELECT coalesce(sum(n - 1), 0) FROM (SELECT count(*) AS n FROM ledger WHERE decision = 'EXECUTED' GROUP BY incident_id) x");
-             ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getInt(1);
-        }
+        return Stack.duplicateReboots(db());
     }
 
     private void record(Map<String, ?> figures) throws IOException {

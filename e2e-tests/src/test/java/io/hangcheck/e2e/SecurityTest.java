@@ -12,8 +12,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 import java.net.DatagramPacket;
@@ -37,34 +37,31 @@ import static org.awaitility.Awaitility.await;
 /**
  * Fault matrix row 11 on the running stack: the admin API without, with a wrong, and with a viewer's token;
  * ingest's HTTP path without or with a wrong token; forged, unsigned and tampered UDP datagrams when signatures
- * are required; and a HUNG forged on the liveness topic for a host the evaluator believes UP.
+ * are required; and a HUNG forged on the liveness topic for a host the evaluator believes UP. It runs on the
+ * {@link SharedStack} (whose ingest wants tokens and signatures); its hosts are {@code sec-*}.
  */
+@Order(4)
 class SecurityTest {
-    private static final String FLEET_KEY = "e2e-fleet-key-0123456789";
-    private static final String INGEST_TOKEN = "e2e-ingest-token";
-    private static final String VIEWER_TOKEN = "e2e-viewer-token";
+    private static final String FLEET_KEY = SharedStack.FLEET_KEY;
+    private static final String INGEST_TOKEN = SharedStack.INGEST_TOKEN;
+    private static final String VIEWER_TOKEN = SharedStack.VIEWER_TOKEN;
     private static final List<String> HOSTS = List.of("sec-1", "sec-2", "sec-3");
-    private static final Duration RECHECK_INTERVAL = Duration.ofSeconds(1);
-    private static final Duration RECHECK_AFTER = Duration.ofSeconds(1);
+    private static final Duration RECHECK_INTERVAL = SharedStack.RECHECK_INTERVAL;
+    private static final Duration RECHECK_AFTER = SharedStack.RECHECK_AFTER;
 
     private static Stack stack;
     private static DatagramSocket udp;
     private static final AtomicLong seq = new AtomicLong();
-    private static final ScheduledExecutorService beats = Executors.newSingleThreadScheduledExecutor();
 
     @BeforeAll
     static void start() throws Exception {
-        stack = Stack.builder("security")
-                .ingest("HANGCHECK_INGEST_UDP_REQUIRE_SIGNATURE", "true")
-                .ingest("HANGCHECK_INGEST_UDP_FLEET_KEY", FLEET_KEY)
-                .ingest("HANGCHECK_INGEST_HTTP_BEARER_TOKENS", INGEST_TOKEN)
-                .ingest("HANGCHECK_INGEST_AUTH_INSECURE", "false")
-                .executor("HANGCHECK_EXECUTOR_ADMIN_VIEWER_TOKENS", VIEWER_TOKEN)
-                .executor("HANGCHECK_EXECUTOR_RECHECK_INTERVAL", RECHECK_INTERVAL.toSeconds() + "s")
-                .executor("HANGCHECK_EXECUTOR_RECHECK_AFTER", RECHECK_AFTER.toSeconds() + "s")
-                .start();
-        udp = new DatagramSocket();
-        // the fleet: signed heartbeats over UDP every 500 ms
+        SharedStack shared = SharedStack.get();
+        stack = shared.stack;
+        udp = shared.keep(new DatagramSocket());
+        // the fleet: signed heartbeats over UDP every 500 ms, until the shared stack stops (hosts falling silent at
+        // the end of this class would be hung on a stack later classes use)
+        ScheduledExecutorService beats = Executors.newSingleThreadScheduledExecutor();
+        shared.keep(beats::shutdownNow);
         beats.scheduleAtFixedRate(() -> {
             long s = seq.incrementAndGet();
             for (String h : HOSTS) {
@@ -78,17 +75,6 @@ class SecurityTest {
         for (String h : HOSTS) {
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
                     assertThat(stack.evaluator.get("/v1/hosts/" + h).body()).contains("\"UP\""));
-        }
-    }
-
-    @AfterAll
-    static void stop() throws InterruptedException {
-        beats.shutdownNow();
-        if (udp != null) {
-            udp.close();
-        }
-        if (stack != null) {
-            stack.close();
         }
     }
 

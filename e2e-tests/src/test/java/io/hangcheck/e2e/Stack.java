@@ -116,8 +116,17 @@ final class Stack implements AutoCloseable {
             return this;
         }
 
-        /** Starts the services and waits until each is ready. */
+        /**
+         * Starts the services and waits until each is ready. A stack of a class's own: the {@link SharedStack}, if
+         * one runs, is stopped first, so that it does not compete for the cores.
+         */
         Stack start() throws Exception {
+            SharedStack.stop();
+            return startAlongside();
+        }
+
+        /** Starts the services and waits until each is ready, leaving any other stack running. */
+        Stack startAlongside() throws Exception {
             Stack s = new Stack(this);
             try {
                 for (ServiceProcess p : s.all) {
@@ -242,6 +251,16 @@ final class Stack implements AutoCloseable {
         }
     }
 
+    /** EXECUTED ledger rows beyond the first of each incident, read on {@code db} (which this closes). */
+    static int duplicateReboots(java.sql.Connection db) throws java.sql.SQLException {
+        try (db; java.sql.PreparedStatement ps = db.prepareStatement(
+                "SELECT coalesce(sum(n - 1), 0) FROM (SELECT count(*) AS n FROM ledger WHERE decision = 'EXECUTED' GROUP BY incident_id) x");
+             java.sql.ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
     /** Puts {@code host} into the executor's inventory (JSON body of the admin API) as an operator. */
     void inventory(String host, String json) {
         java.net.http.HttpResponse<String> put = executor.send(java.net.http.HttpRequest.newBuilder(executor.uri("/v1/inventory/" + host))
@@ -251,6 +270,11 @@ final class Stack implements AutoCloseable {
         if (put.statusCode() != 200 && put.statusCode() != 201) {
             throw new AssertionError("inventory of " + host + ": " + put.statusCode() + " " + put.body());
         }
+    }
+
+    /** A fleet of {@code size} hosts {@code prefix-0…} beating to the first ingest every 500 ms (the stack's expected interval). */
+    Fleet startFleet(String prefix, int size) {
+        return new Fleet(ingest, prefix, size).start(Duration.ofMillis(500));
     }
 
     static Path logDir() {
@@ -289,6 +313,31 @@ final class Stack implements AutoCloseable {
             }
         }
         throw new IllegalStateException(module + "/target/" + artifact + "-*.jar is missing: build " + module + " first (./mvnw install)");
+    }
+
+    /**
+     * Closes, in this order, each of {@code resources} that is not null (a start that failed half-way); a failure
+     * does not keep the later ones open, and the first is thrown once all were tried.
+     */
+    static void closeAll(AutoCloseable... resources) throws Exception {
+        Exception first = null;
+        for (AutoCloseable r : resources) {
+            if (r == null) {
+                continue;
+            }
+            try {
+                r.close();
+            } catch (Exception e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
     }
 
     /** Stops the fleet's senders first, then the stack; either may be null (a start that failed half-way). */

@@ -12,6 +12,7 @@ import io.hangcheck.testing.TestPostgres;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
@@ -29,9 +30,12 @@ import static org.awaitility.Awaitility.await;
 /**
  * The walking skeleton, end to end on real processes, a real broker and a real PostgreSQL: HTTP heartbeats
  * reach the topic, the evaluator tracks the hosts, one host falls silent and is declared HUNG, the executor
- * records a dry-run reboot in its ledger and publishes it on {@code hangcheck.reboots.v1} — once.
+ * records a dry-run reboot in its ledger and publishes it on {@code hangcheck.reboots.v1} — once. It runs on the
+ * {@link SharedStack}; its hosts are {@code skel-*}.
  */
+@Order(2)
 class WalkingSkeletonTest {
+    private static final String PREFIX = "skel";
 
     private static Stack stack;
     private static Fleet fleet;
@@ -39,23 +43,18 @@ class WalkingSkeletonTest {
 
     @BeforeAll
     static void start() throws Exception {
-        stack = Stack.builder("skeleton").socketMonitor(java.util.Map.of("HANGCHECK_SOCKETS_INTERVAL", "1s")).start();
-        sockets = stack.sockets;
-        fleet = new Fleet(stack.ingest, "skel", 12);
+        SharedStack shared = SharedStack.get();
+        stack = shared.stack;
+        sockets = shared.sockets;
+        fleet = shared.fleet(PREFIX, 12);
         for (String host : fleet.hosts()) {
             stack.inventory(host, "{\"driver\":\"dry-run\",\"labels\":{\"pool\":\"e2e\"},\"enabled\":true,\"author\":\"e2e\"}");
         }
-        fleet.start(Duration.ofMillis(500));
     }
 
     @AfterAll
-    static void stop() throws InterruptedException {
-        if (fleet != null) {
-            fleet.close();
-        }
-        if (stack != null) { // the socket monitor with it
-            stack.close();
-        }
+    static void putBack() {
+        SharedStack.putBack(fleet);
     }
 
     @Test
@@ -73,7 +72,7 @@ class WalkingSkeletonTest {
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
             hung.clear();
             for (ConsumerRecord<String, LivenessEvent> r : stack.kafka.drain(Topics.LIVENESS_EVENTS, Duration.ofSeconds(2), new LivenessEventSerde())) {
-                if (r.value() != null && r.value().type() == LivenessEventType.HUNG && r.value().hostId().startsWith("skel-")) {
+                if (r.value() != null && r.value().type() == LivenessEventType.HUNG && r.value().hostId().startsWith(PREFIX + "-")) {
                     hung.add(r.value());
                 }
             }
@@ -98,8 +97,8 @@ class WalkingSkeletonTest {
             assertThat(executed.get(0).hostId()).isEqualTo(victim);
         });
 
-        // And every host that kept beating got no reboot at all
-        assertThat(executedHosts()).containsExactly(victim);
+        // And every host of the fleet that kept beating got no reboot at all
+        assertThat(executedHosts(PREFIX + "-")).containsExactly(victim);
         assertThat(fleet.refused()).isZero();
         for (ServiceProcess p : List.of(stack.ingest, stack.evaluator, stack.executor)) {
             HttpResponse<String> metrics = p.get("/metrics");
@@ -141,13 +140,17 @@ class WalkingSkeletonTest {
         }
     }
 
-    private static List<String> executedHosts() throws Exception {
+    /** Hosts whose id starts with {@code prefix} that have an executed reset in the ledger. */
+    private static List<String> executedHosts(String prefix) throws Exception {
         List<String> hosts = new ArrayList<>();
         try (Connection c = DriverManager.getConnection(stack.dbUrl, TestPostgres.user(), TestPostgres.password());
-             PreparedStatement ps = c.prepareStatement("SELECT DISTINCT host_id FROM ledger WHERE decision = 'EXECUTED' ORDER BY host_id");
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                hosts.add(rs.getString(1));
+             PreparedStatement ps = c.prepareStatement(
+                     "SELECT DISTINCT host_id FROM ledger WHERE decision = 'EXECUTED' AND starts_with(host_id, ?) ORDER BY host_id")) {
+            ps.setString(1, prefix);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    hosts.add(rs.getString(1));
+                }
             }
         }
         return hosts;
