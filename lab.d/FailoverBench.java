@@ -288,6 +288,8 @@ public class FailoverBench {
         final java.util.concurrent.atomic.AtomicIntegerArray stopped;
         final AtomicBoolean running = new AtomicBoolean(true);
         final AtomicLong sendErrors = new AtomicLong();
+        /** Counted down when {@link #run} has closed the producer (it owns it: a send after a close would throw). */
+        final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
 
         Feed(int size, int partitions) {
             this.size = size;
@@ -311,6 +313,15 @@ public class FailoverBench {
             long sent = 0; // heartbeats sent so far: host (sent % size) in round (sent / size)
             long tickSeq = 0;
             long nextTick = start;
+            try {
+                loop(start, sent, tickSeq, nextTick);
+            } finally {
+                producer.close(Duration.ofSeconds(5));
+                closed.countDown();
+            }
+        }
+
+        private void loop(long start, long sent, long tickSeq, long nextTick) {
             while (running.get()) {
                 long now = System.currentTimeMillis();
                 if (now >= nextTick) {
@@ -375,9 +386,13 @@ public class FailoverBench {
             return lastBeat[Integer.parseInt(host.substring(3))];
         }
 
+        /** Stops the feed and waits until its thread has closed the producer. */
         void stop() {
-            if (running.compareAndSet(true, false)) {
-                producer.close(Duration.ofSeconds(5));
+            running.set(false);
+            try {
+                closed.await(15, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
     }
