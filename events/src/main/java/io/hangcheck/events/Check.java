@@ -90,10 +90,17 @@ public final class Check {
         return List.copyOf(value);
     }
 
-    /** An unmodifiable, key-ordered copy (so JSON output is deterministic); null entries are refused. */
+    /**
+     * An unmodifiable, key-ordered copy (so JSON output is deterministic); null entries are refused. A map this method
+     * made (or {@link #adopt}ed) is taken as it is: it is already all of that, and nobody can change it, so a record
+     * built from another record's map (a host's labels from its heartbeat into its state and events) shares it.
+     */
     public static <K extends Comparable<K>, V> Map<K, V> map(Map<K, V> value, String field) {
         if (value == null || value.isEmpty()) {
             return Map.of();
+        }
+        if (value instanceof Checked) {
+            return value;
         }
         java.util.TreeMap<K, V> copy = new java.util.TreeMap<>();
         for (Map.Entry<K, V> e : value.entrySet()) {
@@ -102,6 +109,58 @@ public final class Check {
             }
             copy.put(e.getKey(), e.getValue());
         }
-        return java.util.Collections.unmodifiableMap(copy);
+        return new Checked<>(copy);
+    }
+
+    /**
+     * {@code fresh} as {@link #map} would return it, without the copy: for a map its maker fills with non-null keys
+     * and values and then hands over, never to touch again (a decoder's).
+     */
+    static <K extends Comparable<K>, V> Map<K, V> adopt(java.util.TreeMap<K, V> fresh) {
+        return fresh.isEmpty() ? Map.of() : new Checked<>(fresh);
+    }
+
+    /** The unmodifiable view of a sorted map that only this class holds. */
+    private static final class Checked<K, V> extends java.util.AbstractMap<K, V> {
+        private final Map<K, V> view;
+
+        Checked(java.util.TreeMap<K, V> owned) {
+            this.view = java.util.Collections.unmodifiableSortedMap(owned);
+        }
+
+        @Override
+        public java.util.Set<Map.Entry<K, V>> entrySet() {
+            return view.entrySet();
+        }
+
+        @Override
+        public int size() {
+            return view.size();
+        }
+
+        @Override
+        public V get(Object key) {
+            return view.get(key);
+        }
+
+        @Override
+        public boolean containsKey(Object key) {
+            return view.containsKey(key);
+        }
+
+        @Override
+        public java.util.Set<K> keySet() {
+            return view.keySet();
+        }
+
+        @Override
+        public java.util.Collection<V> values() {
+            return view.values();
+        }
+
+        @Override
+        public void forEach(java.util.function.BiConsumer<? super K, ? super V> action) {
+            view.forEach(action);
+        }
     }
 }

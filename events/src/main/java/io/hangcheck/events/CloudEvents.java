@@ -40,11 +40,44 @@ public final class CloudEvents {
 
     /** Adds (replacing) the CloudEvents headers to a Kafka record's headers. */
     public static Headers apply(Headers headers, String id, EventType type, String source, Instant time) {
-        attributes(id, type, source, time).forEach((k, v) -> {
-            headers.remove(k);
-            headers.add(k, v.getBytes(StandardCharsets.UTF_8));
-        });
+        Check.text(id, "ce_id", 512);
+        Check.text(source, "ce_source", 512);
+        Check.required(time, "ce_time");
+        // what attributes() gives, in its order; a record's headers are usually new (nothing to replace), and a
+        // producer stamps many records with the same time in a row (the evaluator: its partition time)
+        boolean fresh = !headers.iterator().hasNext();
+        put(headers, fresh, ID, id.getBytes(StandardCharsets.UTF_8));
+        put(headers, fresh, TYPE, type.ceType().getBytes(StandardCharsets.UTF_8));
+        put(headers, fresh, SOURCE, source.getBytes(StandardCharsets.UTF_8));
+        put(headers, fresh, TIME, timeBytes(time));
+        put(headers, fresh, SPECVERSION, SPEC_VERSION_BYTES.clone());
+        put(headers, fresh, CONTENT_TYPE, JSON_BYTES.clone());
         return headers;
+    }
+
+    private static final byte[] SPEC_VERSION_BYTES = SPEC_VERSION.getBytes(StandardCharsets.UTF_8);
+    private static final byte[] JSON_BYTES = JSON.getBytes(StandardCharsets.UTF_8);
+
+    private static void put(Headers headers, boolean fresh, String name, byte[] value) {
+        if (!fresh) {
+            headers.remove(name);
+        }
+        headers.add(name, value);
+    }
+
+    /** The last time formatted, with its text: reused while the same instant comes again. */
+    private record FormattedTime(Instant time, byte[] utf8) {
+    }
+
+    private static volatile FormattedTime lastTime = new FormattedTime(Instant.EPOCH, Instant.EPOCH.toString().getBytes(StandardCharsets.UTF_8));
+
+    private static byte[] timeBytes(Instant time) {
+        FormattedTime last = lastTime;
+        if (!last.time().equals(time)) {
+            last = new FormattedTime(time, time.toString().getBytes(StandardCharsets.UTF_8));
+            lastTime = last;
+        }
+        return last.utf8().clone(); // a header's value array is the record's own
     }
 
     public static Optional<String> header(Headers headers, String name) {

@@ -13,7 +13,6 @@ import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -155,12 +154,27 @@ public final class HeartbeatCodec {
         if (json == null) {
             return null;
         }
-        try (JsonParser p = parser(json)) {
+        try {
+            return streamed(json, typeRequired, false);
+        } catch (UnknownField e) {
+            return streamed(json, typeRequired, true);
+        }
+    }
+
+    /**
+     * Without {@code strict} the parser does not look for repeated keys (a set of names per object, a tenth of the
+     * reading's time): this reading refuses them itself — a known field twice by its bit, a label twice by the map —
+     * and on an unknown field it throws {@link UnknownField}, to be read again with the strict parser.
+     */
+    private static Heartbeat streamed(byte[] json, boolean typeRequired, boolean strict) {
+        try (JsonParser p = parser(json, strict)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return null;
             }
-            Heartbeat hb = object(p, typeRequired);
+            Heartbeat hb = object(p, typeRequired, strict);
             return hb != null && p.nextToken() == null ? hb : null;
+        } catch (UnknownField e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
             return null;
         }
@@ -168,11 +182,19 @@ public final class HeartbeatCodec {
 
     /** The heartbeats of a body the streaming reading takes whole, else null (databind decides). */
     static List<Heartbeat> streamedBatch(byte[] body, int maxBatch) {
-        try (JsonParser p = parser(body)) {
+        try {
+            return streamedBatch(body, maxBatch, false);
+        } catch (UnknownField e) {
+            return streamedBatch(body, maxBatch, true);
+        }
+    }
+
+    private static List<Heartbeat> streamedBatch(byte[] body, int maxBatch, boolean strict) {
+        try (JsonParser p = parser(body, strict)) {
             JsonToken start = p.nextToken();
             List<Heartbeat> out;
             if (start == JsonToken.START_OBJECT) {
-                Heartbeat hb = object(p, false);
+                Heartbeat hb = object(p, false, strict);
                 if (hb == null) {
                     return null;
                 }
@@ -183,7 +205,7 @@ public final class HeartbeatCodec {
                     if (t != JsonToken.START_OBJECT || out.size() == maxBatch) {
                         return null;
                     }
-                    Heartbeat hb = object(p, false);
+                    Heartbeat hb = object(p, false, strict);
                     if (hb == null) {
                         return null;
                     }
@@ -196,17 +218,32 @@ public final class HeartbeatCodec {
                 return null;
             }
             return p.nextToken() == null ? out : null;
+        } catch (UnknownField e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
             return null;
         }
     }
 
-    private static JsonParser parser(byte[] json) throws IOException {
+    private static JsonParser parser(byte[] json, boolean strict) throws IOException {
         JsonParser p = FACTORY.createParser(json);
-        // What the contract mapper's parsers do; said here too so that no change of defaults can let a repeated
-        // key through this reading (which would then keep one of them) while databind refuses it.
-        p.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        if (strict) {
+            // What the contract mapper's parsers do; said here too so that no change of defaults can let a repeated
+            // key through this reading (which would then keep one of them) while databind refuses it.
+            p.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        } else {
+            p.disable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        }
         return p;
+    }
+
+    /** An unknown field met by the reading without the parser's check for repeated keys: read again with it. */
+    private static final class UnknownField extends RuntimeException {
+        static final UnknownField INSTANCE = new UnknownField();
+
+        private UnknownField() {
+            super(null, null, false, false);
+        }
     }
 
     private static final int F_TYPE = 1;
@@ -225,7 +262,7 @@ public final class HeartbeatCodec {
      * One heartbeat object, the parser on its START_OBJECT (left on its END_OBJECT); null when it is not one this
      * reading takes whole (throws too, for malformed JSON: the caller treats both alike).
      */
-    private static Heartbeat object(JsonParser p, boolean typeRequired) throws IOException {
+    private static Heartbeat object(JsonParser p, boolean typeRequired, boolean strict) throws IOException {
         String hostId = null;
         String bootId = null;
         long seq = 0;
@@ -256,6 +293,9 @@ public final class HeartbeatCodec {
                 default -> 0;
             };
             if (bit == 0) {
+                if (!strict) {
+                    throw UnknownField.INSTANCE; // repeated keys inside it or beside it: the strict parser finds them
+                }
                 skip(p, v); // the contract's readers ignore what they do not know
                 continue;
             }
@@ -368,7 +408,7 @@ public final class HeartbeatCodec {
         if (v != JsonToken.START_OBJECT) {
             throw NotStreamed.INSTANCE;
         }
-        Map<String, String> m = new HashMap<>();
+        java.util.TreeMap<String, String> m = new java.util.TreeMap<>(); // the order Heartbeat keeps them in
         JsonToken t;
         while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
             String k = p.currentName();
@@ -379,7 +419,7 @@ public final class HeartbeatCodec {
         if (t != JsonToken.END_OBJECT) {
             throw NotStreamed.INSTANCE;
         }
-        return m;
+        return Check.adopt(m); // non-null keys and values, held by no one else: the heartbeat takes it without a copy
     }
 
     /**

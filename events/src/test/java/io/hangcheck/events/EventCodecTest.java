@@ -162,4 +162,34 @@ class EventCodecTest {
                 .containsEntry("ce_time", "2026-11-27T05:50:00Z")
                 .containsKeys("ce_id", "ce_source", "content-type");
     }
+
+    /**
+     * apply() writes what attributes() says, in its order, replacing headers of the same names and keeping others;
+     * a time that comes again (its text reused) and a new one each give their own text, in arrays of their own.
+     */
+    @Test
+    void cloudEventsApplyWritesTheAttributesAndReplacesOldOnes() {
+        for (Instant time : List.of(T0, T0, T0.plusMillis(1), T0, Instant.parse("2026-11-27T05:50:00.123456789Z"))) {
+            org.apache.kafka.common.header.internals.RecordHeaders fresh = new org.apache.kafka.common.header.internals.RecordHeaders();
+            CloudEvents.apply(fresh, "id-1", EventType.HOST_STATE, "/hangcheck/evaluator/e0", time);
+            Map<String, String> written = new java.util.LinkedHashMap<>();
+            fresh.forEach(h -> written.put(h.key(), new String(h.value(), java.nio.charset.StandardCharsets.UTF_8)));
+            Map<String, String> expected = CloudEvents.attributes("id-1", EventType.HOST_STATE, "/hangcheck/evaluator/e0", time);
+            assertThat(written).containsExactlyEntriesOf(expected);
+            assertThat(List.copyOf(written.keySet())).containsExactlyElementsOf(expected.keySet());
+            fresh.lastHeader("ce_time").value()[0] = 'X'; // the record's own array: the next one is not changed
+        }
+        org.apache.kafka.common.header.internals.RecordHeaders old = new org.apache.kafka.common.header.internals.RecordHeaders();
+        old.add("ce_id", "old".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        old.add("traceparent", "00-1".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        old.add("ce_time", "old".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        CloudEvents.apply(old, "id-2", EventType.HEARTBEAT, "/hangcheck/ingest/i0", T0);
+        assertThat(old.headers("ce_id")).hasSize(1);
+        assertThat(old.headers("ce_time")).hasSize(1);
+        assertThat(CloudEvents.header(old, "ce_id")).contains("id-2");
+        assertThat(CloudEvents.header(old, "ce_time")).contains("2026-11-27T05:50:00Z");
+        assertThat(CloudEvents.header(old, "traceparent")).contains("00-1");
+        assertThatThrownBy(() -> CloudEvents.apply(old, " ", EventType.HEARTBEAT, "/s", T0))
+                .isInstanceOf(InvalidEventException.class).hasMessageContaining("ce_id");
+    }
 }

@@ -22,6 +22,7 @@ import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
  * What the streaming reading takes itself (the records that matter for speed), and examples of what it leaves to
@@ -63,6 +64,42 @@ class HeartbeatCodecTest {
         assertThat(HeartbeatCodec.streamedBatch(bytes("[" + AGENT + "," + AGENT + "]"), 1)).as("too many: databind's refusal").isNull();
         assertThat(HeartbeatCodec.streamed(bytes(AGENT.replace("{\"hostId\"", "{\"future\":{\"x\":[1]},\"hostId\"")), false))
                 .as("unknown fields are ignored, as the contract's readers do").isEqualTo(expected);
+    }
+
+    /**
+     * The fast reading's parser does not look for repeated keys; what it reads refuses them itself (a known field, a
+     * label) and an unknown field sends the body to the strict parser: a repeated key anywhere is databind's refusal.
+     */
+    @Test
+    void repeatedKeysAreRefusedAsDatabindRefusesThem() {
+        String twiceKnown = AGENT.replace("{\"hostId\"", "{\"seq\":2,\"hostId\"");
+        String twiceLabel = AGENT.replace("{\"pool\":\"gpu\"}", "{\"pool\":\"gpu\",\"pool\":\"cpu\"}");
+        String twiceUnknown = AGENT.replace("{\"hostId\"", "{\"future\":1,\"future\":2,\"hostId\"");
+        String twiceInside = AGENT.replace("{\"hostId\"", "{\"future\":{\"x\":1,\"x\":2},\"hostId\"");
+        assertThat(twiceLabel).isNotEqualTo(AGENT);
+        for (String json : List.of(twiceKnown, twiceLabel, twiceUnknown, twiceInside)) {
+            assertThat(HeartbeatCodec.streamed(bytes(json), false)).as(json).isNull();
+            assertThat(HeartbeatCodec.streamedBatch(bytes("[" + AGENT + "," + json + "]"), 5)).as(json).isNull();
+            Throwable databind = catchThrowable(() -> EventCodec.fromBytes(bytes(json), Heartbeat.class));
+            assertThat(databind).as(json).isInstanceOf(InvalidEventException.class);
+            assertThatThrownBy(() -> HeartbeatCodec.readHeartbeat(bytes(json))).as(json)
+                    .isInstanceOf(InvalidEventException.class).hasMessage(databind.getMessage());
+        }
+    }
+
+    /** Decoded labels are sorted and unmodifiable; a record made from them shares them, one made from a caller's map copies it. */
+    @Test
+    void labelsAreCheckedOnce() {
+        Heartbeat hb = HeartbeatCodec.streamed(bytes(AGENT.replace("{\"pool\":\"gpu\"}", "{\"z\":\"1\",\"a\":\"2\"}")), false);
+        assertThat(hb.labels()).containsExactly(Map.entry("a", "2"), Map.entry("z", "1"));
+        assertThatThrownBy(() -> hb.labels().put("b", "3")).isInstanceOf(UnsupportedOperationException.class);
+        assertThat(Check.map(hb.labels(), "labels")).isSameAs(hb.labels());
+        Map<String, String> mine = new java.util.HashMap<>(Map.of("pool", "gpu"));
+        Map<String, String> checked = Check.map(mine, "labels");
+        mine.put("pool", "cpu");
+        assertThat(checked).containsExactly(Map.entry("pool", "gpu"));
+        assertThat(Check.map(checked, "labels")).isSameAs(checked);
+        assertThat(checked).isEqualTo(Map.of("pool", "gpu")).hasSameHashCodeAs(Map.of("pool", "gpu"));
     }
 
     @Test
