@@ -106,7 +106,9 @@ public final class LivenessRules {
             }
         }
         LivenessEventType event = null;
-        boolean publish = anomaly != null || !Objects.equals(hb.via(), cur.via) || labelsChanged(cur, hb.labels());
+        boolean labelsEqual = cur.labels.equals(hb.labels()); // once a heartbeat: for the publish and for fill
+        boolean publish = anomaly != null || !Objects.equals(hb.via(), cur.via)
+                || (cur.labelsTruncated ? labelsChanged(cur, hb.labels()) : !labelsEqual);
         if (cur.status != HostStatus.UP) {
             event = LivenessEventType.RECOVERED;
             r.status = HostStatus.UP;
@@ -114,7 +116,7 @@ public final class LivenessRules {
             publish = true;
         }
         long silent = Math.max(0, now - cur.lastSeenAt);
-        fill(r, hb, now, received);
+        fill(r, hb, now, received, labelsEqual);
         if (anomaly != null) {
             // lastSeq + 1 - seq, unless that overflows (a seq near Long.MAX_VALUE): then start over from the host's
             if (cur.lastSeq < Long.MAX_VALUE - 1) {
@@ -165,6 +167,11 @@ public final class LivenessRules {
     }
 
     private static void fill(HostRecord r, Heartbeat hb, long now, long received) {
+        fill(r, hb, now, received, r.labels.equals(hb.labels()));
+    }
+
+    /** {@code labelsEqual}: whether the record's labels equal the heartbeat's (the caller compared them already). */
+    private static void fill(HostRecord r, Heartbeat hb, long now, long received, boolean labelsEqual) {
         r.bootId = hb.bootId();
         r.lastSeq = hb.seq();
         r.lastSeenAt = now;
@@ -177,7 +184,7 @@ public final class LivenessRules {
         if (!Objects.equals(r.net, hb.net())) {
             r.net = hb.net();
         }
-        if (!r.labels.equals(hb.labels())) {
+        if (!labelsEqual) {
             r.labels = hb.labels();
             r.labelsTruncated = false;
         }
