@@ -62,7 +62,9 @@ public class EvaluatorBenchmark {
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 420;
         String guarantee = args.length > 2 ? args[2] : "exactly_once_v2";
         int liveSeconds = args.length > 3 ? Integer.parseInt(args[3]) : 40;
-        long t0 = Instant.parse("2026-11-27T00:00:00Z").toEpochMilli();
+        // partition time starts a day ago, on the hour: inside the topics' 7-day retention (a fixed date fell out of it
+        // a week later, and the broker's retention check deleted the timeline in the middle of a run) and in the past
+        long t0 = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.HOURS).minus(java.time.Duration.ofDays(1)).toEpochMilli();
         Thresholds th = Thresholds.defaults().withBootGraceMs(0);
 
         // the application logs at INFO (Quarkus' default); without this the JBoss LogManager enables TRACE and

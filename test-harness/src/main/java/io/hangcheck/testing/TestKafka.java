@@ -137,7 +137,12 @@ public final class TestKafka {
         }
     }
 
-    /** Broker settings that make a one-node cluster behave: internal topics with one replica, no join delay. */
+    /**
+     * Broker settings that make a one-node cluster behave: internal topics with one replica, no join delay, and no
+     * time-based retention — fixtures and benchmark timelines carry record timestamps from a fixed or past date, and the
+     * broker's retention check (every 5 minutes) deleted a whole timeline in the middle of a benchmark once that date
+     * was a week old.
+     */
     static Map<String, String> singleNodeConfig() {
         Map<String, String> config = new LinkedHashMap<>();
         config.put("offsets.topic.replication.factor", "1");
@@ -150,6 +155,7 @@ public final class TestKafka {
         config.put("default.replication.factor", "1");
         config.put("group.initial.rebalance.delay.ms", "0");
         config.put("auto.create.topics.enable", "true");
+        config.put("log.retention.ms", "-1");
         return config;
     }
 
