@@ -8,9 +8,6 @@ import io.hangcheck.events.Tick;
 import io.hangcheck.events.Transport;
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,14 +31,11 @@ import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Utils;
@@ -70,18 +64,17 @@ public class FailoverBench {
     static final String FEED = "bench-feed";
     static final long INTERVAL_MS = 30_000;
     static final ObjectMapper JSON = new ObjectMapper();
-    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
     static final Pattern LAG = Pattern.compile("^hangcheck_evaluator_partition_clock_lag_seconds\\{partition=\"(\\d+)\"[^}]*} (\\S+)$");
     static final Pattern RESTORED = Pattern.compile("Finished restoring changelog (\\S+) to store (\\S+) with a total number of (\\d+) records");
 
-    static final String BOOTSTRAP = env("BENCH_BOOTSTRAP", "127.0.0.1:9092");
-    static final String[] PORTS = env("BENCH_PORTS", "8085,8086").split(",");
-    static final int HANGS = Integer.parseInt(env("BENCH_HANGS", "20"));
-    static final double CURRENT_S = Double.parseDouble(env("BENCH_CURRENT_S", "2"));
-    static final int SETTLE_S = Integer.parseInt(env("BENCH_SETTLE_S", "20"));
-    static final int TIMEOUT_S = Integer.parseInt(env("BENCH_TIMEOUT_S", "600"));
-    static final String JAVA_OPTS = env("BENCH_JAVA_OPTS", "-Xms256m -Xmx2g");
-    static final String SESSION_TIMEOUT_MS = env("BENCH_SESSION_TIMEOUT_MS", "");
+    static final String BOOTSTRAP = BenchSupport.env("BENCH_BOOTSTRAP", "127.0.0.1:9092");
+    static final String[] PORTS = BenchSupport.env("BENCH_PORTS", "8085,8086").split(",");
+    static final int HANGS = Integer.parseInt(BenchSupport.env("BENCH_HANGS", "20"));
+    static final double CURRENT_S = Double.parseDouble(BenchSupport.env("BENCH_CURRENT_S", "2"));
+    static final int SETTLE_S = Integer.parseInt(BenchSupport.env("BENCH_SETTLE_S", "20"));
+    static final int TIMEOUT_S = Integer.parseInt(BenchSupport.env("BENCH_TIMEOUT_S", "600"));
+    static final String JAVA_OPTS = BenchSupport.env("BENCH_JAVA_OPTS", "-Xms256m -Xmx2g");
+    static final String SESSION_TIMEOUT_MS = BenchSupport.env("BENCH_SESSION_TIMEOUT_MS", "");
 
     /** A verdict read from the liveness topic. */
     record Verdict(String type, String host, long at, long seen, long lastSeen, int partition) {
@@ -100,7 +93,7 @@ public class FailoverBench {
         int size = Integer.parseInt(args[5].replace("_", "").replace(",", ""));
         int standbys = Integer.parseInt(args[6]);
         long suspectAfterMs = hangAfterMs * 3 / 5;
-        int watchS = Integer.parseInt(env("BENCH_WATCH_S", Long.toString(suspectAfterMs / 1000 + 30)));
+        int watchS = Integer.parseInt(BenchSupport.env("BENCH_WATCH_S", Long.toString(suspectAfterMs / 1000 + 30)));
 
         int partitions = createTopics(topicsFile);
         String mode = standbys > 0 ? "standby " + standbys : "no standby";
@@ -112,7 +105,7 @@ public class FailoverBench {
             feed.stop();
             evaluators.forEach(Process::destroy);
         }));
-        try (KafkaConsumer<byte[], byte[]> verdicts = verdictConsumer()) {
+        try (KafkaConsumer<byte[], byte[]> verdicts = BenchSupport.verdictConsumer(BOOTSTRAP, LIVENESS, true)) {
             Map<String, List<Verdict>> byHost = new HashMap<>();
             for (int i = 0; i < 2; i++) {
                 evaluators.add(startEvaluator(jar, work, i, standbys, hangAfterMs));
@@ -172,7 +165,7 @@ public class FailoverBench {
             Path survivorLog = work.resolve("evaluator-" + names[1 - victim] + ".log");
             long logFrom = Files.size(survivorLog);
             TreeSet<Integer> killedOwned = new TreeSet<>(lags(PORTS[victim]).keySet());
-            double survivorCpu0 = cpuSeconds(evaluators.get(1 - victim).pid());
+            double survivorCpu0 = BenchSupport.cpuSeconds(evaluators.get(1 - victim).pid());
             evaluators.get(victim).destroyForcibly(); // SIGKILL on Linux
             long kill = System.currentTimeMillis();
             System.out.printf(Locale.ROOT, "[failover] SIGKILL instance %s (partitions %s) at %s%n", names[victim], killedOwned, Instant.ofEpochMilli(kill));
@@ -197,7 +190,7 @@ public class FailoverBench {
                     break;
                 }
             }
-            double survivorCpu = cpuSeconds(evaluators.get(1 - victim).pid()) - survivorCpu0;
+            double survivorCpu = BenchSupport.cpuSeconds(evaluators.get(1 - victim).pid()) - survivorCpu0;
             System.out.printf(Locale.ROOT, "[failover] survivor owns every partition after %s, current after %s (max clock lag seen %.1f s)%n",
                     secs(ownedAt, kill), secs(currentAgainAt, kill), maxLag);
 
@@ -248,7 +241,7 @@ public class FailoverBench {
                     size, mode, partitions, sessionTimeout, secs(ownedAt, kill), secs(currentAgainAt, kill), maxLag,
                     restored[0], restored[1], survivorCpu, delays.size(), hung.size(), heldOnly,
                     pct(delays, 50), pct(delays, 100), delays.isEmpty() ? "-" : String.format(Locale.ROOT, "%.1f s", delays.get(0) / 1000.0),
-                    wrong.size(), loadAverage());
+                    wrong.size(), BenchSupport.loadAverage());
             System.out.println("[failover] hangs:");
             System.out.print(hangLines);
             for (Verdict v : wrong.subList(0, Math.min(20, wrong.size()))) {
@@ -436,46 +429,27 @@ public class FailoverBench {
     }
 
     static boolean normal(String port) {
-        try {
-            String body = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
-            return body.lines().anyMatch(l -> l.startsWith("hangcheck_evaluator_fleet_mode{mode=\"NORMAL\"") && l.endsWith(" 1.0"));
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        HttpResponse<String> r = BenchSupport.get(port, "/metrics");
+        return r != null && r.body().lines().anyMatch(l -> l.startsWith("hangcheck_evaluator_fleet_mode{mode=\"NORMAL\"") && l.endsWith(" 1.0"));
     }
 
     static boolean ready(String port) {
-        try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        HttpResponse<String> r = BenchSupport.get(port, "/q/health/ready");
+        return r != null && r.statusCode() == 200;
     }
 
     /** The instance's partition clock lags by partition (empty when it does not answer). */
     static Map<Integer, Double> lags(String port) {
         Map<Integer, Double> out = new TreeMap<>();
-        try {
-            String body = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
-            for (String l : body.split("\n")) {
-                Matcher m = LAG.matcher(l);
-                if (m.matches()) {
-                    out.put(Integer.parseInt(m.group(1)), Double.parseDouble(m.group(2)));
-                }
-            }
-        } catch (IOException e) {
+        HttpResponse<String> r = BenchSupport.get(port, "/metrics");
+        if (r == null) {
             return out;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        }
+        for (String l : r.body().split("\n")) {
+            Matcher m = LAG.matcher(l);
+            if (m.matches()) {
+                out.put(Integer.parseInt(m.group(1)), Double.parseDouble(m.group(2)));
+            }
         }
         return out;
     }
@@ -498,18 +472,6 @@ public class FailoverBench {
     }
 
     // ------------------------------------------------------------------ verdicts
-
-    static KafkaConsumer<byte[], byte[]> verdictConsumer() {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, BOOTSTRAP);
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        List<TopicPartition> parts = c.partitionsFor(LIVENESS).stream().map(pi -> new TopicPartition(pi.topic(), pi.partition())).toList();
-        c.assign(parts);
-        c.seekToBeginning(parts); // a fresh broker: everything on it is this run's
-        return c;
-    }
 
     static void drain(KafkaConsumer<byte[], byte[]> consumer, Map<String, List<Verdict>> byHost, long millis) throws IOException {
         var records = consumer.poll(Duration.ofMillis(millis));
@@ -575,29 +537,5 @@ public class FailoverBench {
         }
         long v = sorted.get(Math.min(sorted.size() - 1, Math.max(0, (int) Math.ceil(p / 100.0 * sorted.size()) - 1)));
         return String.format(Locale.ROOT, "%.1f s", v / 1000.0);
-    }
-
-    static double cpuSeconds(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // utime + stime, USER_HZ = 100
-        } catch (IOException e) {
-            return Double.NaN;
-        }
-    }
-
-    static String loadAverage() {
-        try {
-            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
-            return f[0] + " " + f[1] + " " + f[2];
-        } catch (IOException e) {
-            return "?";
-        }
-    }
-
-    static String env(String k, String d) {
-        String v = System.getenv(k);
-        return v == null || v.isBlank() ? d : v;
     }
 }

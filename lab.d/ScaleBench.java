@@ -21,12 +21,10 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * The end-to-end scale ramp (`./lab bench scale`, lab.d/bench-scale.sh starts the stack and this program):
@@ -50,14 +48,14 @@ public class ScaleBench {
     static final ObjectMapper JSON = new ObjectMapper();
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
-    static final String BOOTSTRAP = env("BENCH_BOOTSTRAP", "127.0.0.1:9092");
-    static final int INGEST_PORT = Integer.parseInt(env("BENCH_INGEST_PORT", "8081"));
-    static final int EVALUATOR_PORT = Integer.parseInt(env("BENCH_EVALUATOR_PORT", "8082"));
-    static final int CONTROL_PORT = Integer.parseInt(env("BENCH_SIM_CONTROL_PORT", "8091"));
-    static final int SAMPLE = Integer.parseInt(env("BENCH_SAMPLE", "20"));
-    static final int WARMUP_S = Integer.parseInt(env("BENCH_WARMUP_S", "45"));
-    static final int MEASURE_S = Integer.parseInt(env("BENCH_MEASURE_S", "60"));
-    static final String SIM_OPTS = env("BENCH_SIM_OPTS", "-Xmx1g");
+    static final String BOOTSTRAP = BenchSupport.env("BENCH_BOOTSTRAP", "127.0.0.1:9092");
+    static final int INGEST_PORT = Integer.parseInt(BenchSupport.env("BENCH_INGEST_PORT", "8081"));
+    static final int EVALUATOR_PORT = Integer.parseInt(BenchSupport.env("BENCH_EVALUATOR_PORT", "8082"));
+    static final int CONTROL_PORT = Integer.parseInt(BenchSupport.env("BENCH_SIM_CONTROL_PORT", "8091"));
+    static final int SAMPLE = Integer.parseInt(BenchSupport.env("BENCH_SAMPLE", "20"));
+    static final int WARMUP_S = Integer.parseInt(BenchSupport.env("BENCH_WARMUP_S", "45"));
+    static final int MEASURE_S = Integer.parseInt(BenchSupport.env("BENCH_MEASURE_S", "60"));
+    static final String SIM_OPTS = BenchSupport.env("BENCH_SIM_OPTS", "-Xmx1g");
 
     record Row(int hosts, double expected, double ingested, double evaluated, long lagMax, long lagEnd,
                double cpuIngest, double cpuEvaluator, double cpuKafka, double cpuSim,
@@ -124,7 +122,7 @@ public class ScaleBench {
             sims.forEach(Process::destroy);
         }
         StringBuilder md = new StringBuilder();
-        md.append(String.format(Locale.ROOT, "%n### Scale ramp, %s, load average at the end: %s%n%n", Instant.now(), loadAverage()));
+        md.append(String.format(Locale.ROOT, "%n### Scale ramp, %s, load average at the end: %s%n%n", Instant.now(), BenchSupport.loadAverage()));
         md.append(header()).append('\n');
         rows.forEach(r -> md.append(line(r)).append('\n'));
         System.out.println();
@@ -143,7 +141,7 @@ public class ScaleBench {
 
     static Row step(int size, int sample, int offset, Map<String, Long> procs, long[] simPids, long hangAfterMs) throws Exception {
         Set<String> sampled = new HashSet<>();
-        try (KafkaConsumer<byte[], byte[]> verdicts = verdictConsumer(); Admin admin = Admin.create(adminProps())) {
+        try (KafkaConsumer<byte[], byte[]> verdicts = BenchSupport.verdictConsumer(BOOTSTRAP, LIVENESS, false); Admin admin = Admin.create(adminProps())) {
             // hang a sample of the first pool's hosts (different ones each step), reading verdicts from now on
             JsonNode hung = post("/hang?pool=s1&count=" + sample + "&offset=" + offset);
             hung.path("hosts").forEach(h -> sampled.add(h.asText()));
@@ -151,8 +149,8 @@ public class ScaleBench {
 
             // throughput, CPU, memory and lag over the measurement window
             Map<String, double[]> cpu0 = new HashMap<>();
-            procs.forEach((n, pid) -> cpu0.put(n, new double[]{cpuSeconds(pid)}));
-            double sim0 = java.util.Arrays.stream(simPids).mapToDouble(ScaleBench::cpuSeconds).sum();
+            procs.forEach((n, pid) -> cpu0.put(n, new double[]{BenchSupport.cpuSeconds(pid)}));
+            double sim0 = java.util.Arrays.stream(simPids).mapToDouble(BenchSupport::cpuSeconds).sum();
             double in0 = metric(INGEST_PORT, "hangcheck_ingest_accepted_total");
             double ev0 = metric(EVALUATOR_PORT, "hangcheck_evaluator_heartbeats_total");
             long drops0 = udpDrops(INGEST_PORT);
@@ -173,8 +171,8 @@ public class ScaleBench {
             double ingested = (metric(INGEST_PORT, "hangcheck_ingest_accepted_total") - in0) / secs;
             double evaluated = (metric(EVALUATOR_PORT, "hangcheck_evaluator_heartbeats_total") - ev0) / secs;
             Map<String, Double> cores = new HashMap<>();
-            procs.forEach((n, pid) -> cores.put(n, (cpuSeconds(pid) - cpu0.get(n)[0]) / secs));
-            double simCores = (java.util.Arrays.stream(simPids).mapToDouble(ScaleBench::cpuSeconds).sum() - sim0) / secs;
+            procs.forEach((n, pid) -> cores.put(n, (BenchSupport.cpuSeconds(pid) - cpu0.get(n)[0]) / secs));
+            double simCores = (java.util.Arrays.stream(simPids).mapToDouble(BenchSupport::cpuSeconds).sum() - sim0) / secs;
             long drops = udpDrops(INGEST_PORT) - drops0;
             long rssIn = rss(procs.get("heartbeat-ingest"));
             long rssEv = rss(procs.get("liveness-evaluator"));
@@ -223,19 +221,6 @@ public class ScaleBench {
             }
         }
         return new int[]{other, held};
-    }
-
-    static KafkaConsumer<byte[], byte[]> verdictConsumer() {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, BOOTSTRAP);
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        List<TopicPartition> parts = c.partitionsFor(LIVENESS).stream().map(pi -> new TopicPartition(pi.topic(), pi.partition())).toList();
-        c.assign(parts);
-        c.seekToEnd(parts);
-        parts.forEach(c::position); // resolve now, before the hang
-        return c;
     }
 
     static Properties adminProps() {
@@ -290,16 +275,6 @@ public class ScaleBench {
         return sum;
     }
 
-    static double cpuSeconds(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // utime + stime, USER_HZ = 100
-        } catch (IOException e) {
-            return Double.NaN;
-        }
-    }
-
     static long rss(long pid) throws IOException {
         for (String l : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
             if (l.startsWith("VmRSS:")) {
@@ -331,13 +306,6 @@ public class ScaleBench {
         return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
     }
 
-    static String loadAverage() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).trim();
-        } catch (IOException e) {
-            return "?";
-        }
-    }
 
     static String header() {
         return "| hosts | expected hb/s | ingest hb/s | evaluator hb/s | lag max / end | CPU ingest / evaluator / broker / simulator (cores) "
@@ -350,10 +318,5 @@ public class ScaleBench {
                 r.hosts(), r.expected(), r.ingested(), r.evaluated(), r.lagMax(), r.lagEnd(), r.cpuIngest(), r.cpuEvaluator(),
                 r.cpuKafka(), r.cpuSim(), r.rssIngest() >> 20, r.rssEvaluator() >> 20, r.heapEvaluator() >> 20,
                 r.udpDrops(), r.caught(), r.sampled(), r.p50(), r.p99(), r.max(), r.otherHung(), r.held(), r.note());
-    }
-
-    static String env(String k, String d) {
-        String v = System.getenv(k);
-        return v == null || v.isBlank() ? d : v;
     }
 }

@@ -34,7 +34,7 @@ jar="$(service_jar liveness-evaluator)"
 libs="$ROOT/liveness-evaluator/target/quarkus-app/lib/main"   # the evaluator's own events, Kafka and Jackson jars
 classes="$LAB/failover/classes"
 mkdir -p "$classes" "$LAB/logs"
-javac -nowarn -d "$classes" -cp "$libs/*" "$ROOT/lab.d/FailoverBench.java"
+javac -nowarn -d "$classes" -cp "$libs/*" "$ROOT/lab.d/BenchSupport.java" "$ROOT/lab.d/FailoverBench.java"
 
 say "failover: ${sizes[*]} hosts × standby replicas ${modes[*]}; evaluator $jar; each run on a fresh broker"
 {

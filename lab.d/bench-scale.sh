@@ -41,7 +41,7 @@ trap '"$ROOT/lab" down >/dev/null 2>&1 || true' EXIT
 
 classes="$KAFKA_HOME/classes"
 mkdir -p "$classes"
-javac -nowarn -d "$classes" -cp "$KAFKA_HOME/lib/*" "$ROOT/lab.d/ScaleBench.java"
+javac -nowarn -d "$classes" -cp "$KAFKA_HOME/lib/*" "$ROOT/lab.d/BenchSupport.java" "$ROOT/lab.d/ScaleBench.java"
 jar="$(simulator_jar)"
 [[ -n "$jar" ]] || { echo "no fleet-simulator jar; run ./lab up --build" >&2; exit 1; }
 
