@@ -32,8 +32,10 @@ import java.util.stream.Collectors;
  *   <li>STUCK_SOCKETS breaches when sockets stuck in closing states (older than {@code stuckOldAfter}) number
  *       at least {@code stuckMinCount} and their fit over the window rises; clear below half that count.</li>
  *   <li>PG_IDLE_GROWTH, per PostgreSQL client × application × user: breaches when it holds at least
- *       {@code pgMinIdle} idle connections and their fit rises by {@code pgIdleGrowthPerMinute}; clear when the
- *       fit no longer rises (or the client is gone).</li>
+ *       {@code pgMinIdle} idle connections and their fit rises by {@code pgIdleGrowthPerMinute}, over at least half
+ *       the window, and its older and newer halves each rise as fast on their own (a pool filling up rises and then
+ *       stays);
+ *       clear when the fit no longer rises (or the client is gone).</li>
  *   <li>Each alert goes through its own {@link AlertGate} (N breaching scans to open, M clear scans to
  *       resolve); OPENED and RESOLVED records carry the same alert id.</li>
  * </ol>
@@ -190,11 +192,12 @@ public final class LeakDetector {
             if (p == null) {
                 e.getValue().add(now, 0);
             }
-            LinearFit fit = e.getValue().size() >= rules.minSamples()
-                    ? LinearFit.of(e.getValue().samples(Integer::doubleValue)) : null;
+            SeriesWindow<Integer> series = e.getValue();
+            LinearFit fit = series.size() >= rules.minSamples() ? LinearFit.of(series.samples(Integer::doubleValue)) : null;
             double perMinute = fit == null ? 0 : fit.slopePerMinute();
             int idle = p == null ? 0 : p.idle();
-            boolean breach = idle >= rules.pgMinIdle() && perMinute >= rules.pgIdleGrowthPerMinute();
+            boolean breach = idle >= rules.pgMinIdle() && perMinute >= rules.pgIdleGrowthPerMinute()
+                    && sustained(series, rules.pgIdleGrowthPerMinute());
             boolean clear = p == null || perMinute <= 0;
             String subject = "pg-" + e.getKey();
             PgIdle shown = p != null ? p : pgFromKey(e.getKey());
@@ -299,6 +302,32 @@ public final class LeakDetector {
                 .collect(Collectors.joining(", "));
         s.append(states.isEmpty() ? "." : "; states " + states + ".");
         return s.toString();
+    }
+
+    /**
+     * Whether a PostgreSQL client's idle connections grew for long enough to be a leak: the window holds at least half
+     * of {@code window} of samples, and its older half and its newer half each rise at least {@code perMinute} on
+     * their own. A connection pool filling up — at a service's start, or in a burst of work — rises for a minute or
+     * two and then stays at its size: one half of its history is flat (a fresh stack's pool, 0 to 5 idle in 50 s,
+     * was flagged before this rule). A leak rises all along.
+     */
+    private boolean sustained(SeriesWindow<Integer> series, double perMinute) {
+        long span = series.spanMillis();
+        if (span < rules.window().toMillis() / 2) {
+            return false;
+        }
+        long middle = series.newest().atMillis() - span / 2;
+        List<LinearFit.Sample> older = new ArrayList<>();
+        List<LinearFit.Sample> newer = new ArrayList<>();
+        for (SeriesWindow.Entry<Integer> x : series.entries()) {
+            (x.atMillis() < middle ? older : newer).add(new LinearFit.Sample(x.atMillis(), x.value()));
+        }
+        return rises(older, perMinute) && rises(newer, perMinute);
+    }
+
+    private boolean rises(List<LinearFit.Sample> samples, double perMinute) {
+        LinearFit fit = samples.size() >= rules.minSamples() ? LinearFit.of(samples) : null;
+        return fit != null && fit.slopePerMinute() >= perMinute;
     }
 
     private void pgGate(List<LeakAlert> out, ScanFacts f, String subject, boolean breach, boolean clear,

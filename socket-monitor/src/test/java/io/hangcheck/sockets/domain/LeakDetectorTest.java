@@ -119,7 +119,7 @@ class LeakDetectorTest {
     @Test
     void aPostgresClientWhoseIdleConnectionsKeepGrowingIsFlaggedAndAPoolAtItsSizeIsNot() {
         List<LeakAlert> all = new ArrayList<>();
-        for (int i = 0; i < 20; i++) {
+        for (int i = 0; i < 30; i++) { // 7.25 min: growth is judged over at least half the 10-min window
             List<LeakDetector.PgIdle> pg = List.of(
                     new LeakDetector.PgIdle("db:5432/app", "10.1.1.1", "leaky-app", "app", 5 + i),
                     new LeakDetector.PgIdle("db:5432/app", "10.2.2.2", "pooled-app", "app", 20));
@@ -131,6 +131,30 @@ class LeakDetectorTest {
             assertThat(a.kind()).isEqualTo(LeakAlert.Kind.PG_IDLE_GROWTH);
             assertThat(a.peers()).containsExactly("10.1.1.1");
             assertThat(a.summary()).contains("leaky-app").contains("growing 4.0 per minute");
+        });
+    }
+
+    @Test
+    void aPoolFillingUpIsNotALeakWhileOneThatKeepsGrowingIs() {
+        // a pool that fills from nothing to 8 idle in its first minute and stays (a service's start), another that
+        // fills in a burst 6 minutes in; a leak of 1 idle connection a minute from the same start, for comparison
+        List<LeakAlert> all = new ArrayList<>();
+        for (int i = 0; i < 60; i++) { // 15 min
+            long t = i * SCAN;
+            List<LeakDetector.PgIdle> pg = List.of(
+                    new LeakDetector.PgIdle("db:5432/app", "10.1.1.1", "starting-pool", "app", (int) Math.min(8, t / 7_500)),
+                    new LeakDetector.PgIdle("db:5432/app", "10.2.2.2", "burst-pool", "app",
+                            t < 360_000 ? 2 : (int) Math.min(10, 2 + (t - 360_000) / 10_000)),
+                    new LeakDetector.PgIdle("db:5432/app", "10.3.3.3", "leaky-app", "app", 5 + (int) (t / 60_000)));
+            all.addAll(detector.evaluate(new LeakDetector.ScanFacts(T0 + t, 10, Map.of(), Map.of(),
+                    List.of(new LeakDetector.BudgetUsage("table", "the socket table", 10, 100_000)), stuck(0, 0), pg, 60),
+                    a -> null).transitions());
+        }
+        assertThat(all).filteredOn(a -> a.kind() == LeakAlert.Kind.PG_IDLE_GROWTH).singleElement().satisfies(a -> {
+            assertThat(a.peers()).containsExactly("10.3.3.3");
+            assertThat(a.summary()).contains("leaky-app");
+            // not before half the window (5 min) of its growth was seen
+            assertThat(a.at()).isAfterOrEqualTo(java.time.Instant.ofEpochMilli(T0 + 300_000));
         });
     }
 

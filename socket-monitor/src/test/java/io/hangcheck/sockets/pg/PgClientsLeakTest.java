@@ -88,7 +88,7 @@ class PgClientsLeakTest {
 
     @Test
     void aClientWhoseIdleConnectionsKeepGrowingIsFlaggedByTheMonitor() throws Exception {
-        // given: a monitor on this machine, a stepped clock, scans every 15 s of clock time
+        // given: a monitor on this machine, a stepped clock, scans every 30 s of clock time
         SteppedClock clock = new SteppedClock(Instant.parse("2026-01-01T00:00:00Z"));
         MonitorSettings settings = MonitorSettings.defaults("mon-pg", "this-machine", Path.of("/proc"),
                 Path.of("/proc/sys")).withRules(LeakRules.defaults());
@@ -99,14 +99,15 @@ class PgClientsLeakTest {
         SocketSnapshot last = null;
         try (PgClientsReader reader = new PgClientsReader(url, TestPostgres.user(), TestPostgres.password(),
                 Duration.ofSeconds(3))) {
-            // when: the client leaks 2 more idle connections every scan
-            for (int scan = 0; scan < 7; scan++) {
-                leak(2);
+            // when: the client leaks one more idle connection every scan, for 6.5 min (growth is judged over at
+            // least half of the 10-min window)
+            for (int scan = 0; scan < 14; scan++) {
+                leak(1);
                 monitor.acceptPg(Map.of(reader.server(), reader.read()));
                 SocketMonitor.Scan s = monitor.scan();
                 alerts.addAll(s.transitions());
                 last = s.snapshot();
-                clock.step(Duration.ofSeconds(15));
+                clock.step(Duration.ofSeconds(30));
             }
         }
 
@@ -121,7 +122,7 @@ class PgClientsLeakTest {
                 .filteredOn(a -> a.summary().contains(app)).singleElement().satisfies(a -> {
                     assertThat(a.status()).isEqualTo(LeakAlert.Status.OPENED);
                     assertThat(a.peers()).containsExactly("127.0.0.1");
-                    assertThat(a.summary()).contains("client 127.0.0.1").contains("growing 8.0 per minute");
+                    assertThat(a.summary()).contains("client 127.0.0.1").contains("growing 2.0 per minute");
                 });
     }
 }
