@@ -74,8 +74,8 @@ final class SharedStack {
                 .startAlongside();
         ServiceProcess sockets = null;
         try {
-            // the socket monitor starts on the ready stack (as in alerting on a healthy stack): started with it, it
-            // sees the executor's connection pool fill up from nothing (PG_IDLE_GROWTH)
+            // the socket monitor starts on the ready stack (as in alerting on a healthy stack), as one is added to a
+            // running lab
             sockets = ServiceProcess.quarkus("socket-monitor", "sockets-" + name, Map.of(
                     "HANGCHECK_KAFKA", stack.bootstrap,
                     "HANGCHECK_SOCKETS_INTERVAL", "1s",
