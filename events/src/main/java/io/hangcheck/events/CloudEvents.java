@@ -28,11 +28,12 @@ public final class CloudEvents {
 
     /** The binary-mode headers of one event, in a stable order. */
     public static Map<String, String> attributes(String id, EventType type, String source, Instant time) {
+        check(id, source, time);
         Map<String, String> h = new LinkedHashMap<>();
-        h.put(ID, Check.text(id, "ce_id", 512));
+        h.put(ID, id);
         h.put(TYPE, type.ceType());
-        h.put(SOURCE, Check.text(source, "ce_source", 512));
-        h.put(TIME, Check.required(time, "ce_time").toString());
+        h.put(SOURCE, source);
+        h.put(TIME, time.toString());
         h.put(SPECVERSION, SPEC_VERSION);
         h.put(CONTENT_TYPE, JSON);
         return h;
@@ -40,9 +41,7 @@ public final class CloudEvents {
 
     /** Adds (replacing) the CloudEvents headers to a Kafka record's headers. */
     public static Headers apply(Headers headers, String id, EventType type, String source, Instant time) {
-        Check.text(id, "ce_id", 512);
-        Check.text(source, "ce_source", 512);
-        Check.required(time, "ce_time");
+        check(id, source, time);
         // what attributes() gives, in its order; a record's headers are usually new (nothing to replace), and a
         // producer stamps many records with the same time in a row (the evaluator: its partition time)
         boolean fresh = !headers.iterator().hasNext();
@@ -53,6 +52,13 @@ public final class CloudEvents {
         put(headers, fresh, SPECVERSION, SPEC_VERSION_BYTES.clone());
         put(headers, fresh, CONTENT_TYPE, JSON_BYTES.clone());
         return headers;
+    }
+
+    /** The attributes' checks, one place for {@link #attributes} and {@link #apply}. */
+    private static void check(String id, String source, Instant time) {
+        Check.text(id, "ce_id", 512);
+        Check.text(source, "ce_source", 512);
+        Check.required(time, "ce_time");
     }
 
     private static final byte[] SPEC_VERSION_BYTES = SPEC_VERSION.getBytes(StandardCharsets.UTF_8);

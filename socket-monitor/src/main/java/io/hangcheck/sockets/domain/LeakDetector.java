@@ -34,8 +34,7 @@ import java.util.stream.Collectors;
  *   <li>PG_IDLE_GROWTH, per PostgreSQL client × application × user: breaches when it holds at least
  *       {@code pgMinIdle} idle connections and their fit rises by {@code pgIdleGrowthPerMinute}, over at least half
  *       the window, and its older and newer halves each rise as fast on their own (a pool filling up rises and then
- *       stays);
- *       clear when the fit no longer rises (or the client is gone).</li>
+ *       stays); clear when the fit no longer rises (or the client is gone).</li>
  *   <li>Each alert goes through its own {@link AlertGate} (N breaching scans to open, M clear scans to
  *       resolve); OPENED and RESOLVED records carry the same alert id.</li>
  * </ol>
@@ -157,7 +156,7 @@ public final class LeakDetector {
         for (BudgetUsage b : f.budgets()) {
             SeriesWindow<Integer> series = budgetSeries.computeIfAbsent(b.id(), k -> new SeriesWindow<>(rules.window()));
             series.add(now, b.used());
-            LinearFit fit = series.size() >= rules.minSamples() ? LinearFit.of(series.samples(Integer::doubleValue)) : null;
+            LinearFit fit = fit(series.samples(Integer::doubleValue));
             Double eta = fit == null || b.limit() <= 0 ? null : fit.secondsUntil(b.limit(), now);
             Double slope = fit == null ? null : fit.slopePerMinute();
             forecasts.put(b.id(), new Forecast(b.id(), eta, slope));
@@ -173,8 +172,7 @@ public final class LeakDetector {
         }
 
         stuckSeries.add(now, f.stuck().old());
-        LinearFit stuckFit = stuckSeries.size() >= rules.minSamples()
-                ? LinearFit.of(stuckSeries.samples(Integer::doubleValue)) : null;
+        LinearFit stuckFit = fit(stuckSeries.samples(Integer::doubleValue));
         boolean stuckBreach = f.stuck().old() >= rules.stuckMinCount() && stuckFit != null
                 && stuckFit.slopePerSecond() > 0;
         boolean stuckClear = f.stuck().old() < rules.stuckMinCount() / 2.0;
@@ -192,12 +190,12 @@ public final class LeakDetector {
             if (p == null) {
                 e.getValue().add(now, 0);
             }
-            SeriesWindow<Integer> series = e.getValue();
-            LinearFit fit = series.size() >= rules.minSamples() ? LinearFit.of(series.samples(Integer::doubleValue)) : null;
+            List<LinearFit.Sample> samples = e.getValue().samples(Integer::doubleValue);
+            LinearFit fit = fit(samples);
             double perMinute = fit == null ? 0 : fit.slopePerMinute();
             int idle = p == null ? 0 : p.idle();
             boolean breach = idle >= rules.pgMinIdle() && perMinute >= rules.pgIdleGrowthPerMinute()
-                    && sustained(series, rules.pgIdleGrowthPerMinute());
+                    && sustained(samples, rules.pgIdleGrowthPerMinute());
             boolean clear = p == null || perMinute <= 0;
             String subject = "pg-" + e.getKey();
             PgIdle shown = p != null ? p : pgFromKey(e.getKey());
@@ -304,29 +302,37 @@ public final class LeakDetector {
         return s.toString();
     }
 
+    /** The least-squares line over a window's samples; null while it holds fewer than {@code minSamples}. */
+    private LinearFit fit(List<LinearFit.Sample> samples) {
+        return samples.size() >= rules.minSamples() ? LinearFit.of(samples) : null;
+    }
+
     /**
-     * Whether a PostgreSQL client's idle connections grew for long enough to be a leak: the window holds at least half
-     * of {@code window} of samples, and its older half and its newer half each rise at least {@code perMinute} on
-     * their own. A connection pool filling up — at a service's start, or in a burst of work — rises for a minute or
-     * two and then stays at its size: one half of its history is flat (a fresh stack's pool, 0 to 5 idle in 50 s,
-     * was flagged before this rule). A leak rises all along.
+     * Whether a PostgreSQL client's idle connections (a window's samples, oldest first) grew for long enough to be a
+     * leak: they span at least half of {@code window}, and their older half and their newer half each rise at least
+     * {@code perMinute} on their own. A connection pool filling up — at a service's start, or in a burst of work —
+     * rises for a minute or two and then stays at its size: one half of its history is flat (a fresh stack's pool,
+     * 0 to 5 idle in 50 s, was flagged before this rule). A leak rises all along.
      */
-    private boolean sustained(SeriesWindow<Integer> series, double perMinute) {
-        long span = series.spanMillis();
-        if (span < rules.window().toMillis() / 2) {
+    private boolean sustained(List<LinearFit.Sample> samples, double perMinute) {
+        if (samples.isEmpty()) {
             return false;
         }
-        long middle = series.newest().atMillis() - span / 2;
-        List<LinearFit.Sample> older = new ArrayList<>();
-        List<LinearFit.Sample> newer = new ArrayList<>();
-        for (SeriesWindow.Entry<Integer> x : series.entries()) {
-            (x.atMillis() < middle ? older : newer).add(new LinearFit.Sample(x.atMillis(), x.value()));
+        long first = samples.get(0).atMillis();
+        long last = samples.get(samples.size() - 1).atMillis();
+        if (last - first < rules.window().toMillis() / 2) {
+            return false;
         }
-        return rises(older, perMinute) && rises(newer, perMinute);
+        long middle = last - (last - first) / 2;
+        int split = 0;
+        while (samples.get(split).atMillis() < middle) {
+            split++;
+        }
+        return rises(samples.subList(0, split), perMinute) && rises(samples.subList(split, samples.size()), perMinute);
     }
 
     private boolean rises(List<LinearFit.Sample> samples, double perMinute) {
-        LinearFit fit = samples.size() >= rules.minSamples() ? LinearFit.of(samples) : null;
+        LinearFit fit = fit(samples);
         return fit != null && fit.slopePerMinute() >= perMinute;
     }
 
