@@ -23,6 +23,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -197,6 +198,16 @@ public final class TestKafka {
         return topic;
     }
 
+    /**
+     * Creates the topics as given (partitions, configs); topics that already exist are left as they are. Returns once
+     * the broker's metadata shows every one of them with all its partitions: the controller answers the create before
+     * the broker has applied it, and a client that asks for partitions in between (a Kafka Streams global store does,
+     * once, at start) finds none.
+     */
+    public void createTopics(Collection<NewTopic> topics) {
+        create(topics);
+    }
+
     private void create(Collection<NewTopic> topics) {
         try (Admin admin = Admin.create(adminProps())) {
             var result = admin.createTopics(topics);
@@ -209,9 +220,33 @@ public final class TestKafka {
                     }
                 }
             }
+            awaitMetadata(admin, topics);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);
+        }
+    }
+
+    private static void awaitMetadata(Admin admin, Collection<NewTopic> topics) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        for (NewTopic topic : topics) {
+            while (true) {
+                try {
+                    var description = admin.describeTopics(List.of(topic.name())).allTopicNames().get().get(topic.name());
+                    if (description.partitions().size() >= topic.numPartitions()
+                            && description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+                        break;
+                    }
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                        throw new IllegalStateException("could not describe topic " + topic.name() + ": " + e.getCause(), e);
+                    }
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("topic " + topic.name() + " was created but the broker's metadata did not show it within 30 s");
+                }
+                Thread.sleep(50);
+            }
         }
     }
 

@@ -5,11 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.hangcheck.events.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigResource;
@@ -39,6 +43,20 @@ class TestKafkaTest {
         assertThat(records).hasSize(10);
         assertThat(records.stream().map(r -> r.key() + "=" + r.value()).collect(Collectors.toSet()))
                 .contains("host-0=beat-0", "host-9=beat-9");
+    }
+
+    @Test
+    void aCreatedTopicsPartitionsAreKnownToAClientAtOnce() {
+        // a Kafka Streams global store asks for its topic's partitions once, at start, and fails if there are none:
+        // the create must not return before the broker's metadata shows the topic (CI saw "no partitions available")
+        try (var consumer = new KafkaConsumer<>(kafka.consumerProps("harness.at-once"), new StringDeserializer(),
+                new StringDeserializer())) {
+            for (int i = 0; i < 30; i++) {
+                String name = "harness.at-once." + UUID.randomUUID();
+                kafka.createTopics(List.of(new NewTopic(name, 3, (short) 1)));
+                assertThat(consumer.partitionsFor(name, Duration.ofSeconds(5))).as(name).hasSize(3);
+            }
+        }
     }
 
     @Test

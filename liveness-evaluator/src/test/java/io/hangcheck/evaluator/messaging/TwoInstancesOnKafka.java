@@ -12,7 +12,6 @@ import io.hangcheck.events.Topics;
 import io.hangcheck.events.Transport;
 import io.hangcheck.testing.TestKafka;
 import io.prometheus.client.CollectorRegistry;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -52,10 +51,8 @@ final class TwoInstancesOnKafka {
         kafka.createTopics(PARTITIONS, topics.heartbeats(), topics.reboots());
         kafka.createTopics(1, topics.events(), topics.state(), topics.fleet(), Topics.dlq(topics.heartbeats()),
                 Topics.dlq(topics.reboots()));
-        try (Admin admin = Admin.create(kafka.adminProps())) {
-            admin.createTopics(List.of(new NewTopic(topics.groups(), 1, (short) 1)
-                    .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)))).all().get();
-        }
+        kafka.createTopics(List.of(new NewTopic(topics.groups(), 1, (short) 1)
+                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))));
         return topics;
     }
 
