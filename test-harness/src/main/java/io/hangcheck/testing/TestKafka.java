@@ -91,6 +91,35 @@ public final class TestKafka {
         }
     }
 
+    private static final Exit.Procedure IGNORED_EXIT = (status, message) -> System.err.println(
+            "in-process Kafka broker asked to exit the JVM (status " + status + "): " + message + " (ignored in tests)");
+
+    /**
+     * Runs one of Kafka's command-line tools in this JVM ({@code () -> TopicCommand.main(args)}) and returns the status
+     * it asked to exit with, 0 if it did not ask: the tools end in {@code Exit.exit}, which this JVM never lets stop
+     * the process (see {@link #start()}). One tool at a time.
+     */
+    public static synchronized int runTool(ToolMain tool) throws Exception {
+        int[] status = {0};
+        Exit.setExitProcedure((code, message) -> {
+            if (status[0] == 0) {
+                status[0] = code;
+            }
+        });
+        try {
+            tool.run();
+        } finally {
+            Exit.setExitProcedure(IGNORED_EXIT);
+        }
+        return status[0];
+    }
+
+    /** A command-line tool's main, as {@link #runTool} calls it. */
+    @FunctionalInterface
+    public interface ToolMain {
+        void run() throws Exception;
+    }
+
     /**
      * Starts the broker in a data directory this class owns and deletes only after the broker has closed.
      *
@@ -104,8 +133,7 @@ public final class TestKafka {
         long t0 = System.nanoTime();
         Exit.setHaltProcedure((status, message) -> System.err.println(
                 "in-process Kafka broker asked to halt the JVM (status " + status + "): " + message + " (ignored in tests)"));
-        Exit.setExitProcedure((status, message) -> System.err.println(
-                "in-process Kafka broker asked to exit the JVM (status " + status + "): " + message + " (ignored in tests)"));
+        Exit.setExitProcedure(IGNORED_EXIT);
         KafkaClusterTestKit cluster = null;
         Path dataDir = null;
         try {
