@@ -9,6 +9,9 @@ public enum Ignored implements CountedReason.Kind {
             + "last accepted heartbeat: a late record"),
     OLD_BOOT("an unknown boot id that ingest received before the last accepted heartbeat: a late record "
             + "of an earlier boot"),
+    BEFORE_RESTORE("a heartbeat that ingest received before the partition time at which the host's record was "
+            + "restored (a restart or takeover): the host's silence already counts from the restore, and the stored "
+            + "record may lack the heartbeats that would show this one is a late copy"),
     REBOOT("a reboot record that does not put the host in REBOOTING (not EXECUTED, unknown host, "
             + "already rebooting, or a reset of an earlier boot)");
 

@@ -61,6 +61,13 @@ public final class LivenessRules {
         boolean sameBoot = hb.bootId().equals(cur.bootId);
         boolean previous = !sameBoot && cur.previousBootHash != 0
                 && (int) HostRecord.hash64(hb.bootId()) == cur.previousBootHash;
+        if (newer && cur.restoredAt != 0 && received <= cur.restoredAt) {
+            // A restored record may lack the host's last heartbeats (store-write-every), so its lastReceivedAt cannot
+            // tell a late copy from news; the host's silence already counts from the restore (fresh grace), later
+            // than this heartbeat says it was alive. No news: a late copy of seq 8 after a restore had made a hung
+            // host RECOVERED and put its HUNG off.
+            return Outcome.ignored(Ignored.BEFORE_RESTORE);
+        }
         if (!newer) {
             return Outcome.ignored(!sameBoot ? (previous ? Ignored.PREVIOUS_BOOT : Ignored.OLD_BOOT)
                     : effectiveSeq(hb, cur) == cur.lastSeq ? Ignored.DUPLICATE : Ignored.OUT_OF_ORDER);

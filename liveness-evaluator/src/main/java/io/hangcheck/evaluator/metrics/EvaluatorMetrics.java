@@ -42,7 +42,7 @@ public final class EvaluatorMetrics {
         ticks = Counter.build("hangcheck_evaluator_ticks_total", "Ingest ticks processed.").register(registry);
         rebootRecords = Counter.build("hangcheck_evaluator_reboot_records_total", "Reboot records read.").register(registry);
         ignored = Counter.build("hangcheck_evaluator_ignored_total",
-                "Inputs that changed nothing, by reason (duplicate, out_of_order, previous_boot, old_boot, reboot).")
+                "Inputs that changed nothing, by reason (duplicate, out_of_order, previous_boot, old_boot, before_restore, reboot).")
                 .labelNames("reason").register(registry);
         anomalies = Counter.build("hangcheck_evaluator_heartbeat_anomalies_total",
                 "Heartbeats accepted as news of the host although their boot or sequence history is odd, by kind "

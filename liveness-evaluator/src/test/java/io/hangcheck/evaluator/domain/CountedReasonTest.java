@@ -12,7 +12,7 @@ class CountedReasonTest {
     @Test
     void theLabelsAreTheConstantsNamesInLowerCase() {
         assertThat(Arrays.stream(Ignored.values()).map(Ignored::label))
-                .containsExactly("duplicate", "out_of_order", "previous_boot", "old_boot", "reboot");
+                .containsExactly("duplicate", "out_of_order", "previous_boot", "old_boot", "before_restore", "reboot");
         assertThat(Arrays.stream(Anomaly.values()).map(Anomaly::label)).containsExactly("seq_regressed", "boot_returned");
         assertThat(Arrays.stream(Forgotten.values()).map(Forgotten::label)).containsExactly("retired", "silent");
     }
