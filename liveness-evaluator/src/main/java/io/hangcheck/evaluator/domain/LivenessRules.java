@@ -340,9 +340,14 @@ public final class LivenessRules {
      * before last beat + hang-after on the failover benchmark. SUSPECT (and so the fleet and group guards' count of
      * silent hosts) keeps the tick's grain: counting it from the receipt too let a HUNG overtake the freeze that
      * the same silences should have caused (the first-rule property test, seed −9147329752347278345).
+     * After a restore ({@code restoredAt}), a heartbeat that is missing from the store may have been received up to
+     * a tick after the restored partition time: the bound is then at least {@code restoredAt + SEEN_AHEAD_MAX_MS}
+     * (the property test's real-silence rule (f): hosts that beat in the second of a restart were HUNG after 4.7 s
+     * of a 5-s hang-after).
      */
     static long receivedBound(HostRecord r) {
-        return r.lastReceivedAt > r.lastSeenAt ? Math.min(r.lastReceivedAt, r.lastSeenAt + SEEN_AHEAD_MAX_MS) : r.lastSeenAt;
+        long bound = r.lastReceivedAt > r.lastSeenAt ? Math.min(r.lastReceivedAt, r.lastSeenAt + SEEN_AHEAD_MAX_MS) : r.lastSeenAt;
+        return r.restoredAt != 0 ? Math.max(bound, r.restoredAt + SEEN_AHEAD_MAX_MS) : bound;
     }
 
     private long elapsedFor(HostRecord r, double phi) {

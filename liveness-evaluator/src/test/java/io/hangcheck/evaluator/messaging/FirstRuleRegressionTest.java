@@ -406,10 +406,16 @@ class FirstRuleRegressionTest {
      * Schedules the property search found broken, replayed: 441331 — ingest-1 stopped, then ingest-0's clock stepped
      * 62 s ahead; the jump of partition time aged the stopped instance out of the paths in doubt and a host was
      * judged HUNG while ingest-1 was still down (PartitionClockTest#aClockThatJumpsAheadDoesNotForgetAStoppedInstance).
+     * -2492 — a hung host's late copy of seq 8 after an evaluator restart was taken as news (RECOVERED, HUNG a
+     * second after the bound; LivenessRulesTest#aLateCopyAfterARestoreIsNotNewsOfTheHost). 30789 — both ingest
+     * clocks stepped ahead alike (24 and 27 s): the evaluator rightly judged after the jump's grace, the model had
+     * called every stepped clock trouble for good (it now asks, as the design says, whether clocks disagree).
+     * -2043 — the model's real-silence rule (f): a host that beat in the second of a restart was HUNG 4.7 s after
+     * its last heartbeat (the restore's grace counted from the tick before it; now from a tick after).
      */
     @Test
     void schedulesOnceBrokenKeepTheFirstRule() {
-        for (long seed : new long[]{441331, 5709176, -9147329752347278345L}) {
+        for (long seed : new long[]{441331, 5709176, -9147329752347278345L, -2492, 30789, -2043}) {
             FleetSimulation sim = new FleetSimulation(seed);
             assertThat(sim.run(stateDir)).as(sim.toString()).isEmpty();
         }

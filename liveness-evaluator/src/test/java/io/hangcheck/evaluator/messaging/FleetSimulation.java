@@ -39,8 +39,14 @@ import static io.hangcheck.evaluator.messaging.Lab.T0;
  *   no reset pending and the fleet never FROZEN around that silence, is HUNG;</li>
  *   <li>no HUNG while any ingest instance is known DEGRADED, stopped, or stepped its clock, nor while the model's
  *   own count of silent hosts says the fleet must be FROZEN;</li>
- *   <li>no event id is emitted twice (across an evaluator restart too, where the schedule has one).</li>
+ *   <li>no event id is emitted twice (across an evaluator restart too, where the schedule has one);</li>
+ *   <li>(f, after (e) below) a HUNG comes after at least {@code hang} of real silence since ingest received the last
+ *   fresh heartbeat, less how far apart the instances' clocks were meanwhile (at most stale-after).</li>
  * </ol>
+ * An instance's clock is in doubt ((c), "clock stepped") while it ticks more than stale-after behind partition time
+ * (the latest clock any tick showed): one instance stepped back, or another stepped ahead. When every instance
+ * stepped alike the clocks agree again and verdicts resume (after the fresh grace of the jump; (f) holds them to
+ * the real silence).
  * About a third of the schedules restart the evaluator once ({@link SurvivingStores}: its successor has the stores
  * as committed, not what the processor kept in memory): (a), (c) and (d) hold across it unchanged, (b) counts a
  * silence that spans the restart from the restart (the fresh grace of a restored task), never later, and (e) a host
@@ -65,6 +71,8 @@ final class FleetSimulation {
     // ingest instances, per second: 0 ok, 1 degraded, 2 down
     final int[][] ingest;
     final long[][] offsetMs; // clock offset of the instance per second
+    /** The latest instance clock any tick showed up to each second: the partition time the evaluator keeps. */
+    final long[] partitionTimeMs;
     final HostPlan[] hosts;
     final int restartAt; // -1: none
     /** Group guards on: each host has a rack label and a source network. */
@@ -142,6 +150,16 @@ final class FleetSimulation {
                     offsetMs[i][s] = step;
                 }
                 features.add(step < 0 ? "clock-back" : "clock-ahead");
+            }
+        }
+        partitionTimeMs = new long[seconds + 1];
+        partitionTimeMs[0] = Long.MIN_VALUE;
+        for (int s = 1; s <= seconds; s++) {
+            partitionTimeMs[s] = partitionTimeMs[s - 1];
+            for (int i = 0; i < INSTANCES; i++) {
+                if (instanceUp(i, s)) {
+                    partitionTimeMs[s] = Math.max(partitionTimeMs[s], s * 1000L + offsetMs[i][s]);
+                }
             }
         }
         hosts = new HostPlan[hostCount];
@@ -347,10 +365,21 @@ final class FleetSimulation {
         if (downLong) {
             return "ingest-" + i + " stopped";
         }
-        if (s >= 1 && offsetMs[i][s] != 0 && offsetMs[i][s - 1] == offsetMs[i][s] && instanceUp(i, s - 1)) {
-            return "ingest-" + i + " clock stepped " + offsetMs[i][s] / 1000 + " s";
+        if (behindMs(i, s) > t.staleAfterMs() && behindMs(i, s - 1) > t.staleAfterMs()) {
+            return "ingest-" + i + " clock stepped " + offsetMs[i][s] / 1000 + " s, " + behindMs(i, s) / 1000
+                    + " s behind partition time";
         }
         return null;
+    }
+
+    /**
+     * How far the instance's clock is behind partition time at second {@code s} while it ticks (0 when it does not):
+     * more than stale-after, the clocks disagree. Instances whose clocks all stepped alike agree again — silences are
+     * then measured on one clock (the jump of partition time gave every host a fresh grace, and (f) checks that no
+     * HUNG came before the host's real silence).
+     */
+    private long behindMs(int i, int s) {
+        return s >= 1 && instanceUp(i, s) ? partitionTimeMs[s] - (s * 1000L + offsetMs[i][s]) : 0;
     }
 
     private void checkHung(HostPlan p, int s) {
@@ -359,6 +388,22 @@ final class FleetSimulation {
         if (last != null && s - last <= suspect) {
             violations.add(String.format("(a) %s HUNG at %d s but its last fresh heartbeat was at %d s%s%s", p.id, s, last,
                     p.lateOldBoot ? " [late old-boot records]" : "", p.regressed ? " [seq regressed]" : ""));
+        }
+        // (f) the silence of a HUNG is real: at least hang-after since ingest received the last fresh heartbeat (at
+        // .3 s of its second), less how far the clocks were apart meanwhile (at most stale-after: further apart
+        // they disagree, see (c)), whatever the clocks did
+        if (last != null) {
+            long spread = 0;
+            for (int k = last; k <= s; k++) {
+                for (int i = 0; i < INSTANCES; i++) {
+                    spread = Math.max(spread, behindMs(i, k));
+                }
+            }
+            long realSilence = (s - last) * 1000L - 300;
+            if (realSilence < t.hangAfterMs() - Math.min(spread, t.staleAfterMs())) {
+                violations.add(String.format("(f) %s HUNG at %d s after %d ms of real silence (last fresh heartbeat at %d s,"
+                        + " clocks up to %d ms apart)", p.id, s, realSilence, last, spread));
+            }
         }
         for (int i = 0; i < INSTANCES; i++) {
             String why = instanceTrouble(i, s);
