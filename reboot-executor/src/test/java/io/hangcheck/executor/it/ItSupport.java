@@ -144,18 +144,29 @@ final class ItSupport implements AutoCloseable {
 
     static void truncateAll() throws SQLException {
         // The executor may be deciding records other test classes left on the shared topics meanwhile: a
-        // TRUNCATE can then lose a deadlock (SQLState 40P01) to its transaction; the second try finds it done.
-        for (int attempt = 1; ; attempt++) {
+        // TRUNCATE can then lose a deadlock (SQLState 40P01) to its transaction. Three tries in a row lost on a busy
+        // CI machine (three builds at once); ten, each after a random pause that lets the executor's transaction
+        // finish, and the first try's error if all lose.
+        SQLException first = null;
+        for (int attempt = 1; attempt <= 10; attempt++) {
             try (Connection c = db(); Statement s = c.createStatement()) {
                 s.execute("TRUNCATE outbox, ledger, action, incident, quarantine, silence, inventory, notification_log RESTART IDENTITY CASCADE");
                 s.execute("UPDATE pause SET paused = FALSE, author = NULL, reason = NULL, since = NULL");
                 return;
             } catch (SQLException e) {
-                if (!"40P01".equals(e.getSQLState()) || attempt == 3) {
+                if (!"40P01".equals(e.getSQLState())) {
                     throw e;
                 }
+                first = first == null ? e : first;
+            }
+            try {
+                Thread.sleep(50 + java.util.concurrent.ThreadLocalRandom.current().nextInt(250));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
             }
         }
+        throw first;
     }
 
     static void inventory(String host, String driver, Map<String, String> params) throws SQLException {
