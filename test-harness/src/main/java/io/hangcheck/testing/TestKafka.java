@@ -204,12 +204,12 @@ public final class TestKafka {
         for (String name : names) {
             topics.add(newTopic(name, partitions));
         }
-        create(topics);
+        createTopics(topics);
     }
 
     /** Creates every contract topic and its dead-letter topic (see the class comment); idempotent. */
     public void createContractTopics() {
-        create(contractTopics());
+        createTopics(contractTopics());
     }
 
     private static List<NewTopic> contractTopics() {
@@ -233,10 +233,6 @@ public final class TestKafka {
      * once, at start) finds none.
      */
     public void createTopics(Collection<NewTopic> topics) {
-        create(topics);
-    }
-
-    private void create(Collection<NewTopic> topics) {
         try (Admin admin = Admin.create(adminProps())) {
             var result = admin.createTopics(topics);
             for (var entry : result.values().entrySet()) {
@@ -255,26 +251,32 @@ public final class TestKafka {
         }
     }
 
+    /** Waits until one describe of the topics not yet ready shows each with all its partitions led. */
     private static void awaitMetadata(Admin admin, Collection<NewTopic> topics) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        for (NewTopic topic : topics) {
-            while (true) {
+        Map<String, Integer> pending = new LinkedHashMap<>();
+        topics.forEach(t -> pending.put(t.name(), t.numPartitions()));
+        while (true) {
+            for (var entry : admin.describeTopics(new ArrayList<>(pending.keySet())).topicNameValues().entrySet()) {
                 try {
-                    var description = admin.describeTopics(List.of(topic.name())).allTopicNames().get().get(topic.name());
-                    if (description.partitions().size() >= topic.numPartitions()
-                            && description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
-                        break;
+                    var partitions = entry.getValue().get().partitions();
+                    if (partitions.size() >= pending.get(entry.getKey())
+                            && partitions.stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+                        pending.remove(entry.getKey());
                     }
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
-                        throw new IllegalStateException("could not describe topic " + topic.name() + ": " + e.getCause(), e);
+                        throw new IllegalStateException("could not describe topic " + entry.getKey() + ": " + e.getCause(), e);
                     }
                 }
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("topic " + topic.name() + " was created but the broker's metadata did not show it within 30 s");
-                }
-                Thread.sleep(50);
             }
+            if (pending.isEmpty()) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("topics " + pending.keySet() + " were created but the broker's metadata did not show them within 30 s");
+            }
+            Thread.sleep(50);
         }
     }
 
